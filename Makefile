@@ -1,0 +1,23 @@
+# The two commands of the README. Each sets up .venv itself (scripts/setup.sh).
+.PHONY: setup gallery test lint bench
+
+PY := .venv/bin/python
+
+setup:
+	bash scripts/setup.sh
+
+# Main job: serve the example gallery on http://127.0.0.1:5006 (Ctrl-C stops it).
+gallery: setup
+	$(PY) -m vizkit gallery --show
+
+# Whole test suite, browser tests in Debian's headless Chromium included.
+test: setup
+	bash scripts/install-chromium.sh
+	$(PY) -m pytest -q
+
+lint: setup
+	$(PY) -m ruff check vizkit gallery tests
+
+bench: setup
+	bash scripts/install-chromium.sh
+	$(PY) -m pytest -q tests/benchmarks -m benchmark -s

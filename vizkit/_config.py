@@ -1,0 +1,95 @@
+"""Backend and theme settings.
+
+Precedence for the backend that draws a figure:
+per-call ``backend=`` → :func:`use_backend` (scoped, contextvars) → :func:`set_backend`
+→ the ``VIZKIT_BACKEND`` environment variable → ``"plotly"``.
+
+Scoped settings live in :mod:`contextvars`, so a ``use_backend`` block in one thread or
+asyncio task never leaks into another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+from typing import Iterator
+
+DEFAULT_BACKEND = "plotly"
+DEFAULT_THEME = "default"
+
+_scoped_backend: contextvars.ContextVar[str | None] = contextvars.ContextVar("vizkit_backend", default=None)
+_scoped_theme: contextvars.ContextVar[str | None] = contextvars.ContextVar("vizkit_theme", default=None)
+_global: dict[str, str | None] = {"backend": None, "theme": None}
+
+
+def _check_backend(name: str) -> str:
+    from .backends import check_backend_name
+
+    return check_backend_name(name)
+
+
+def _check_theme(name: str) -> str:
+    from .spec.theme import check_theme_name
+
+    return check_theme_name(name)
+
+
+def set_backend(name: str | None) -> None:
+    """Set the default backend for this process (``None`` restores the default)."""
+    _global["backend"] = None if name is None else _check_backend(name)
+
+
+@contextlib.contextmanager
+def use_backend(name: str) -> Iterator[str]:
+    """Draw with ``name`` inside a ``with`` block (thread- and task-local)."""
+    token = _scoped_backend.set(_check_backend(name))
+    try:
+        yield name
+    finally:
+        _scoped_backend.reset(token)
+
+
+def get_backend(override: str | None = None) -> str:
+    """The backend name in force: ``override`` first, then the precedence above."""
+    if override is not None:
+        return _check_backend(override)
+    scoped = _scoped_backend.get()
+    if scoped is not None:
+        return scoped
+    if _global["backend"] is not None:
+        return _global["backend"]
+    env = os.environ.get("VIZKIT_BACKEND")
+    if env:
+        return _check_backend(env.strip())
+    return DEFAULT_BACKEND
+
+
+def set_theme(name: str | None) -> None:
+    """Set the default theme (``"default"``, ``"paper"``, ``"dark"``) for this process."""
+    _global["theme"] = None if name is None else _check_theme(name)
+
+
+@contextlib.contextmanager
+def use_theme(name: str) -> Iterator[str]:
+    """Use theme ``name`` inside a ``with`` block (thread- and task-local)."""
+    token = _scoped_theme.set(_check_theme(name))
+    try:
+        yield name
+    finally:
+        _scoped_theme.reset(token)
+
+
+def get_theme(override: str | None = None) -> str:
+    """The theme name in force: ``override``, scoped, global, ``VIZKIT_THEME``, then ``"default"``."""
+    if override is not None:
+        return _check_theme(override)
+    scoped = _scoped_theme.get()
+    if scoped is not None:
+        return scoped
+    if _global["theme"] is not None:
+        return _global["theme"]
+    env = os.environ.get("VIZKIT_THEME")
+    if env:
+        return _check_theme(env.strip())
+    return DEFAULT_THEME

@@ -1,0 +1,240 @@
+"""The plotly backend: spec → ``plotly.graph_objects.Figure``.
+
+Arrays go to the browser as base64 typed arrays (plotly ≥ 6 encodes numpy arrays that way).
+Standalone HTML inlines plotly.js, so it renders with no network.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Bar, Heatmap, Line, Scatter, TokenText
+from ..spec.colors import stops
+from . import _layout as L
+
+NAME = "plotly"
+KINDS = "*"
+FORMATS = frozenset({"html", "png", "svg", "pdf"})
+
+_DASH = {"solid": "solid", "dash": "dash", "dot": "dot"}
+
+
+def _colorscale(name: str) -> list:
+    s = stops(name)
+    return [[i / (len(s) - 1), col] for i, col in enumerate(s)]
+
+
+def render(fig, theme):
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    rows, cols = fig.grid
+    first = fig.frame_panels(0)
+    titles = [L.escape(p.title) or "" for p in first] if any(p.title for p in first) else None
+    out = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
+                        horizontal_spacing=min(0.08, 0.4 / cols) if cols > 1 else None,
+                        vertical_spacing=min(0.12, 0.5 / rows) if rows > 1 else None)
+    visibility: list[int] = []  # frame index of each trace
+    shared_scale = _shared_scale(fig)
+    for frame in range(fig.n_frames):
+        for i, panel in enumerate(fig.frame_panels(frame)):
+            r, col = divmod(i, cols)
+            for mark in panel.marks:
+                for trace in _traces(mark, panel, shared_scale, theme, fig):
+                    trace.visible = frame == 0
+                    out.add_trace(trace, row=r + 1, col=col + 1)
+                    visibility.append(frame)
+            if frame == 0:
+                _axes(out, panel, r + 1, col + 1, theme)
+    if shared_scale is not None:
+        out.update_layout(coloraxis=_coloraxis(shared_scale, theme))
+    width, height = L.size(fig, theme)
+    out.update_layout(
+        title={"text": fig.title, "x": 0.5, "xanchor": "center"} if fig.title else None,
+        width=width, height=height,
+        font={"family": theme.font_family, "size": theme.font_size, "color": theme.foreground},
+        paper_bgcolor=theme.background, plot_bgcolor=theme.panel_background,
+        legend={"title": {"text": fig.legend_title}} if fig.legend_title else {},
+        margin={"l": 60, "r": 30, "t": 70 if fig.title else 40, "b": 60 + (20 if fig.notes else 0)},
+        hoverlabel={"namelength": -1},
+    )
+    if fig.title:
+        out.layout.title.font = {"size": theme.title_size}
+    if fig.slider is not None:
+        out.update_layout(sliders=[_slider(fig, visibility)])
+    note = L.caption(fig)
+    if note:
+        out.add_annotation(text=L.escape(note), xref="paper", yref="paper", x=0, y=0, yshift=-50 - (30 if fig.slider else 0),
+                           showarrow=False, xanchor="left", yanchor="top", font={"size": max(9, theme.font_size - 2)})
+    if fig.kind == "tokens":
+        out.update_layout(plot_bgcolor=theme.background)
+    return out
+
+
+def _shared_scale(fig):
+    scales = [m.colorscale for m in fig.marks(Heatmap)]
+    if scales and all(s == scales[0] for s in scales):
+        return scales[0]
+    return None
+
+
+def _coloraxis(scale, theme) -> dict:
+    return {"colorscale": _colorscale(scale.name), "cmin": scale.zmin, "cmax": scale.zmax,
+            "colorbar": {"title": {"text": scale.title}} if scale.title else {}}
+
+
+def _hover_names(mark) -> tuple[str, str]:
+    return (mark.y_title or "row"), (mark.x_title or "column")
+
+
+def _traces(mark, panel, shared_scale, theme, fig):
+    import plotly.graph_objects as go
+
+    if isinstance(mark, Heatmap):
+        ny, nx = mark.z.shape
+        kw = {}
+        if shared_scale is not None and mark.colorscale == shared_scale:
+            kw["coloraxis"] = "coloraxis"
+        else:
+            kw.update(colorscale=_colorscale(mark.colorscale.name), zmin=mark.colorscale.zmin, zmax=mark.colorscale.zmax,
+                      showscale=mark.show_scale)
+        yname, xname = _hover_names(mark)
+        if nx * ny <= 250_000:
+            xl = mark.x_labels or [str(i) for i in range(nx)]
+            yl = mark.y_labels or [str(i) for i in range(ny)]
+            custom = np.empty((ny, nx, 2), dtype=object)
+            custom[:, :, 0] = np.array([L.escape(s) for s in yl], dtype=object)[:, None]
+            custom[:, :, 1] = np.array([L.escape(s) for s in xl], dtype=object)[None, :]
+            kw["customdata"] = custom
+            hover = (f"{L.escape(yname)}: %{{customdata[0]}} (%{{y}})<br>{L.escape(xname)}: %{{customdata[1]}} (%{{x}})"
+                     f"<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>")
+        else:
+            hover = f"{L.escape(yname)}: %{{y}}<br>{L.escape(xname)}: %{{x}}<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>"
+        return [go.Heatmap(z=np.asarray(mark.z, dtype=float), x=np.arange(nx), y=np.arange(ny), hovertemplate=hover,
+                           hoverongaps=False, **kw)]
+    if isinstance(mark, Line):
+        kw = {}
+        if mark.hover_labels is not None:
+            kw.update(text=[L.escape(s) for s in mark.hover_labels], hovertemplate="%{text}: %{y:.4g}<extra>%{fullData.name}</extra>")
+        return [go.Scatter(x=mark.x, y=mark.y, name=L.escape(mark.name), mode="lines+markers" if mark.markers else "lines",
+                           line={"color": mark.color, "width": mark.width * theme.line_width / 2.0, "dash": _DASH[mark.dash]},
+                           opacity=mark.opacity, showlegend=bool(mark.legend and mark.name is not None),
+                           legendgroup=mark.group, connectgaps=False, **kw)]
+    if isinstance(mark, Scatter):
+        marker = {"size": mark.size, "opacity": mark.opacity}
+        if mark.values is not None:
+            s = mark.colorscale
+            marker.update(color=mark.values, colorscale=_colorscale(s.name), cmin=s.zmin, cmax=s.zmax, showscale=True,
+                          colorbar={"title": {"text": s.title}} if s.title else {})
+        else:
+            marker["color"] = mark.color
+        kw = {}
+        if mark.hover_labels is not None:
+            kw.update(text=[L.escape(s) for s in mark.hover_labels], hovertemplate="%{text}<br>(%{x:.4g}, %{y:.4g})<extra></extra>")
+        return [go.Scatter(x=mark.x, y=mark.y, mode="markers", name=L.escape(mark.name), marker=marker,
+                           showlegend=bool(mark.legend and mark.name is not None), **kw)]
+    if isinstance(mark, Bar):
+        kw = {"width": mark.widths} if mark.widths is not None else {}
+        if mark.horizontal:
+            return [go.Bar(y=mark.x, x=mark.y, orientation="h", name=L.escape(mark.name), marker_color=mark.color,
+                           opacity=mark.opacity, showlegend=bool(mark.legend and mark.name is not None), **kw)]
+        return [go.Bar(x=mark.x, y=mark.y, name=L.escape(mark.name), marker_color=mark.color, opacity=mark.opacity,
+                       showlegend=bool(mark.legend and mark.name is not None), **kw)]
+    if isinstance(mark, TokenText):
+        return _token_traces(mark, theme)
+    raise TypeError(f"plotly backend: unknown mark {type(mark).__name__}")  # pragma: no cover
+
+
+def _token_traces(mark, theme):
+    """Tokens wrapped into lines of a heatmap: colour = value, text = the (escaped) token."""
+    import plotly.graph_objects as go
+
+    lines = L.wrap_tokens(mark.tokens)
+    width = max(len(line) for line in lines)
+    traces = []
+    s = mark.colorscale
+    for r in range(mark.values.shape[0]):
+        z = np.full((len(lines), width), np.nan)
+        text = np.full((len(lines), width), "", dtype=object)
+        for li, line in enumerate(lines):
+            for j, ti in enumerate(line):
+                z[li, j] = mark.values[r, ti]
+                text[li, j] = L.escape(mark.tokens[ti])
+        traces.append(go.Heatmap(
+            z=z, text=text, texttemplate="%{text}", textfont={"family": "DejaVu Sans Mono, monospace", "size": theme.font_size + 1},
+            colorscale=_colorscale(s.name), zmin=s.zmin, zmax=s.zmax, xgap=2, ygap=4, hoverongaps=False,
+            hovertemplate=f"%{{text}}<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>",
+            colorbar={"title": {"text": s.title}} if s.title else {},
+            name=L.escape(mark.row_labels[r]) if mark.row_labels else None,
+            meta={"vizkit_row": r},
+        ))
+    return traces
+
+
+def _axes(out, panel, row, col, theme):
+    for axis, update in ((panel.x, out.update_xaxes), (panel.y, out.update_yaxes)):
+        kw = {"title": {"text": axis.title} if axis.title else None, "gridcolor": theme.grid, "zeroline": False}
+        if axis.labels is not None:
+            pos, text = axis.tick_positions()
+            kw.update(tickmode="array", tickvals=pos, ticktext=[L.escape(t) for t in text], showgrid=False)
+        if axis.log:
+            kw["type"] = "log"
+        if axis.reversed:
+            kw["autorange"] = "reversed"
+        if axis.range is not None:
+            kw["range"] = list(axis.range)
+        update(row=row, col=col, **{k: v for k, v in kw.items() if v is not None})
+    if any(isinstance(m, TokenText) for m in panel.marks):
+        out.update_xaxes(row=row, col=col, visible=False)
+        out.update_yaxes(row=row, col=col, visible=False, autorange="reversed")
+
+
+def _slider(fig, visibility: list[int]) -> dict:
+    steps = []
+    for k, label in enumerate(fig.slider.labels):
+        steps.append({"method": "update", "label": label, "args": [{"visible": [f == k for f in visibility]}]})
+    return {"active": 0, "currentvalue": {"prefix": f"{fig.slider.name}: "}, "steps": steps, "pad": {"t": 40}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def to_html(fig, theme, *, full_html: bool = True, div_id: str | None = None) -> str:
+    """Standalone HTML with plotly.js inline (no CDN, no network)."""
+    native = render(fig, theme)
+    return native.to_html(include_plotlyjs=True, full_html=full_html, div_id=div_id or _div_id(fig),
+                          config={"displaylogo": False, "responsive": True})
+
+
+def _div_id(fig) -> str:
+    import hashlib
+
+    return "vizkit-" + hashlib.sha1(fig.to_json(sort_keys=True).encode()).hexdigest()[:12]
+
+
+_JS_SENT = {"done": False}
+
+
+def mimebundle(fig, theme) -> dict:
+    """Plotly's own mime type (JupyterLab, VS Code, nteract) plus offline HTML (classic Notebook, Colab)."""
+    import sys
+
+    native = render(fig, theme)
+    bundle = {"application/vnd.plotly.v1+json": native.to_plotly_json()}
+    # Colab isolates each output in its own frame, so every output needs plotly.js; elsewhere the
+    # library is sent once per kernel and reused by later outputs.
+    inline_js = "google.colab" in sys.modules or not _JS_SENT["done"]
+    html = native.to_html(include_plotlyjs=True if inline_js else False, full_html=False, div_id=_div_id(fig),
+                          config={"displaylogo": False, "responsive": True})
+    _JS_SENT["done"] = True
+    bundle["text/html"] = html
+    bundle["text/plain"] = repr(fig)
+    return bundle
+
+
+def to_image(fig, fmt: str, theme, *, scale: float = 1.0, width: int | None = None, height: int | None = None,
+             timeout: float = 60.0) -> bytes:
+    from ..export.browser import plotly_image
+
+    return plotly_image(render(fig, theme), fmt, scale=scale, width=width, height=height, timeout=timeout)

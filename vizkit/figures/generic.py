@@ -1,0 +1,402 @@
+"""Generic figures of any tensor: imshow, line, scatter, bar, hist."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..adapters import to_dataarray, to_numpy, with_coord
+from ..errors import DimensionError, LabelError, ShapeError, VizkitError
+from ..spec import Axis, Bar, Heatmap, Line, Panel, Scatter
+from ..spec.colors import CATEGORICAL
+from . import _common as c
+
+_COMMON_DOC = """
+    title : str, optional
+        Figure title.
+    labels : dict, optional
+        Titles by role (``"x"``, ``"y"``, ``"color"``) or by dim name, as in plotly express.
+    facet : str, optional
+        A dim to split into one panel per value (alias ``facet_col``); ``facet_cols`` (alias
+        ``facet_col_wrap``) panels per row.
+    animate : str, optional
+        A dim to page through with a slider (alias ``animation_frame``).
+    width, height : int, optional
+        Size in CSS pixels.
+    backend, theme : str, optional
+        Per-call backend and theme; default: the setting in force when drawn.
+"""
+
+
+def _prep(data, dims, kwargs):
+    kwargs = c.normalise_kwargs(kwargs)
+    da = to_dataarray(data, dims)
+    return da, kwargs
+
+
+def imshow(
+    data: Any,
+    dims: Sequence[str] | None = None,
+    *,
+    x: Sequence | None = None,
+    y: Sequence | None = None,
+    labels: dict | None = None,
+    title: str | None = None,
+    facet: str | None = None,
+    facet_cols: int | None = None,
+    animate: str | None = None,
+    zmin: float | None = None,
+    zmax: float | None = None,
+    zmid: float | None = None,
+    colorscale: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    backend: str | None = None,
+    theme: str | None = None,
+    kind: str = "imshow",
+    **kwargs,
+):
+    """A heatmap of a 2-D slice of any tensor (rows on y, columns on x).
+
+    Parameters
+    ----------
+    data : array-like, torch.Tensor or xarray.DataArray
+        2-D, or higher with the extra dims named in ``facet``/``animate``.
+    dims : sequence of str, optional
+        One name per axis (``("layer", "pos")``); xarray input keeps its own.
+    x, y : sequence, optional
+        Tick labels for columns and rows (token strings stay distinct even when repeated).
+    zmin, zmax, zmid : float, optional
+        Colour range; ``zmid`` (alias ``color_continuous_midpoint``) centres a diverging scale.
+        Signed data is centred on 0 by default.
+    colorscale : str, optional
+        A scale name (``"RdBu"``, ``"viridis"``, ``"Blues"`` ..., ``_r`` reverses); alias
+        ``color_continuous_scale``.
+    """ + _COMMON_DOC
+    da, kwargs = _prep(data, dims, {**kwargs, **({} if facet_cols is None else {"facet_cols": facet_cols})})
+    facet, animate = kwargs.pop("facet", facet), kwargs.pop("animate", animate)
+    facet_cols = kwargs.pop("facet_cols", None)
+    zmid = kwargs.pop("zmid", zmid)
+    colorscale = kwargs.pop("colorscale", colorscale)
+    value_label = kwargs.pop("value_label", None)
+    c.check_unknown(kwargs, "imshow")
+    plotted = [d for d in da.dims if d not in (facet, animate)]
+    if len(plotted) != 2:
+        raise ShapeError(
+            f"imshow draws 2-D data; got dims {tuple(da.dims)} (shape {da.shape}). "
+            f"Select a slice, or name the extra dims with facet= or animate="
+        )
+    y_dim, x_dim = plotted
+    if x is not None:
+        da = with_coord(da, x_dim, _labels_list(x), what="x labels")
+    if y is not None:
+        da = with_coord(da, y_dim, _labels_list(y), what="y labels")
+    da, note = c.coarsen_to_budget(da, y_dim, x_dim, c.CELL_BUDGET // max(1, _n_panels(da, facet, animate)))
+    values = np.asarray(da.values, dtype=float)
+    scale = c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid,
+                         title=c.label_for(labels, "color", da.name if isinstance(da.name, str) else None))
+    x_title = c.label_for(labels, "x", x_dim, default=None if x_dim.startswith("dim_") else x_dim)
+    y_title = c.label_for(labels, "y", y_dim, default=None if y_dim.startswith("dim_") else y_dim)
+    panels = []
+    for frame, _, ptitle, sub in c.split(da, facet, animate):
+        sub = sub.transpose(y_dim, x_dim)
+        xl, yl = c.coord_labels(sub, x_dim), c.coord_labels(sub, y_dim)
+        mark = Heatmap(z=sub.values, colorscale=scale, x_labels=xl, y_labels=yl, x_title=x_title, y_title=y_title,
+                       value_label=value_label or scale.title or "value")
+        panels.append(Panel(marks=(mark,), x=Axis(x_title, labels=xl or _index_labels(sub, x_dim)),
+                            y=Axis(y_title, labels=yl or _index_labels(sub, y_dim), reversed=True), title=ptitle, frame=frame))
+    return c.figure(kind, panels, title=title, facet_cols=facet_cols or (min(4, len(panels)) if facet else 1),
+                    slider=c.slider_for(da, animate), width=width, height=height, theme=theme, backend=backend,
+                    notes=[note, *c.nan_note(values)])
+
+
+def _index_labels(da, dim):
+    return [str(i) for i in range(da.sizes[dim])]
+
+
+def _n_panels(da, facet, animate) -> int:
+    return (da.sizes[facet] if facet else 1) * (da.sizes[animate] if animate else 1)
+
+
+def _labels_list(values) -> list:
+    if isinstance(values, str):
+        raise LabelError(f"expected a list of labels; got the single string {values!r}")
+    try:
+        return list(to_numpy(values)) if hasattr(values, "shape") else list(values)
+    except TypeError:
+        raise LabelError(f"expected a list of labels; got {type(values).__name__}") from None
+
+
+def line(
+    data: Any,
+    dims: Sequence[str] | None = None,
+    *,
+    x: Sequence | None = None,
+    line: str | None = None,
+    names: Sequence[str] | None = None,
+    labels: dict | None = None,
+    title: str | None = None,
+    facet: str | None = None,
+    animate: str | None = None,
+    log_x: bool = False,
+    log_y: bool = False,
+    markers: bool = False,
+    width: int | None = None,
+    height: int | None = None,
+    backend: str | None = None,
+    theme: str | None = None,
+    kind: str = "line",
+    **kwargs,
+):
+    """Lines of any tensor: 1-D → one line; 2-D → one line per row (or per value of ``line``).
+
+    Parameters
+    ----------
+    data : array-like, torch.Tensor, xarray.DataArray or dict of name → 1-D array
+        A dict draws one line per entry, named by its key.
+    x : sequence, optional
+        x values (numbers) or tick labels (strings, e.g. tokens).
+    line : str, optional
+        The dim whose values become separate lines (default: the first of two dims;
+        alias ``color``).
+    names : sequence of str, optional
+        Legend names for the lines (default: the coordinate of the ``line`` dim).
+    log_x, log_y : bool
+        Logarithmic axes.
+    """ + _COMMON_DOC
+    if isinstance(data, dict):
+        if not data:
+            from ..errors import EmptyDataError
+
+            raise EmptyDataError("line() got an empty dict; expected name → 1-D values")
+        arrays = [np.asarray(to_numpy(v), dtype=float).ravel() for v in data.values()]
+        lengths = {len(a) for a in arrays}
+        if len(lengths) != 1:
+            raise ShapeError(f"a dict of lines needs equal lengths; got lengths {[len(a) for a in arrays]}. Use loss_curves() for runs of different length")
+        data, dims, names = np.stack(arrays), ("line", dims[0] if dims else "x"), names or list(data)
+    da, kwargs = _prep(data, dims, kwargs)
+    facet, animate = kwargs.pop("facet", facet), kwargs.pop("animate", animate)
+    line = kwargs.pop("color", line)
+    facet_cols = kwargs.pop("facet_cols", None)
+    c.check_unknown(kwargs, "line")
+    plotted = [d for d in da.dims if d not in (facet, animate)]
+    if len(plotted) == 1:
+        line_dim, x_dim = None, plotted[0]
+    elif len(plotted) == 2:
+        if line is not None and line not in plotted:
+            raise DimensionError(f"line={line!r} is not a dim of the data; dims are {tuple(da.dims)}")
+        line_dim = line or plotted[0]
+        x_dim = plotted[1] if line_dim == plotted[0] else plotted[0]
+    else:
+        raise ShapeError(f"line draws 1-D or 2-D data; got dims {tuple(da.dims)} (shape {da.shape}). Name extra dims with facet= or animate=")
+    xs, xlabels = _x_values(da, x_dim, x)
+    if line_dim is not None and names is not None:
+        da = with_coord(da, line_dim, list(names), what="names")
+    line_names = (c.coord_labels(da, line_dim) or _index_labels(da, line_dim)) if line_dim else [None]
+    panels, notes = [], []
+    for frame, _, ptitle, sub in c.split(da, facet, animate):
+        marks = []
+        for i, lname in enumerate(line_names):
+            ys = np.asarray((sub.isel({line_dim: i}) if line_dim else sub).values, dtype=float)
+            px, py = c.downsample_minmax(xs, ys)
+            if len(px) < len(xs):
+                notes.append(f"lines downsampled from {len(xs)} to about {len(px)} points (min/max per bucket)")
+            marks.append(Line(x=px, y=py, name=lname, color=CATEGORICAL[i % len(CATEGORICAL)], markers=markers,
+                              legend=line_dim is not None and frame == 0 and ptitle in (None, _first_title(da, facet)),
+                              group=lname))
+        panels.append(Panel(marks=tuple(marks), title=ptitle, frame=frame,
+                            x=Axis(c.label_for(labels, "x", x_dim, default=_default_title(x_dim)), labels=xlabels, log=log_x),
+                            y=Axis(c.label_for(labels, "y", "value", default=da.name if isinstance(da.name, str) else None), log=log_y)))
+    return c.figure(kind, panels, title=title, facet_cols=facet_cols or (min(4, len(panels)) if facet else 1),
+                    slider=c.slider_for(da, animate), width=width, height=height, theme=theme, backend=backend,
+                    legend_title=c.label_for(labels, "color", line_dim, default=line_dim if line_dim and line_dim != "line" else None),
+                    notes=[*sorted(set(notes)), *c.nan_note(da.values)])
+
+
+def _first_title(da, facet):
+    return f"{facet}={c._value_label(da, facet, 0)}" if facet else None
+
+
+def _default_title(dim: str) -> str | None:
+    return None if dim.startswith("dim_") or dim == "x" else dim
+
+
+def _x_values(da, x_dim, x) -> tuple[np.ndarray, list[str] | None]:
+    """Numeric x positions and, for string labels (tokens), their tick texts."""
+    n = da.sizes[x_dim]
+    if x is None:
+        coord = c.coord_labels(da, x_dim) if x_dim in da.coords else None
+        if coord is None:
+            return np.arange(n, dtype=float), None
+        x = list(np.asarray(da.coords[x_dim].values))
+    values = _labels_list(x)
+    if len(values) != n:
+        raise LabelError(f"x has {len(values)} values but the data has {n} points along {x_dim!r}")
+    try:
+        return np.asarray(values, dtype=float), None
+    except (TypeError, ValueError):
+        return np.arange(n, dtype=float), [str(v) for v in values]
+
+
+def scatter(
+    x: Any,
+    y: Any,
+    *,
+    color: Any = None,
+    hover: Sequence[str] | None = None,
+    name: str | None = None,
+    labels: dict | None = None,
+    title: str | None = None,
+    log_x: bool = False,
+    log_y: bool = False,
+    colorscale: str | None = None,
+    zmid: float | None = None,
+    size: float = 8.0,
+    width: int | None = None,
+    height: int | None = None,
+    backend: str | None = None,
+    theme: str | None = None,
+    **kwargs,
+):
+    """Points ``(x[i], y[i])``; ``color`` is a colour name or per-point values on a scale.
+
+    Parameters
+    ----------
+    color : str or array-like, optional
+        One CSS colour for all points, or one value per point (coloured on ``colorscale``,
+        centred on ``zmid`` when given).
+    hover : sequence of str, optional
+        A label per point (e.g. token strings) shown in the hover.
+    """ + _COMMON_DOC
+    kwargs = c.normalise_kwargs(kwargs)
+    zmid = kwargs.pop("zmid", zmid)
+    colorscale = kwargs.pop("colorscale", colorscale)
+    hover = kwargs.pop("text", hover)
+    c.check_unknown(kwargs, "scatter")
+    xs = np.asarray(to_numpy(x), dtype=float).ravel()
+    ys = np.asarray(to_numpy(y), dtype=float).ravel()
+    if xs.size == 0:
+        from ..errors import EmptyDataError
+
+        raise EmptyDataError("scatter() got no points; x is empty")
+    if xs.shape != ys.shape:
+        raise ShapeError(f"scatter needs x and y of the same length; got {xs.size} and {ys.size}")
+    values = scale = None
+    point_color = CATEGORICAL[0]
+    if color is not None and not isinstance(color, str):
+        values = np.asarray(to_numpy(color), dtype=float).ravel()
+        if values.shape != xs.shape:
+            raise ShapeError(f"color needs one value per point; got {values.size} values for {xs.size} points")
+        scale = c.colorscale(values, colorscale=colorscale, zmid=zmid, title=c.label_for(labels, "color"))
+    elif isinstance(color, str):
+        point_color = color
+    mark = Scatter(x=xs, y=ys, name=name, color=point_color, values=values, colorscale=scale, size=size,
+                   hover_labels=None if hover is None else [str(h) for h in hover], legend=name is not None)
+    panel = Panel(marks=(mark,), x=Axis(c.label_for(labels, "x"), log=log_x), y=Axis(c.label_for(labels, "y"), log=log_y))
+    return c.figure("scatter", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
+                    notes=c.nan_note(np.concatenate([xs, ys]), "coordinate"))
+
+
+def bar(
+    values: Any,
+    x: Sequence | None = None,
+    *,
+    dims: Sequence[str] | None = None,
+    names: Sequence[str] | None = None,
+    labels: dict | None = None,
+    title: str | None = None,
+    horizontal: bool = False,
+    log_y: bool = False,
+    width: int | None = None,
+    height: int | None = None,
+    backend: str | None = None,
+    theme: str | None = None,
+    **kwargs,
+):
+    """Bars: 1-D values → one series; 2-D → one series per row, grouped side by side.
+
+    Parameters
+    ----------
+    x : sequence of str, optional
+        A label per bar (e.g. ``["L0H0", "L0H1", ...]``).
+    names : sequence of str, optional
+        Legend names for the series of 2-D input.
+    """ + _COMMON_DOC
+    kwargs = c.normalise_kwargs(kwargs)
+    c.check_unknown(kwargs, "bar")
+    da = to_dataarray(values, dims)
+    if da.ndim == 1:
+        da = da.expand_dims("series")
+    if da.ndim != 2:
+        raise ShapeError(f"bar draws 1-D or 2-D values; got shape {da.shape}")
+    s_dim, x_dim = da.dims
+    n_series, n = da.shape
+    xl = _labels_list(x) if x is not None else (c.coord_labels(da, x_dim) or [str(i) for i in range(n)])
+    if len(xl) != n:
+        raise LabelError(f"x has {len(xl)} labels but there are {n} bars")
+    if names is not None and len(names) != n_series:
+        raise LabelError(f"names has {len(names)} entries but there are {n_series} series")
+    snames = list(names) if names is not None else (c.coord_labels(da, s_dim) if n_series > 1 else [None])
+    w = 0.8 / n_series
+    marks = []
+    for i in range(n_series):
+        offset = -0.4 + w * (i + 0.5)
+        marks.append(Bar(x=np.arange(n) + (offset if n_series > 1 else 0.0), y=da.values[i], name=snames[i],
+                         color=CATEGORICAL[i % len(CATEGORICAL)], widths=np.full(n, w), labels=None,
+                         legend=n_series > 1, horizontal=horizontal))
+    cat = Axis(c.label_for(labels, "x", x_dim, default=_default_title(x_dim)), labels=[str(v) for v in xl])
+    val = Axis(c.label_for(labels, "y", default=da.name if isinstance(da.name, str) else None), log=log_y)
+    panel = Panel(marks=tuple(marks), x=val if horizontal else cat, y=cat.replace(reversed=True) if horizontal else val)
+    return c.figure("bar", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
+                    notes=c.nan_note(da.values))
+
+
+def hist(
+    values: Any,
+    *,
+    nbins: int = 50,
+    range: tuple[float, float] | None = None,
+    log_y: bool = False,
+    density: bool = False,
+    labels: dict | None = None,
+    title: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    backend: str | None = None,
+    theme: str | None = None,
+    **kwargs,
+):
+    """A histogram of all finite values of any tensor (``nbins`` equal bins over ``range``).
+
+    Parameters
+    ----------
+    values : array-like, torch.Tensor, or dict of name → array
+        A dict overlays one translucent histogram per entry on shared bins.
+    density : bool
+        Normalise each histogram to unit area.
+    """ + _COMMON_DOC
+    kwargs = c.normalise_kwargs(kwargs)
+    c.check_unknown(kwargs, "hist")
+    series = values if isinstance(values, dict) else {None: values}
+    flat = {k: np.asarray(to_numpy(v), dtype=float).ravel() for k, v in series.items()}
+    finite = {k: v[np.isfinite(v)] for k, v in flat.items()}
+    allv = np.concatenate(list(finite.values())) if finite else np.array([])
+    if allv.size == 0:
+        from ..errors import EmptyDataError
+
+        raise EmptyDataError("hist() got no finite values to count")
+    if nbins < 1:
+        raise VizkitError(f"nbins must be at least 1; got {nbins}")
+    edges = np.histogram_bin_edges(allv, bins=nbins, range=range)
+    marks = []
+    for i, (k, v) in enumerate(finite.items()):
+        counts, _ = np.histogram(v, bins=edges, density=density)
+        marks.append(Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, widths=np.diff(edges), name=k,
+                         color=CATEGORICAL[i % len(CATEGORICAL)], opacity=0.6 if len(finite) > 1 else 1.0,
+                         legend=k is not None))
+    panel = Panel(marks=tuple(marks), x=Axis(c.label_for(labels, "x", default="value")),
+                  y=Axis(c.label_for(labels, "y", default="density" if density else "count"), log=log_y))
+    dropped = sum(int(v.size - finite[k].size) for k, v in flat.items())
+    return c.figure("hist", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
+                    notes=[f"{dropped} NaN/inf values left out"] if dropped else [])

@@ -1,0 +1,62 @@
+"""Themes: backend-neutral styling that every backend translates the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import VizkitError
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    font_family: str = "Inter, Helvetica, Arial, sans-serif"
+    font_size: int = 12
+    title_size: int = 15
+    background: str = "#ffffff"
+    panel_background: str = "#ffffff"
+    foreground: str = "#222222"
+    grid: str = "#e6e6e6"
+    line_width: float = 2.0
+    width: int = 700  # default size of a one-panel figure, in CSS pixels
+    height: int = 450
+    interactive: bool = True  # toolbars, mode bars
+    dpi: int = 100  # static export resolution (matplotlib)
+
+
+THEMES: dict[str, Theme] = {
+    "default": Theme("default"),
+    # Sized for a one-column paper figure (3.25 in wide at 100 px/in); serif body fonts match
+    # LaTeX documents; no interactive chrome; high dpi for raster export.
+    "paper": Theme(
+        "paper",
+        font_family="DejaVu Serif, Times New Roman, serif",
+        font_size=9,
+        title_size=10,
+        grid="#eeeeee",
+        line_width=1.2,
+        width=325,
+        height=240,
+        interactive=False,
+        dpi=300,
+    ),
+    "dark": Theme(
+        "dark",
+        background="#111418",
+        panel_background="#1b1f24",
+        foreground="#e8e8e8",
+        grid="#2f353d",
+    ),
+}
+
+
+def check_theme_name(name: str) -> str:
+    if name not in THEMES:
+        raise VizkitError(f"unknown theme {name!r}; expected one of {sorted(THEMES)}")
+    return name
+
+
+def get(name: str | None = None) -> Theme:
+    from .._config import get_theme
+
+    return THEMES[get_theme(name)]
