@@ -221,7 +221,11 @@ def mimebundle(fig, theme) -> dict:
     import sys
 
     native = render(fig, theme)
-    bundle = {"application/vnd.plotly.v1+json": native.to_plotly_json()}
+    import json
+
+    import plotly.io as pio
+
+    bundle = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(native, validate=False))}
     # Colab isolates each output in its own frame, so every output needs plotly.js; elsewhere the
     # library is sent once per kernel and reused by later outputs.
     inline_js = "google.colab" in sys.modules or not _JS_SENT["done"]

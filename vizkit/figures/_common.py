@@ -84,11 +84,7 @@ def coord_labels(da, dim: str) -> list[str] | None:
 
 def split(da, facet: str | None, animate: str | None) -> Iterator[tuple[int, Any, str | None, Any]]:
     """Yield ``(frame, frame_label, panel_title, sub_array)`` for each facet of each frame."""
-    for name, role in ((facet, "facet"), (animate, "animate")):
-        if name is not None and name not in da.dims:
-            raise DimensionError(f"{role}={name!r} is not a dim of the data; dims are {tuple(da.dims)}")
-    if facet is not None and facet == animate:
-        raise DimensionError(f"facet and animate must be different dims; both are {facet!r}")
+    check_split_dims(da, facet, animate)
     frames = range(da.sizes[animate]) if animate else [None]
     for fi, f in enumerate(frames):
         sub = da.isel({animate: f}) if animate else da
@@ -98,6 +94,15 @@ def split(da, facet: str | None, animate: str | None) -> Iterator[tuple[int, Any
                 yield fi, flabel, f"{facet}={_value_label(da, facet, j)}", sub.isel({facet: j})
         else:
             yield fi, flabel, None, sub
+
+
+def check_split_dims(da, facet: str | None, animate: str | None) -> None:
+    """Raise :class:`DimensionError` unless ``facet`` and ``animate`` are distinct dims of ``da``."""
+    for name, role in ((facet, "facet"), (animate, "animate")):
+        if name is not None and name not in da.dims:
+            raise DimensionError(f"{role}={name!r} is not a dim of the data; dims are {tuple(da.dims)}")
+    if facet is not None and facet == animate:
+        raise DimensionError(f"facet and animate must be different dims; both are {facet!r}")
 
 
 def _value_label(da, dim: str, i: int) -> str:
@@ -139,7 +144,7 @@ def coarsen_to_budget(da, y_dim: str, x_dim: str, budget: int = CELL_BUDGET):
     if ny * nx <= budget:
         return da, None
     factor = math.ceil(math.sqrt(ny * nx / budget))
-    small = da.coarsen({y_dim: factor, x_dim: factor}, boundary="pad").mean(skipna=True)
+    small = da.coarsen({y_dim: factor, x_dim: factor}, boundary="pad").mean()
     note = f"downsampled from {ny}×{nx} to {small.sizes[y_dim]}×{small.sizes[x_dim]} cells (block mean of {factor}×{factor})"
     return small, note
 

@@ -74,13 +74,14 @@ def imshow(
         A scale name (``"RdBu"``, ``"viridis"``, ``"Blues"`` ..., ``_r`` reverses); alias
         ``color_continuous_scale``.
     """ + _COMMON_DOC
-    da, kwargs = _prep(data, dims, {**kwargs, **({} if facet_cols is None else {"facet_cols": facet_cols})})
+    da, kwargs = _prep(data, dims, kwargs)
     facet, animate = kwargs.pop("facet", facet), kwargs.pop("animate", animate)
-    facet_cols = kwargs.pop("facet_cols", None)
+    facet_cols = kwargs.pop("facet_cols", facet_cols)
     zmid = kwargs.pop("zmid", zmid)
     colorscale = kwargs.pop("colorscale", colorscale)
     value_label = kwargs.pop("value_label", None)
     c.check_unknown(kwargs, "imshow")
+    c.check_split_dims(da, facet, animate)
     plotted = [d for d in da.dims if d not in (facet, animate)]
     if len(plotted) != 2:
         raise ShapeError(
@@ -180,6 +181,7 @@ def line(
     line = kwargs.pop("color", line)
     facet_cols = kwargs.pop("facet_cols", None)
     c.check_unknown(kwargs, "line")
+    c.check_split_dims(da, facet, animate)
     plotted = [d for d in da.dims if d not in (facet, animate)]
     if len(plotted) == 1:
         line_dim, x_dim = None, plotted[0]

@@ -1,0 +1,74 @@
+"""Backend precedence: per call → use_backend → set_backend → VIZKIT_BACKEND → plotly."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import vizkit as vk
+from vizkit.backends import resolve
+from vizkit.errors import BackendError, UnsupportedFigureError
+
+
+def test_default_is_plotly():
+    assert vk.get_backend() == "plotly"
+
+
+def test_precedence(monkeypatch):
+    fig = vk.imshow(np.eye(2))
+    monkeypatch.setenv("VIZKIT_BACKEND", "bokeh")
+    assert vk.get_backend() == "bokeh"
+    vk.set_backend("holoviews")
+    assert vk.get_backend() == "holoviews"
+    with vk.use_backend("matplotlib"):
+        assert vk.get_backend() == "matplotlib"
+        assert resolve(fig).NAME == "matplotlib"
+        assert resolve(fig, "plotly").NAME == "plotly"  # per call wins
+        assert resolve(fig.replace(backend="bokeh")).NAME == "bokeh"  # per-figure call wins
+    assert vk.get_backend() == "holoviews"
+    vk.set_backend(None)
+    assert vk.get_backend() == "bokeh"
+
+
+def test_scoped_backend_does_not_leak_into_other_threads():
+    seen = {}
+    inside = threading.Event()
+    release = threading.Event()
+
+    def worker():
+        inside.wait(5)
+        seen["other"] = vk.get_backend()
+        release.set()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    with vk.use_backend("matplotlib"):
+        inside.set()
+        release.wait(5)
+        seen["mine"] = vk.get_backend()
+    t.join()
+    assert seen == {"mine": "matplotlib", "other": "plotly"}
+
+
+def test_unknown_backend_names_the_choices(monkeypatch):
+    with pytest.raises(BackendError, match="unknown backend 'plotlyy'.*'plotly'"):
+        vk.set_backend("plotlyy")
+    monkeypatch.setenv("VIZKIT_BACKEND", "nope")
+    with pytest.raises(BackendError, match="unknown backend 'nope'"):
+        vk.get_backend()
+
+
+def test_unsupported_pair_names_backends_that_can():
+    fig = vk.imshow(np.eye(2))
+    with pytest.raises(UnsupportedFigureError, match="cannot draw 'imshow'.*'plotly', 'bokeh', 'holoviews', 'matplotlib'"):
+        resolve(fig, "circuitsvis")
+
+
+def test_theme_precedence(monkeypatch):
+    assert vk.get_theme() == "default"
+    monkeypatch.setenv("VIZKIT_THEME", "dark")
+    assert vk.get_theme() == "dark"
+    with vk.use_theme("paper"):
+        assert vk.get_theme() == "paper"
+    with pytest.raises(vk.VizkitError, match="unknown theme"):
+        vk.set_theme("neon")

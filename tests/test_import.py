@@ -1,0 +1,33 @@
+"""`import vizkit` stays light: no plotting library, torch, TransformerLens or Panel."""
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("torch", "plotly", "bokeh", "holoviews", "panel", "matplotlib", "transformer_lens", "circuitsvis", "pandas", "xarray")
+
+
+def _loaded(code: str) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + f"\nimport sys, json; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_vizkit_is_light():
+    assert _loaded("import vizkit") == []
+
+
+def test_backend_modules_import_no_plotting_library():
+    code = "import vizkit.backends as b\nfor n in b.names(): b.load(n)\nb.support_matrix(['imshow','attention'])"
+    assert _loaded(code) == []
+
+
+def test_setting_a_backend_imports_nothing_heavy():
+    assert _loaded("import vizkit as vk\nvk.set_backend('bokeh')\nwith vk.use_backend('matplotlib'): pass") == []
+
+
+def test_first_figure_loads_only_what_it_needs():
+    loaded = _loaded("import vizkit as vk, numpy as np\nvk.imshow(np.eye(3))")
+    assert "torch" not in loaded and "plotly" not in loaded and "transformer_lens" not in loaded
