@@ -106,3 +106,15 @@ def render(fig, backend: str | None = None, *, theme: str | None = None):
 
     module = resolve(fig, backend)
     return module.render(fig, themes.get(theme or fig.theme))
+
+
+def support_matrix_markdown() -> str:
+    """The figure-kind × backend table of ``docs/backends.md``, from the backends' declarations."""
+    from ..figures import KINDS
+
+    matrix = support_matrix(list(KINDS))
+    head = "| figure kind | " + " | ".join(names()) + " |"
+    rule = "|---|" + "---|" * len(names())
+    rows = [f"| `{k}` | " + " | ".join("✓" if matrix[k][n] else "—" for n in names()) + " |" for k in KINDS]
+    formats = "| file formats | " + " | ".join(", ".join(sorted(load(n).FORMATS)) for n in names()) + " |"
+    return "\n".join([head, rule, *rows, formats]) + "\n"
