@@ -22,8 +22,9 @@ def test_imshow_keeps_duplicate_tokens_distinct_and_labels_axes():
     assert hm.x_labels == tuple(tokens) and hm.y_labels is None
     p = fig.to("plotly")
     assert p.layout.title.text == "Logit diff"
-    assert list(p.layout.xaxis.ticktext) == ["&lt;bos&gt;", " the", " cat", " the", " cat"]
-    assert list(p.layout.xaxis.tickvals) == [0, 1, 2, 3, 4]
+    # repeated tokens stay distinct columns: made unique with zero-width spaces, read as the token
+    assert list(p.data[0].x) == ["&lt;bos&gt;", " the", " cat", " the\u200b", " cat\u200b"]
+    assert p.layout.xaxis.type == "category" and p.data[0].y is not None
     assert p.layout.xaxis.title.text == "pos" and p.layout.yaxis.title.text == "layer"
     np.testing.assert_allclose(np.asarray(p.data[0].z), data)
     ca = p.layout.coloraxis
@@ -95,6 +96,7 @@ def test_line_one_per_row_with_legend_and_log_axis():
     assert [t.name for t in p.data] == ["L0", "L1"] and all(t.showlegend for t in p.data)
     np.testing.assert_array_equal(np.asarray(p.data[1].y), data[1])
     assert p.layout.yaxis.type == "log" and list(p.layout.xaxis.ticktext) == ["a", "b", "a"]
+    assert list(p.layout.xaxis.tickvals) == [0, 1, 2]
     assert p.layout.legend.title.text == "layer"
 
 

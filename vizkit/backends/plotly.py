@@ -99,19 +99,11 @@ def _traces(mark, panel, shared_scale, theme, fig):
             kw.update(colorscale=_colorscale(mark.colorscale.name), zmin=mark.colorscale.zmin, zmax=mark.colorscale.zmax,
                       showscale=mark.show_scale)
         yname, xname = _hover_names(mark)
-        if nx * ny <= 250_000:
-            xl = mark.x_labels or [str(i) for i in range(nx)]
-            yl = mark.y_labels or [str(i) for i in range(ny)]
-            custom = np.empty((ny, nx, 2), dtype=object)
-            custom[:, :, 0] = np.array([L.escape(s) for s in yl], dtype=object)[:, None]
-            custom[:, :, 1] = np.array([L.escape(s) for s in xl], dtype=object)[None, :]
-            kw["customdata"] = custom
-            hover = (f"{L.escape(yname)}: %{{customdata[0]}} (%{{y}})<br>{L.escape(xname)}: %{{customdata[1]}} (%{{x}})"
-                     f"<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>")
-        else:
-            hover = f"{L.escape(yname)}: %{{y}}<br>{L.escape(xname)}: %{{x}}<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>"
-        return [go.Heatmap(z=np.asarray(mark.z, dtype=float), x=np.arange(nx), y=np.arange(ny), hovertemplate=hover,
-                           hoverongaps=False, **kw)]
+        xs = unique_labels(mark.x_labels) if mark.x_labels is not None else np.arange(nx)
+        ys = unique_labels(mark.y_labels) if mark.y_labels is not None else np.arange(ny)
+        hover = (f"{L.escape(yname)}: %{{y}}<br>{L.escape(xname)}: %{{x}}"
+                 f"<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>")
+        return [go.Heatmap(z=np.asarray(mark.z, dtype=float), x=xs, y=ys, hovertemplate=hover, hoverongaps=False, **kw)]
     if isinstance(mark, Line):
         kw = {}
         if mark.hover_labels is not None:
@@ -145,6 +137,23 @@ def _traces(mark, panel, shared_scale, theme, fig):
     raise TypeError(f"plotly backend: unknown mark {type(mark).__name__}")  # pragma: no cover
 
 
+def unique_labels(labels) -> list[str]:
+    """Escaped labels made unique by appending zero-width spaces to repeats.
+
+    Heatmap cells then sit on a category axis whose ticks and hover read the token itself,
+    while two identical tokens stay two columns (plotly would merge equal categories). This
+    keeps the payload O(n) instead of an O(n²) per-cell hover array.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        text = L.escape(label)
+        k = seen.get(text, 0)
+        seen[text] = k + 1
+        out.append(text + "\u200b" * k)
+    return out
+
+
 def _token_traces(mark, theme):
     """Tokens wrapped into lines of a heatmap: colour = value, text = the (escaped) token."""
     import plotly.graph_objects as go
@@ -172,9 +181,12 @@ def _token_traces(mark, theme):
 
 
 def _axes(out, panel, row, col, theme):
-    for axis, update in ((panel.x, out.update_xaxes), (panel.y, out.update_yaxes)):
+    heat = next((m for m in panel.marks if isinstance(m, Heatmap)), None)
+    for axis, update, labels in ((panel.x, out.update_xaxes, heat and heat.x_labels), (panel.y, out.update_yaxes, heat and heat.y_labels)):
         kw = {"title": {"text": axis.title} if axis.title else None, "gridcolor": theme.grid, "zeroline": False}
-        if axis.labels is not None:
+        if labels:
+            kw.update(type="category", categoryorder="array", categoryarray=unique_labels(labels), showgrid=False)
+        elif axis.labels is not None:
             pos, text = axis.tick_positions()
             kw.update(tickmode="array", tickvals=pos, ticktext=[L.escape(t) for t in text], showgrid=False)
         if axis.log:
