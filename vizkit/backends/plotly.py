@@ -103,7 +103,8 @@ def _traces(mark, panel, shared_scale, theme, fig):
         ys = unique_labels(mark.y_labels) if mark.y_labels is not None else np.arange(ny)
         hover = (f"{L.escape(yname)}: %{{y}}<br>{L.escape(xname)}: %{{x}}"
                  f"<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>")
-        return [go.Heatmap(z=np.asarray(mark.z, dtype=float), x=xs, y=ys, hovertemplate=hover, hoverongaps=False, **kw)]
+        # float32 halves the payload; colours and the 4-digit hover are unchanged
+        return [go.Heatmap(z=np.asarray(mark.z, dtype=np.float32), x=xs, y=ys, hovertemplate=hover, hoverongaps=False, **kw)]
     if isinstance(mark, Line):
         kw = {}
         if mark.hover_labels is not None:
