@@ -50,7 +50,7 @@ def __getattr__(name: str):
     if module is None:
         raise AttributeError(f"module 'vizkit' has no attribute {name!r}")
     mod = importlib.import_module(module)
-    value = mod if module.endswith("." + name) else getattr(mod, name)
+    value = getattr(mod, name, mod)  # a function of that name, else the module itself (vk.backends)
     globals()[name] = value
     return value
 
