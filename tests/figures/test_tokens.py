@@ -1,0 +1,63 @@
+"""vk.tokens: token-coloured text, diverging for signed values, several selectable rows."""
+
+import numpy as np
+import pytest
+import torch
+import xarray as xr
+
+from tests.figures.conftest import check_snapshot, roundtrip
+from vizkit.errors import LabelError, ShapeError
+from vizkit.figures.tokens import tokens
+from vizkit.spec import TokenText
+
+TOKS = ["<|endoftext|>", "When", " Mary", " and", " John", " went", " to", " the", " store", ",", " John", "\n", " <img src=x onerror=alert(1)>"]
+
+
+def test_signed_values_diverge_around_zero_and_tokens_are_visible_text():
+    values = torch.linspace(-2.0, 1.0, len(TOKS))
+    fig = roundtrip(tokens(TOKS, values, value_label="logit diff", title="Per-token logit difference"))
+    check_snapshot(fig, "tokens_signed")
+    (mark,) = fig.marks(TokenText)
+    assert mark.colorscale.name == "RdBu" and (mark.colorscale.zmin, mark.colorscale.zmid, mark.colorscale.zmax) == (-2.0, 0.0, 2.0)
+    assert mark.tokens[2] == "␣Mary" and mark.tokens[11] == "↵" and mark.tokens[0] == "<|endoftext|>"
+    assert fig.meta["tokens"] == TOKS  # raw strings kept for backends that want them
+    np.testing.assert_allclose(mark.values[0], values.numpy())
+    p = fig.to("plotly")
+    (trace,) = p.data
+    assert p.layout.title.text == "Per-token logit difference"
+    assert (trace.zmin, trace.zmax) == (-2.0, 2.0) and trace.colorscale[0][1] == "#67001f"
+    texts = [t for row in trace.text for t in row if t]
+    assert texts == ["&lt;|endoftext|&gt;", "When", "␣Mary", "␣and", "␣John", "␣went", "␣to", "␣the", "␣store", ",",
+                     "␣John", "↵", "␣&lt;img src=x onerror=alert(1)&gt;"]
+    z = np.asarray(trace.z, dtype=float)
+    np.testing.assert_allclose(z[np.isfinite(z)], values.numpy(), rtol=1e-6)  # each token's cell holds its value
+    assert "logit diff: %{z" in trace.hovertemplate
+
+
+def test_non_negative_values_use_a_sequential_scale_and_rows_keep_their_names():
+    acts = xr.DataArray(np.abs(np.random.default_rng(0).normal(size=(3, len(TOKS)))), dims=("neuron", "pos"),
+                        coords={"neuron": ["L0N1", "L0N7", "L1N3"]})
+    fig = roundtrip(tokens(TOKS, acts, value_label="activation"))
+    check_snapshot(fig, "tokens_rows")
+    (mark,) = fig.marks(TokenText)
+    assert mark.row_labels == ("L0N1", "L0N7", "L1N3") and mark.values.shape == (3, len(TOKS))
+    assert mark.colorscale.name == "Blues" and mark.colorscale.zmid is None
+    assert mark.colorscale.zmin == pytest.approx(acts.values.min()) and mark.colorscale.zmax == pytest.approx(acts.values.max())
+    p = fig.to("plotly")
+    assert [t.name for t in p.data] == ["L0N1", "L0N7", "L1N3"]
+    explicit = tokens(TOKS[:2], [[1, 2], [3, 4]], row_labels=["a", "b"], colorscale="viridis", zmin=0, zmax=10)
+    assert explicit.marks()[0].colorscale.name == "viridis" and explicit.marks()[0].colorscale.zmax == 10
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: tokens(TOKS, np.zeros(len(TOKS) - 1)), LabelError, f"got {len(TOKS)} tokens but {len(TOKS) - 1} values per row"),
+        (lambda: tokens(TOKS, np.zeros((2, 2, len(TOKS)))), ShapeError, r"\[tokens\] or \[rows, tokens\]"),
+        (lambda: tokens("When Mary", np.zeros(2)), LabelError, "single string"),
+        (lambda: tokens(["a", "b"], np.zeros((2, 2)), row_labels=["x"]), LabelError, "row_labels has 1 labels"),
+    ],
+)
+def test_bad_input_raises(call, error, words):
+    with pytest.raises(error, match=words):
+        call()

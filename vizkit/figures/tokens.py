@@ -1,0 +1,84 @@
+"""Token-coloured text: each token's background shows a value (activation, loss, attribution).
+
+Several rows of values (one per neuron, head or layer) travel in one mark and are selectable.
+Tokens are data, never markup: backends escape them; whitespace is made visible here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..adapters import to_dataarray
+from ..errors import LabelError, ShapeError
+from ..spec import Axis, Panel, TokenText
+from . import _common as c
+
+
+def tokens(
+    tokens: Sequence[str],
+    values: Any,
+    *,
+    row_labels: Sequence[str] | None = None,
+    zmin: float | None = None,
+    zmax: float | None = None,
+    zmid: float | None = None,
+    colorscale: str | None = None,
+    value_label: str = "value",
+    title: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    backend: str | None = None,
+    theme: str | None = None,
+):
+    """Text whose tokens are coloured by ``values``.
+
+    Parameters
+    ----------
+    tokens : sequence of str
+        Token strings (``model.to_str_tokens(...)``); repeated tokens stay separate.
+    values : array-like, torch.Tensor or xarray.DataArray
+        ``[tokens]`` or ``[rows, tokens]`` (a DataArray's first-dim coordinate names the rows).
+    row_labels : sequence of str, optional
+        A name per value row (``["L0N12", "L1N3"]``), shown in the row selector.
+    zmin, zmax, zmid : float, optional
+        Colour range. Signed values get a diverging scale centred at ``zmid=0``; non-negative
+        values a sequential scale from their minimum to their maximum.
+    colorscale : str, optional
+        A scale name (default ``"RdBu"`` for signed values, ``"Blues"`` otherwise).
+    value_label : str
+        Name of the value in the hover and the colour bar.
+    title, width, height, backend, theme
+        As for every figure.
+
+    Returns
+    -------
+    vizkit.Figure
+        ``kind="tokens"`` with one :class:`~vizkit.spec.TokenText` mark; ``meta["tokens"]``
+        holds the raw token strings.
+    """
+    if isinstance(tokens, str):
+        raise LabelError(f"tokens must be a list of token strings; got the single string {tokens!r}. "
+                         f"Use model.to_str_tokens(text) to split it")
+    toks = [str(t) for t in tokens]
+    da = to_dataarray(values)
+    if da.ndim not in (1, 2):
+        raise ShapeError(f"token values must be [tokens] or [rows, tokens]; got shape {da.shape}")
+    if da.shape[-1] != len(toks):
+        raise LabelError(f"got {len(toks)} tokens but {da.shape[-1]} values per row (values of shape {da.shape}); "
+                         f"pass the values of the same prompt")
+    if row_labels is None and da.ndim == 2:
+        row_labels = c.coord_labels(da, da.dims[0])
+    arr = np.asarray(da.values, dtype=float)
+    finite = arr[np.isfinite(arr)]
+    signed = bool(finite.size and finite.min() < 0)
+    scale = c.colorscale(arr, colorscale=colorscale, zmin=zmin, zmax=zmax,
+                         zmid=zmid if zmid is not None else (0.0 if signed else None),
+                         title=value_label, diverging=signed or None)
+    mark = TokenText(tokens=c.token_labels(toks), values=arr, colorscale=scale, row_labels=row_labels,
+                     value_label=value_label)
+    meta = {"tokens": toks, "rows": None if mark.row_labels is None else list(mark.row_labels)}
+    return c.figure("tokens", [Panel(marks=(mark,), x=Axis(), y=Axis())], title=title, width=width, height=height,
+                    theme=theme, backend=backend, notes=c.nan_note(arr), meta=meta)
