@@ -64,7 +64,7 @@ def test_slider_switches_frames_in_the_page(tmp_path, chromium):
 
 def test_html_has_data_as_binary_not_decimal_text(fig):
     html = fig.to_html()
-    assert '"bdata"' in html and '"dtype":"f8"' in html
+    assert '"bdata"' in html and '"dtype":"f4"' in html  # heatmaps travel as float32 binary
 
 
 def test_bad_suffix_and_missing_folder_write_nothing(tmp_path, fig):

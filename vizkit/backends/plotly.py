@@ -50,11 +50,11 @@ def render(fig, theme):
         out.update_layout(coloraxis=_coloraxis(shared_scale, theme))
     width, height = L.size(fig, theme)
     out.update_layout(
-        title={"text": fig.title, "x": 0.5, "xanchor": "center"} if fig.title else None,
+        title={"text": L.escape(fig.title), "x": 0.5, "xanchor": "center"} if fig.title else None,
         width=width, height=height,
         font={"family": theme.font_family, "size": theme.font_size, "color": theme.foreground},
         paper_bgcolor=theme.background, plot_bgcolor=theme.panel_background,
-        legend={"title": {"text": fig.legend_title}} if fig.legend_title else {},
+        legend={"title": {"text": L.escape(fig.legend_title)}} if fig.legend_title else {},
         margin={"l": 60, "r": 30, "t": 70 if fig.title else 40, "b": 60 + (20 if fig.notes else 0)},
         hoverlabel={"namelength": -1},
     )
@@ -80,7 +80,7 @@ def _shared_scale(fig):
 
 def _coloraxis(scale, theme) -> dict:
     return {"colorscale": _colorscale(scale.name), "cmin": scale.zmin, "cmax": scale.zmax,
-            "colorbar": {"title": {"text": scale.title}} if scale.title else {}}
+            "colorbar": {"title": {"text": L.escape(scale.title)}} if scale.title else {}}
 
 
 def _hover_names(mark) -> tuple[str, str]:
@@ -118,7 +118,7 @@ def _traces(mark, panel, shared_scale, theme, fig):
         if mark.values is not None:
             s = mark.colorscale
             marker.update(color=mark.values, colorscale=_colorscale(s.name), cmin=s.zmin, cmax=s.zmax, showscale=True,
-                          colorbar={"title": {"text": s.title}} if s.title else {})
+                          colorbar={"title": {"text": L.escape(s.title)}} if s.title else {})
         else:
             marker["color"] = mark.color
         kw = {}
@@ -174,7 +174,7 @@ def _token_traces(mark, theme):
             z=z, text=text, texttemplate="%{text}", textfont={"family": "DejaVu Sans Mono, monospace", "size": theme.font_size + 1},
             colorscale=_colorscale(s.name), zmin=s.zmin, zmax=s.zmax, xgap=2, ygap=4, hoverongaps=False,
             hovertemplate=f"%{{text}}<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>",
-            colorbar={"title": {"text": s.title}} if s.title else {},
+            colorbar={"title": {"text": L.escape(s.title)}} if s.title else {},
             name=L.escape(mark.row_labels[r]) if mark.row_labels else None,
             meta={"vizkit_row": r},
         ))
@@ -184,7 +184,7 @@ def _token_traces(mark, theme):
 def _axes(out, panel, row, col, theme):
     heat = next((m for m in panel.marks if isinstance(m, Heatmap)), None)
     for axis, update, labels in ((panel.x, out.update_xaxes, heat and heat.x_labels), (panel.y, out.update_yaxes, heat and heat.y_labels)):
-        kw = {"title": {"text": axis.title} if axis.title else None, "gridcolor": theme.grid, "zeroline": False}
+        kw = {"title": {"text": L.escape(axis.title)} if axis.title else None, "gridcolor": theme.grid, "zeroline": False}
         if labels:
             kw.update(type="category", categoryorder="array", categoryarray=unique_labels(labels), showgrid=False)
         elif axis.labels is not None:

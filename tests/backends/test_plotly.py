@@ -1,0 +1,142 @@
+"""The plotly backend: every figure of the shared catalogue carries the spec's data, labels, title and
+colour range; hostile tokens stay text in its HTML (ticks, hover, token text) in headless Chromium."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import vizkit as vk
+from tests.backends.test_bokeh import FIGURES, HOSTILE, build
+from tests.browser.harness import open_page
+from vizkit.backends import render
+from vizkit.backends.plotly import unique_labels
+from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
+from vizkit.spec.colors import stops
+
+
+def _axis(layout, kind: str, index: int):
+    return layout[f"{kind}axis{'' if index == 1 else index}"]
+
+
+def _tick_texts(axis) -> list[str] | None:
+    if axis.categoryarray is not None:
+        return [str(s).replace("\u200b", "") for s in axis.categoryarray]
+    if axis.ticktext is not None:
+        return list(axis.ticktext)
+    return None
+
+
+def _escaped(labels) -> list[str]:
+    """Labels as plotly shows them: HTML-escaped (plotly reads markup in labels), repeats kept apart."""
+    return [s.replace("\u200b", "") for s in unique_labels(labels)]
+
+
+def _check_trace(trace, mark, layout, row: int = 0):
+    if isinstance(mark, Heatmap):
+        assert trace.type == "heatmap"
+        np.testing.assert_allclose(np.asarray(trace.z, dtype=float), mark.z, rtol=1e-6, equal_nan=True)  # float32 on the wire
+        if trace.coloraxis:
+            scale = layout.coloraxis
+            lo, hi, colours = scale.cmin, scale.cmax, [c for _, c in scale.colorscale]
+        else:
+            lo, hi, colours = trace.zmin, trace.zmax, [c for _, c in trace.colorscale]
+        assert (lo, hi) == (mark.colorscale.zmin, mark.colorscale.zmax)
+        assert colours == stops(mark.colorscale.name)
+    elif isinstance(mark, Line):
+        assert trace.type == "scatter" and trace.mode.startswith("lines")
+        np.testing.assert_array_equal(np.asarray(trace.x, dtype=float), mark.x)
+        np.testing.assert_array_equal(np.asarray(trace.y, dtype=float), mark.y)
+    elif isinstance(mark, Scatter):
+        assert trace.type == "scatter" and trace.mode == "markers"
+        np.testing.assert_array_equal(np.asarray(trace.x, dtype=float), mark.x)
+        if mark.values is not None:
+            np.testing.assert_array_equal(np.asarray(trace.marker.color, dtype=float), mark.values)
+            assert (trace.marker.cmin, trace.marker.cmax) == (mark.colorscale.zmin, mark.colorscale.zmax)
+    elif isinstance(mark, Bar):
+        assert trace.type == "bar"
+        values = trace.x if mark.horizontal else trace.y
+        np.testing.assert_array_equal(np.asarray(values, dtype=float), mark.y)
+    elif isinstance(mark, TokenText):  # one heatmap of wrapped tokens per value row
+        assert trace.type == "heatmap"
+        assert [t for line in trace.text for t in line if t] == [vk.backends._layout.escape(t) for t in mark.tokens]
+        z = np.asarray(trace.z, dtype=float)
+        np.testing.assert_allclose(z[np.isfinite(z)], mark.values[row])
+        assert (trace.zmin, trace.zmax) == (mark.colorscale.zmin, mark.colorscale.zmax)
+
+
+def _n_traces(mark) -> int:
+    return mark.values.shape[0] if isinstance(mark, TokenText) else 1
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_parity_with_the_spec(name):
+    fig = build(name)
+    p = render(fig, "plotly")
+    assert (p.layout.title.text or None) == vk.backends._layout.escape(fig.title)  # plotly reads markup: titles escaped
+    traces = iter(p.data)
+    for frame in range(fig.n_frames):
+        for i, panel in enumerate(fig.frame_panels(frame)):
+            for mark in panel.marks:
+                for row in range(_n_traces(mark)):
+                    trace = next(traces)
+                    assert trace.visible == (frame == 0)
+                    _check_trace(trace, mark, p.layout, row)
+            if frame or any(isinstance(m, TokenText) for m in panel.marks):
+                continue
+            for kind, axis in (("x", panel.x), ("y", panel.y)):
+                ax = _axis(p.layout, kind, i + 1)
+                if axis.title:
+                    assert ax.title.text == axis.title
+                if axis.labels is not None:
+                    want = _escaped(axis.labels)
+                    got = _tick_texts(ax)
+                    thinned = [_escaped(axis.labels)[k] for k in axis.tick_positions()[0]]
+                    assert got in (want, thinned)
+                assert (ax.type == "log") == axis.log
+    assert next(traces, None) is None
+    if len(fig.frame_panels(0)) > 1:
+        assert [a.text for a in p.layout.annotations][: len(fig.frame_panels(0))] == [vk.backends._layout.escape(q.title) or ""
+                                                                                      for q in fig.frame_panels(0)]
+    if fig.slider is not None:
+        assert [s.label for s in p.layout.sliders[0].steps] == list(fig.slider.labels)
+    if fig.notes:
+        assert any(" · ".join(vk.backends._layout.escape(n) for n in fig.notes) == a.text for a in p.layout.annotations)
+
+
+HOSTILE_PROBE = "() => ({pwned: window.__pwned === 1, imgs: document.querySelectorAll('img').length})"
+
+
+@pytest.mark.browser
+def test_hostile_tokens_stay_text_in_ticks_hover_and_token_text(tmp_path, chromium):
+    tokens = ["<bos>", "<img src=x onerror=window.__pwned=1>", "</script><script>window.__pwned=1</script>", " a & b", "$x^2$"]
+    heat = vk.imshow(np.arange(10.0).reshape(2, 5), dims=("layer", "pos"), x=tokens, title="<b onmouseover=x>t</b>")
+    report = open_page(chromium, heat.save(tmp_path / "heat.html", backend="plotly"), wait_for=".js-plotly-plot")
+    page = report.page
+    assert page.evaluate(HOSTILE_PROBE) == {"pwned": False, "imgs": 0}
+    ticks = page.eval_on_selector_all(".xtick text", "els => els.map(e => e.textContent)")
+    assert [t.replace("\u200b", "") for t in ticks] == ["<bos>", "<img src=x onerror=window.__pwned=1>",
+                                                        "</script><script>window.__pwned=1</script>", " a & b", "$x^2$"]
+    assert page.locator(".gtitle").text_content() == "<b onmouseover=x>t</b>"  # the title reads literally too
+    assert report.errors == [] and report.network_requests == []
+
+    text = vk.tokens(tokens, np.linspace(-1, 1, len(tokens)), title="tokens")
+    report = open_page(chromium, text.save(tmp_path / "tokens.html", backend="plotly"), wait_for=".js-plotly-plot")
+    shown = report.page.eval_on_selector_all(".heatmaplayer text", "els => els.map(e => e.textContent)")
+    assert "<img src=x onerror=window.__pwned=1>" in shown and report.page.evaluate(HOSTILE_PROBE)["pwned"] is False
+    assert report.errors == [] and report.network_requests == []
+
+
+@pytest.mark.browser
+def test_hover_names_query_and_key_tokens(tmp_path, chromium):
+    toks = ["<bos>", " When", " Mary", " and", " Mary"]
+    pat = np.tril(np.ones((1, 5, 5)))
+    fig = vk.attention(pat / pat.sum(-1, keepdims=True), tokens=toks, title="hover")
+    report = open_page(chromium, fig.save(tmp_path / "attn.html", backend="plotly"), wait_for=".js-plotly-plot")
+    page = report.page
+    box = page.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.9)  # query 4 (" Mary"), key 2 (" Mary")
+    page.wait_for_selector(".hovertext", timeout=5000)
+    hover = page.locator(".hovertext").first.text_content()
+    assert "query: ␣Mary" in hover and "key: ␣Mary" in hover and "attention: 0.2" in hover
+    assert report.errors == []
