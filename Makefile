@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets up .venv itself (scripts/setup.sh).
-.PHONY: setup gallery test lint bench
+.PHONY: setup gallery test lint bench docs
 
 PY := .venv/bin/python
 
@@ -16,8 +16,12 @@ test: setup
 	$(PY) -m pytest -q
 
 lint: setup
-	$(PY) -m ruff check vizkit gallery tests
+	$(PY) -m ruff check vizkit gallery tests scripts
 
 bench: setup
 	bash scripts/install-chromium.sh
 	$(PY) -m pytest -q tests/benchmarks -m benchmark -s
+
+# Regenerate docs/backends.md (the support matrix) from the backends' declarations.
+docs: setup
+	$(PY) scripts/gen_docs.py

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, browser as _browser
+from tests.browser.harness import CHROMIUM
+from tests.browser.harness import browser as _browser
 
 
 @pytest.fixture(scope="session")

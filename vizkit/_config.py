@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 DEFAULT_BACKEND = "plotly"
 DEFAULT_THEME = "default"

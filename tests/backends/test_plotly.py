@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import vizkit as vk
-from tests.backends.test_bokeh import FIGURES, HOSTILE, build
+from tests.backends.test_bokeh import FIGURES, build
 from tests.browser.harness import open_page
 from vizkit.backends import render
 from vizkit.backends.plotly import unique_labels

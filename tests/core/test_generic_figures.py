@@ -91,7 +91,7 @@ def test_line_one_per_row_with_legend_and_log_axis():
     data = np.array([[1.0, 2.0, 4.0], [3.0, 2.0, 1.0]])
     fig = roundtrip(vk.line(data, dims=("layer", "pos"), names=["L0", "L1"], x=["a", "b", "a"], log_y=True, title="ll"))
     lines = fig.marks(Line)
-    assert [l.name for l in lines] == ["L0", "L1"]
+    assert [ln.name for ln in lines] == ["L0", "L1"]
     p = fig.to("plotly")
     assert [t.name for t in p.data] == ["L0", "L1"] and all(t.showlegend for t in p.data)
     np.testing.assert_array_equal(np.asarray(p.data[1].y), data[1])

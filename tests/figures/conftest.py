@@ -188,6 +188,7 @@ SEQ_LEN = 10
 def induction():
     """The committed model run on a repeated-random-token batch: model, tokens, logits, caches."""
     import torch
+
     from gallery.data.models import induction_batch, load_induction_model
 
     model = load_induction_model()

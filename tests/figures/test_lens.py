@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from tests.figures.conftest import check_snapshot, roundtrip, tick_texts
 from vizkit.errors import DimensionError, LabelError, UnsupportedInputError, VizkitError

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import numpy as np
@@ -40,7 +41,7 @@ def test_arrays_travel_as_base64_not_decimal_text():
 
 def test_spec_is_frozen_and_replace_returns_copy():
     fig = _fig()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         fig.title = "x"  # type: ignore[misc]
     g = fig.replace(title="new")
     assert g.title == "new" and fig.title == "T"

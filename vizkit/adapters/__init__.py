@@ -9,7 +9,8 @@ here unless the user already imported them (``sys.modules``).
 from __future__ import annotations
 
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ def to_dataarray(
             dims = tuple(dims)
             if len(dims) != da.ndim:
                 raise DimensionError(f"got {len(dims)} dim names {dims} for data with dims {da.dims} (rank {da.ndim})")
-            da = da.rename(dict(zip(da.dims, dims)))
+            da = da.rename(dict(zip(da.dims, dims, strict=True)))
     else:
         pd = sys.modules.get("pandas")
         if pd is not None and isinstance(obj, pd.DataFrame):

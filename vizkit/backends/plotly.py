@@ -25,7 +25,6 @@ def _colorscale(name: str) -> list:
 
 
 def render(fig, theme):
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     rows, cols = fig.grid

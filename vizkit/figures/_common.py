@@ -9,7 +9,8 @@ Keyword names follow plotly express and neel-plotly: ``x``/``y`` (tick labels or
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -158,7 +159,7 @@ def downsample_minmax(x: np.ndarray, y: np.ndarray, budget: int = POINT_BUDGET) 
     edges = np.linspace(0, n, buckets + 1).astype(int)
     keep: list[int] = []
     yf = np.where(np.isfinite(y), y, np.nan)
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
         if b <= a:
             continue
         seg = yf[a:b]

@@ -73,7 +73,7 @@ def palette(name: str, n: int = 256) -> list[str]:
         t = i / (n - 1) * (len(s) - 1) if n > 1 else 0.0
         j = min(int(t), len(s) - 2)
         f = t - j
-        r, g, b = (round(a + (bb - a) * f) for a, bb in zip(s[j], s[j + 1]))
+        r, g, b = (round(a + (bb - a) * f) for a, bb in zip(s[j], s[j + 1], strict=True))
         out.append(f"#{r:02x}{g:02x}{b:02x}")
     return out
 
