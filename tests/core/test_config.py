@@ -64,6 +64,17 @@ def test_unsupported_pair_names_backends_that_can():
         resolve(fig, "circuitsvis")
 
 
+def test_a_registered_backend_whose_module_is_missing(monkeypatch):
+    """Selecting it says so; it never breaks the error that names the backends that can draw a figure."""
+    from vizkit import backends
+
+    monkeypatch.setitem(backends._REGISTRY, "broken", "vizkit.backends.no_such_module")
+    with pytest.raises(BackendError, match="'broken' is registered as 'vizkit.backends.no_such_module', which does not exist"):
+        vk.imshow(np.eye(2)).to("broken")
+    with pytest.raises(UnsupportedFigureError, match="backends that can: 'plotly', 'bokeh', 'holoviews', 'matplotlib'. Pass"):
+        resolve(vk.imshow(np.eye(2)), "circuitsvis")
+
+
 def test_theme_precedence(monkeypatch):
     assert vk.get_theme() == "default"
     monkeypatch.setenv("VIZKIT_THEME", "dark")

@@ -73,8 +73,15 @@ def supports(name: str, kind: str) -> bool:
 
 
 def backends_for(kind: str) -> list[str]:
-    """The backends that can draw figures of ``kind``."""
-    return [n for n in names() if supports(n, kind)]
+    """The backends that can draw figures of ``kind`` (a registered backend whose module is missing is left out)."""
+    out = []
+    for n in names():
+        try:
+            if supports(n, kind):
+                out.append(n)
+        except BackendError:
+            continue
+    return out
 
 
 def support_matrix(kinds: list[str]) -> dict[str, dict[str, bool]]:
