@@ -1,0 +1,452 @@
+"""The matplotlib backend: the native Figure carries the spec's data, labels, title and colour range;
+PNG, SVG and PDF open and are byte-identical across calls; tokens draw literally; nothing global
+(pyplot, the backend, rcParams) changes.
+
+Values are read back from the matplotlib artists, as a user inspecting ``fig.to("matplotlib")``
+would. Figures come from the catalogue shared with the bokeh and HoloViews tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import vizkit as vk
+from tests.backends.test_bokeh import FIGURES, HOSTILE, RNG, build
+from tests.export import check_png, check_svg, pixels_near
+from vizkit.backends import load, render
+from vizkit.errors import ExportError
+from vizkit.export import to_bytes
+from vizkit.spec import Axis, Bar, ColorScale, Figure, Heatmap, Line, Panel, Scatter, TokenText
+from vizkit.spec import theme as themes
+from vizkit.spec.colors import stops
+
+pytest.importorskip("matplotlib")
+
+PT_PER_PX = 0.75  # 96 CSS px per inch, 72 pt per inch
+SVG = "{http://www.w3.org/2000/svg}"
+CONTROL = str.maketrans({"\n": "↵", "\t": "⇥"})
+
+
+def visible(text: str) -> str:
+    """What the backend draws for a label: control characters as symbols, everything else as is."""
+    return text.translate(CONTROL)
+
+
+def draw(name: str, theme: str | None = None):
+    fig = build(name)
+    return fig, render(fig, "matplotlib", theme=theme)
+
+
+def panel_axes(out, i: int):
+    (ax,) = [a for a in out.axes if a.get_gid() == f"vizkit-panel-0-{i}"]
+    return ax
+
+
+def colorbars(out) -> list:
+    return [a for a in out.axes if a.get_label() == "<colorbar>"]
+
+
+def suptitle(out):
+    from matplotlib.text import Text
+
+    (title,) = [t for t in out.findobj(Text) if t.get_text() == out.get_suptitle() and t.figure is out and t.axes is None]
+    return title
+
+
+def assert_same(a, b):
+    np.testing.assert_array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+
+
+def hex_of(rgba) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(rgba)
+
+
+def check_scale(mappable, scale):
+    """The artist's norm is the spec's zmin..zmax and its colours are the spec's scale."""
+    assert (mappable.norm.vmin, mappable.norm.vmax) == (scale.zmin, scale.zmax)
+    s = stops(scale.name)
+    assert hex_of(mappable.cmap(0.0)) == s[0] and hex_of(mappable.cmap(1.0)) == s[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parity with the spec: data, labels, titles, colour range
+
+
+def check_panel(ax, panel):
+    images, lines, collections, containers = iter(ax.images), iter(ax.lines), iter(ax.collections), iter(ax.containers)
+    for mark in panel.marks:
+        if isinstance(mark, Heatmap):
+            image = next(images)
+            data = image.get_array()
+            assert_same(np.ma.filled(data.astype(float), np.nan), mark.z)
+            np.testing.assert_array_equal(np.ma.getmaskarray(data), np.isnan(mark.z))  # NaN cells masked ...
+            assert image.cmap.get_bad()[3] == 0  # ... and drawn as gaps
+            ny, nx = mark.z.shape
+            assert tuple(image.get_extent()) == (-0.5, nx - 0.5, -0.5, ny - 0.5)  # cells at integer positions
+            check_scale(image, mark.colorscale)
+        elif isinstance(mark, Line):
+            line = next(lines)
+            assert_same(line.get_xdata(), mark.x)
+            assert_same(line.get_ydata(), mark.y)
+            if mark.name is not None:
+                assert line.get_label() == mark.name
+            assert line.get_alpha() == mark.opacity
+            assert line.get_linestyle() == {"solid": "-", "dash": "--", "dot": ":"}[mark.dash]
+            assert (line.get_marker() == "o") == mark.markers
+            assert hex_of(line.get_color()) == mark.color.lower()
+        elif isinstance(mark, Scatter):
+            points = next(collections)
+            assert_same(points.get_offsets(), np.column_stack([mark.x, mark.y]))
+            if mark.values is not None:
+                assert_same(points.get_array(), mark.values)
+                check_scale(points, mark.colorscale)
+                assert points.colorbar is not None
+            else:
+                assert hex_of(points.get_facecolor()[0]) == mark.color.lower()
+        elif isinstance(mark, Bar):
+            bars = next(containers)
+            value_axis = panel.x if mark.horizontal else panel.y
+            want = np.where(mark.y > 0, mark.y, np.nan) if value_axis.log else mark.y
+            if mark.horizontal:
+                centres = [p.get_y() + p.get_height() / 2 for p in bars.patches]
+                tops, widths = [p.get_x() + p.get_width() for p in bars.patches], [p.get_height() for p in bars.patches]
+            else:
+                centres = [p.get_x() + p.get_width() / 2 for p in bars.patches]
+                tops, widths = [p.get_y() + p.get_height() for p in bars.patches], [p.get_width() for p in bars.patches]
+            np.testing.assert_allclose(centres, mark.x)
+            np.testing.assert_allclose(tops, want)
+            if mark.widths is not None:
+                np.testing.assert_allclose(widths, mark.widths)
+    if all(isinstance(m, TokenText) for m in panel.marks):
+        return
+    for axis, mpl_axis, scale, limits in ((panel.x, ax.xaxis, ax.get_xscale(), ax.get_xlim()),
+                                          (panel.y, ax.yaxis, ax.get_yscale(), ax.get_ylim())):
+        assert mpl_axis.get_label_text() == (axis.title or "")
+        assert (scale == "log") == axis.log
+        if axis.labels is not None:
+            pos, text = axis.tick_positions()
+            assert list(mpl_axis.get_ticklocs()) == pos
+            labels = mpl_axis.get_ticklabels()
+            assert [t.get_text() for t in labels] == [visible(t) for t in text]
+            assert not any(t.get_parse_math() for t in labels)
+        if axis.range is not None:
+            assert sorted(limits) == sorted(axis.range)
+        if axis.reversed:
+            assert limits[0] > limits[1]
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_parity_with_the_spec(name):
+    fig, out = draw(name)
+    panels = fig.frame_panels(0)
+    assert len([a for a in out.axes if a.get_gid()]) == len(panels)
+    for i, panel in enumerate(panels):
+        ax = panel_axes(out, i)
+        check_panel(ax, panel)
+        assert ax.get_title() == (panel.title or "")
+        spec = ax.get_subplotspec()
+        assert (spec.rowspan.start, spec.colspan.start) == divmod(i, fig.grid[1])
+    assert out.get_suptitle() == (fig.title or "")
+    scales = {m.colorscale for m in fig.marks(Heatmap)}
+    if len(scales) == 1:  # one colour bar for the whole grid, titled with the scale, over zmin..zmax
+        (scale,) = scales
+        (bar,) = colorbars(out)
+        assert bar.get_ylabel() == (scale.title or "")
+        assert (bar.get_ylim()) == (scale.zmin, scale.zmax)
+    for mark in fig.marks(Line):
+        if mark.legend and mark.name:
+            legend_texts = [t.get_text() for a in out.axes if a.get_legend() for t in a.get_legend().get_texts()]
+            assert mark.name in legend_texts
+    if fig.notes or fig.slider:
+        assert " · ".join(fig.notes) in out.get_supxlabel()
+    if fig.slider is not None:  # a static figure draws frame 0 and says so
+        assert f"showing {fig.slider.name} = {fig.slider.labels[0]} (frame 1 of {fig.n_frames}" in out.get_supxlabel()
+
+
+def test_legend_has_one_entry_per_group_with_its_title():
+    fig, out = draw("loss_curves")
+    legend = panel_axes(out, 0).get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["lr=1e-3", "lr=3e-3"]  # raw curves share their run's entry
+    assert legend.get_title().get_text() == fig.legend_title
+
+
+def test_token_text_boxes_carry_every_value_row_and_readable_ink():
+    fig, out = draw("tokens")
+    (mark,) = fig.marks(TokenText)
+    ax = panel_axes(out, 0)
+    blocks = sorted((c for c in ax.collections if (c.get_gid() or "").startswith("vizkit-tokens-")), key=lambda c: c.get_gid())
+    assert len(blocks) == mark.values.shape[0] == 2
+    for block, row in zip(blocks, mark.values, strict=True):
+        assert_same(block.get_array(), row)
+        check_scale(block, mark.colorscale)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["L0N1", *mark.tokens, "L1N7", *mark.tokens]  # each block labelled by its row
+    (bar,) = colorbars(out)
+    assert bar.get_ylabel() == mark.colorscale.title
+    for t in ax.texts[1: 1 + len(mark.tokens)]:  # ink contrasts with its box
+        assert t.get_color() in ("#111111", "#ffffff")
+
+
+def test_token_blocks_wrap_inside_their_panel_and_clear_the_colour_bar():
+    from vizkit.figures.tokens import tokens
+
+    words = ("the quick brown fox jumps over the lazy dog " * 12).split()
+    fig = tokens([" " + w for w in words], RNG.normal(size=(3, len(words))), row_labels=["a", "b", "c"], title="Long")
+    out = fig.to("matplotlib")
+    out.canvas.draw()
+    ax, (bar,) = panel_axes(out, 0), colorbars(out)
+    frame, bar_box = ax.get_window_extent(), bar.get_tightbbox()
+    boxes = [t.get_window_extent() for t in ax.texts]
+    assert max(b.x1 for b in boxes) <= frame.x1 + 1 and max(b.x1 for b in boxes) < bar_box.x0
+    assert min(b.y0 for b in boxes) >= frame.y0 - 1  # the figure grew to hold the three stacked blocks
+    assert len({round(b.y0) for b in boxes}) > 3 * 2  # several wrapped lines per block
+
+
+def test_heatmap_ticks_thin_when_there_are_many_tokens():
+    toks = [f" t{i}" for i in range(200)]
+    fig = vk.imshow(RNG.random((3, 200)), dims=("layer", "pos"), x=toks)
+    ax = panel_axes(fig.to("matplotlib"), 0)
+    pos, text = list(ax.get_xticks()), [t.get_text() for t in ax.get_xticklabels()]
+    assert 2 <= len(pos) <= 60 and pos[0] == 0
+    assert text == [toks[int(p)] for p in pos]
+
+
+def test_facets_fill_the_grid_in_order():
+    fig = vk.imshow(RNG.random((5, 3, 3)), dims=("head", "q", "k"), facet="head", facet_cols=2)
+    out = fig.to("matplotlib")
+    assert fig.grid == (3, 2)
+    for i, panel in enumerate(fig.frame_panels(0)):
+        spec = panel_axes(out, i).get_subplotspec()
+        assert (spec.rowspan.start, spec.colspan.start) == divmod(i, 2)
+        assert panel_axes(out, i).get_title() == panel.title
+    assert len(colorbars(out)) == 1
+
+
+def test_labels_and_colour_bars_do_not_overlap():
+    fig, out = draw("attention")
+    out.canvas.draw()
+    renderer = out.canvas.get_renderer()
+    panels = [panel_axes(out, i) for i in range(len(fig.frame_panels(0)))]
+    boxes = [ax.get_tightbbox(renderer) for ax in panels] + [colorbars(out)[0].get_tightbbox(renderer)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a.x1 <= b.x0 + 1 or b.x1 <= a.x0 + 1 or a.y1 <= b.y0 + 1 or b.y1 <= a.y0 + 1, "panels overlap"
+    for ax in panels:
+        ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
+        for a, b in itertools.pairwise(ticks):
+            assert not a.overlaps(b), "x tick labels overlap"
+    title = suptitle(out).get_window_extent(renderer)
+    assert title.y1 <= out.bbox.y1 and title.y0 >= max(b.y1 for b in boxes) - 1  # the title is not clipped nor covered
+
+
+def test_separate_scales_get_separate_colour_bars():
+    scale_a, scale_b = ColorScale("Blues", 0, 1, title="a"), ColorScale("RdBu", -2, 2, title="b")
+    fig = Figure(kind="imshow", facet_cols=2, panels=(
+        Panel(marks=(Heatmap(z=RNG.random((2, 2)), colorscale=scale_a),), x=Axis(labels=["p", "q"])),
+        Panel(marks=(Heatmap(z=RNG.normal(size=(2, 2)), colorscale=scale_b),)),
+    ))
+    out = fig.to("matplotlib")
+    assert sorted(b.get_ylabel() for b in colorbars(out)) == ["a", "b"]
+    check_scale(panel_axes(out, 1).images[0], scale_b)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens are data
+
+
+def test_hostile_tokens_draw_literally_and_export():
+    title = "$x^2$ </script> \\frac{a}{b} $$"
+    fig = vk.imshow(RNG.normal(size=(2, len(HOSTILE))), dims=("layer", "pos"), x=HOSTILE, title=title,
+                    labels={"x": "$pos$_^{}"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no mathtext, no missing glyph
+        out = fig.to("matplotlib")
+        ax = panel_axes(out, 0)
+        assert [t.get_text() for t in ax.get_xticklabels()] == [visible(t) for t in HOSTILE]
+        assert ax.get_xlabel() == "$pos$_^{}" and out.get_suptitle() == title
+        files = {fmt: to_bytes(fig, fmt, "matplotlib") for fmt in ("png", "svg", "pdf")}
+    root = ET.fromstring(files["svg"])
+    text = [("".join(el.itertext())) for el in root.iter(SVG + "text")]
+    for token in ("<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>", "$$x^2$$", "↵", title, "$pos$_^{}"):
+        assert token in text
+    assert not [el.tag for el in root.iter() if el.tag.split("}")[-1] in ("img", "script", "foreignObject")]
+    assert not [name for el in root.iter() for name in el.attrib if name.lower().startswith("on")]  # no event handlers
+    check_png(files["png"], (700, 450))
+
+
+def test_long_titles_and_captions_wrap_and_stay_literal():
+    title = " ".join(["$x^2$ and $$ \\frac{a}{b}"] * 8)
+    fig = build("line").replace(title=title, notes=("$a_1$ costs $5 " * 20,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = fig.to("matplotlib")
+        for fmt in ("png", "svg", "pdf"):
+            to_bytes(fig, fmt, "matplotlib")
+    assert out.get_suptitle().count("\n") >= 1 and out.get_suptitle().replace("\n", " ") == title
+    assert out.get_supxlabel().replace("\n", " ") == fig.notes[0].strip()
+    out.canvas.draw()
+    assert suptitle(out).get_window_extent().width <= out.bbox.width
+
+
+def test_hostile_token_text_draws_literally():
+    from vizkit.figures.tokens import tokens
+
+    toks = [*HOSTILE, "$x^2$", "$$", "\\frac", "_", "^", "{}", "\t"]
+    raw = Figure(kind="tokens", panels=(Panel(marks=(TokenText(tokens=toks, values=np.linspace(0, 1, len(toks)),
+                                                               colorscale=ColorScale("Blues", 0, 1)),)),))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fig, want in ((tokens(toks, np.linspace(-1, 1, len(toks)), title="$x^2$"), None),
+                          (raw, [visible(t) for t in toks])):
+            out = fig.to("matplotlib")
+            drawn = [t.get_text() for t in panel_axes(out, 0).texts]
+            assert drawn == (want or list(fig.marks(TokenText)[0].tokens))
+            assert not any(t.get_parse_math() for t in panel_axes(out, 0).texts)
+            for fmt in ("png", "svg", "pdf"):
+                to_bytes(fig, fmt, "matplotlib")
+    assert "$x^2$" in drawn and "$$" in drawn and "\\frac" in drawn and "↵" in drawn and "⇥" in drawn
+
+
+# ---------------------------------------------------------------------------------------------
+# Themes and sizes
+
+
+def test_default_size_is_css_pixels_at_96_per_inch():
+    _, out = draw("line")
+    assert tuple(out.get_size_inches()) == pytest.approx((700 / 96, 450 / 96)) and out.dpi == 96
+
+
+def test_paper_theme_is_one_column():
+    import pypdf
+
+    fig, out = draw("loss_curves", theme="paper")
+    paper = themes.THEMES["paper"]
+    assert tuple(out.get_size_inches()) == pytest.approx((3.25, 230 / 96))
+    ax = panel_axes(out, 0)
+    assert ax.xaxis.get_label().get_size() == pytest.approx(paper.font_size * PT_PER_PX)
+    assert "DejaVu Serif" in ax.xaxis.get_label().get_fontfamily()
+    assert suptitle(out).get_size() == pytest.approx(paper.title_size * PT_PER_PX)
+    check_png(to_bytes(fig, "png", "matplotlib", theme="paper"), (936, 690))  # the theme's 288 dpi
+    box = pypdf.PdfReader(io.BytesIO(to_bytes(fig, "pdf", "matplotlib", theme="paper"))).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((234.0, 172.5))  # 3.25 in wide, 0.75 pt per px
+
+
+def test_dark_theme_has_a_dark_background():
+    from matplotlib.colors import to_rgba
+
+    fig, out = draw("line", theme="dark")
+    dark = themes.THEMES["dark"]
+    assert out.get_facecolor() == to_rgba(dark.background)
+    assert panel_axes(out, 0).get_facecolor() == to_rgba(dark.panel_background)
+    assert panel_axes(out, 0).xaxis.get_label().get_color() == dark.foreground
+    rgb = check_png(to_bytes(fig, "png", "matplotlib", theme="dark"), (700, 450))
+    dark_px = pixels_near(rgb, dark.background, tol=6) + pixels_near(rgb, dark.panel_background, tol=6)
+    assert dark_px > 0.6 * rgb.shape[0] * rgb.shape[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def check_pdf(data: bytes, size_px, title):
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((size_px[0] * PT_PER_PX, size_px[1] * PT_PER_PX), abs=0.01)
+    if title:
+        assert title in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_exports_open_and_are_byte_identical(name):
+    from vizkit.backends.matplotlib import size
+
+    fig = build(name)
+    width, height = size(fig, themes.get())
+    for fmt in ("png", "svg", "pdf"):
+        data = to_bytes(fig, fmt, "matplotlib", scale=2)
+        assert data == to_bytes(fig, fmt, "matplotlib", scale=2), f"two {fmt.upper()} exports differ"
+        if fmt == "png":
+            check_png(data, (width * 2, height * 2))
+        elif fmt == "svg":
+            root = check_svg(data, None, fig.title)
+            assert (root.get("width"), root.get("height")) == (f"{width * PT_PER_PX:g}pt", f"{height * PT_PER_PX:g}pt")
+        else:
+            check_pdf(data, (width, height), fig.title)
+
+
+def test_png_resolution_and_size_options(tmp_path):
+    fig = build("line")
+    check_png(to_bytes(fig, "png", "matplotlib"), (700, 450))
+    check_png(to_bytes(fig, "png", "matplotlib", dpi=192), (1400, 900))  # 192 dpi = 2 pixels per CSS pixel
+    check_png(to_bytes(fig, "png", "matplotlib", scale=3), (2100, 1350))
+    check_png(open(fig.save(tmp_path / "small.png", backend="matplotlib", width=300, height=200), "rb").read(), (300, 200))
+    root = ET.fromstring(to_bytes(fig, "svg", "matplotlib", width=300, height=200))
+    assert (root.get("width"), root.get("height")) == ("225pt", "150pt")  # 0.75 pt per CSS pixel
+    assert to_bytes(fig, "svg", "matplotlib", scale=1) == to_bytes(fig, "svg", "matplotlib", scale=3)  # vector: no pixels
+    with pytest.raises(ExportError, match="scale= or dpi="):
+        to_bytes(fig, "png", "matplotlib", scale=2, dpi=200)
+
+
+def test_html_is_a_clear_error_naming_backends_that_can(tmp_path):
+    fig = build("imshow")
+    with pytest.raises(ExportError, match="'matplotlib' backend cannot write HTML.*'plotly'"):
+        fig.save(tmp_path / "fig.html", backend="matplotlib")
+    assert not (tmp_path / "fig.html").exists()
+    assert not hasattr(load("matplotlib"), "to_html")
+
+
+def test_notebook_bundle_is_a_png():
+    fig = build("patching")
+    bundle = load("matplotlib").mimebundle(fig, themes.get())
+    assert set(bundle) == {"image/png", "text/plain"} and bundle["text/plain"].startswith("<vizkit.Figure")
+    check_png(base64.b64decode(bundle["image/png"]), (700, 450))
+    with vk.use_backend("matplotlib"):
+        assert fig._repr_mimebundle_()["image/png"] == bundle["image/png"]
+
+
+# ---------------------------------------------------------------------------------------------
+# No global state
+
+
+def test_module_does_not_import_matplotlib():
+    code = "import sys, vizkit.backends.matplotlib\nprint('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_rendering_and_saving_leave_matplotlib_as_it_was(tmp_path):
+    code = ("import sys, numpy as np, matplotlib as mpl, vizkit as vk\n"
+            "raw = lambda: dict(dict.items(mpl.rcParams))  # reading rcParams['backend'] would pick one\n"
+            "before = raw()\n"
+            "fig = vk.imshow(np.eye(3), title='t')\n"
+            "out = fig.to('matplotlib')\n"
+            f"for fmt in ('png', 'svg', 'pdf'): fig.save({str(tmp_path)!r} + '/f.' + fmt, backend='matplotlib')\n"
+            "print('matplotlib.pyplot' in sys.modules, raw()['backend'] == before['backend'], raw() == before,"
+            " type(out.canvas).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True", "FigureCanvasAgg"]
+
+
+def test_no_pyplot_figures_and_the_backend_unchanged():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    backend, figures = matplotlib.get_backend(), plt.get_fignums()
+    for name in ("attention", "tokens", "line"):
+        build(name).to("matplotlib")
+    to_bytes(build("imshow"), "png", "matplotlib")
+    assert plt.get_fignums() == figures and matplotlib.get_backend() == backend
