@@ -60,7 +60,7 @@ def label_for(labels: dict | None, *keys: str | None, default: str | None = None
 def visible_token(token: str) -> str:
     """A token with its whitespace made visible (space → ␣ at the edges, newline → ↵, tab → ⇥)."""
     s = str(token)
-    s = s.replace("\n", "↵").replace("\t", "⇥").replace("\r", "␍")
+    s = s.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵").replace("\t", "⇥")  # glyphs every font has
     if s == "":
         return "∅"
     if s.strip() == "":
