@@ -13,17 +13,24 @@ def size(fig, theme) -> tuple[int, int]:
     width = fig.width or (theme.width if cols == 1 else min(1600, max(theme.width, int(theme.width * 0.55) * cols)))
     height = fig.height or (theme.height if rows == 1 else min(2400, int(theme.height * 0.75) * rows + 60))
     if fig.kind == "tokens" and not fig.height:
-        height = max(160, min(height, 60 + 34 * _token_rows(fig)))
+        lines, value_rows = _token_lines(fig)
+        select = SELECT_HEIGHT if value_rows > 1 else 0  # the interactive backends' row selector
+        height = max(160 + select, min(height, 60 + 34 * lines + select))
     return int(width), int(height)
 
 
-def _token_rows(fig) -> int:
+#: Height of the value-row selector of a token-text figure with several rows, in CSS pixels.
+SELECT_HEIGHT = 60
+
+
+def _token_lines(fig) -> tuple[int, int]:
+    """(wrapped lines of text, value rows) of a token-text figure."""
     from ..spec import TokenText
 
     marks = fig.marks(TokenText)
     if not marks:
-        return 1
-    return len(wrap_tokens(marks[0].tokens))
+        return 1, 1
+    return len(wrap_tokens(marks[0].tokens)), marks[0].values.shape[0]
 
 
 def wrap_tokens(tokens, max_chars: int = 90) -> list[list[int]]:

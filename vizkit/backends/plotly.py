@@ -205,7 +205,7 @@ def _slider(fig, visibility: list[int]) -> dict:
     steps = []
     for k, label in enumerate(fig.slider.labels):
         steps.append({"method": "update", "label": label, "args": [{"visible": [f == k for f in visibility]}]})
-    return {"active": 0, "currentvalue": {"prefix": f"{fig.slider.name}: "}, "steps": steps, "pad": {"t": 40}}
+    return {"active": 0, "currentvalue": {"prefix": f"{L.escape(fig.slider.name)}: "}, "steps": steps, "pad": {"t": 40}}
 
 
 # ---------------------------------------------------------------------------------------------
