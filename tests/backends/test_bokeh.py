@@ -18,6 +18,7 @@ import pytest
 import vizkit as vk
 from tests.browser.harness import open_page
 from vizkit.backends import load, render
+from vizkit.figures._common import visible_token
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import palette
@@ -25,6 +26,7 @@ from vizkit.spec.colors import palette
 HOSTILE = ["<bos>", " When", "<img src=x onerror=alert(1)>", " Mary", "</script><script>alert(1)</script>", " Mary",
            "$$x^2$$", "\n"]
 TOKENS = ["<bos>", " When", " Mary", " and", " John", " went", " Mary"]
+SHOWN = [visible_token(t) for t in HOSTILE]  # what a figure shows: whitespace made visible, nothing else changed
 RNG = np.random.default_rng(0)
 
 
@@ -252,7 +254,7 @@ def test_heatmap_cells_sit_at_integer_positions_with_repeated_tokens_distinct():
     assert (image.data_source.data["x"][0], image.data_source.data["dw"][0]) == (-0.5, 7)
     assert p.xaxis[0].ticker.ticks == list(range(7))
     labels = [text(v) for v in p.xaxis[0].major_label_overrides.values()]
-    assert labels.count(" Mary") == 2  # two columns, not one merged category
+    assert labels.count("␣Mary") == 2  # two columns, not one merged category
     assert image.glyph.color_mapper.nan_color == "rgba(0, 0, 0, 0)"  # NaN cells are gaps
 
 
@@ -337,7 +339,7 @@ def test_hostile_tokens_stay_text_in_ticks_and_hover(tmp_path, chromium):
     fig = vk.imshow(RNG.normal(size=(2, len(HOSTILE))), dims=("layer", "pos"), x=HOSTILE, title="</script><b>t</b>")
     report = open_page(chromium, fig.save(tmp_path / "hostile.html", backend="bokeh"), wait_for=".bk-Canvas")
     page = report.page
-    assert page.evaluate(TICKS_JS)[: len(HOSTILE)] == HOSTILE
+    assert page.evaluate(TICKS_JS)[: len(HOSTILE)] == SHOWN
     assert page.locator("img").count() == 0
     box = page.locator(".bk-Canvas").first.bounding_box()
     frame = page.evaluate("() => { const f = [...Bokeh.index.all_views()].find(v => v.frame)?.frame.bbox;"

@@ -116,7 +116,7 @@ def test_hostile_tokens_stay_text_in_ticks_hover_and_token_text(tmp_path, chromi
     assert page.evaluate(HOSTILE_PROBE) == {"pwned": False, "imgs": 0}
     ticks = page.eval_on_selector_all(".xtick text", "els => els.map(e => e.textContent)")
     assert [t.replace("\u200b", "") for t in ticks] == ["<bos>", "<img src=x onerror=window.__pwned=1>",
-                                                        "</script><script>window.__pwned=1</script>", " a & b", "$x^2$"]
+                                                        "</script><script>window.__pwned=1</script>", "␣a & b", "$x^2$"]
     assert page.locator(".gtitle").text_content() == "<b onmouseover=x>t</b>"  # the title reads literally too
     assert report.errors == [] and report.network_requests == []
 

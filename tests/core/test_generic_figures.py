@@ -19,11 +19,11 @@ def test_imshow_keeps_duplicate_tokens_distinct_and_labels_axes():
     data = np.random.default_rng(0).normal(size=(2, 5))
     fig = roundtrip(vk.imshow(data, dims=("layer", "pos"), x=tokens, title="Logit diff", zmid=0))
     (hm,) = fig.marks(Heatmap)
-    assert hm.x_labels == tuple(tokens) and hm.y_labels is None
+    assert hm.x_labels == ("<bos>", "␣the", "␣cat", "␣the", "␣cat") and hm.y_labels is None  # whitespace visible
     p = fig.to("plotly")
     assert p.layout.title.text == "Logit diff"
     # repeated tokens stay distinct columns: made unique with zero-width spaces, read as the token
-    assert list(p.data[0].x) == ["&lt;bos&gt;", " the", " cat", " the\u200b", " cat\u200b"]
+    assert list(p.data[0].x) == ["&lt;bos&gt;", "␣the", "␣cat", "␣the\u200b", "␣cat\u200b"]
     assert p.layout.xaxis.type == "category" and p.data[0].y is not None
     assert p.layout.xaxis.title.text == "pos" and p.layout.yaxis.title.text == "layer"
     np.testing.assert_allclose(np.asarray(p.data[0].z), data)

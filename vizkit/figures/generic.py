@@ -122,12 +122,14 @@ def _n_panels(da, facet, animate) -> int:
 
 
 def _labels_list(values) -> list:
+    """``values`` as a list; string labels (tokens) with their whitespace made visible, as everywhere."""
     if isinstance(values, str):
         raise LabelError(f"expected a list of labels; got the single string {values!r}")
     try:
-        return list(to_numpy(values)) if hasattr(values, "shape") else list(values)
+        out = list(to_numpy(values)) if hasattr(values, "shape") else list(values)
     except TypeError:
         raise LabelError(f"expected a list of labels; got {type(values).__name__}") from None
+    return [c.visible_token(v) if isinstance(v, str) else v for v in out]
 
 
 def line(
