@@ -351,7 +351,7 @@ def _scatter(p, mark, panel, theme, _):
 def _bar(p, mark, panel, theme, _):
     from bokeh.models import ColumnDataSource
 
-    x, widths, base = bar_geometry(mark, panel)
+    x, widths, base = L.bar_geometry(mark, panel)
     cat_axis, val_axis = (panel.y, panel.x) if mark.horizontal else (panel.x, panel.y)
     if val_axis.log and val_axis.range is None:  # the axis starts at the bars' base, not at log(0)
         rng = p.x_range if mark.horizontal else p.y_range
@@ -383,21 +383,6 @@ def bar_labels(mark, panel) -> list[str] | None:
     if labels is None:
         return None
     return [labels[int(round(v))] if 0 <= round(v) < len(labels) else "" for v in mark.x]
-
-
-def bar_geometry(mark, panel) -> tuple[np.ndarray, np.ndarray, float]:
-    """Bar centres, widths (given, else 0.8 of the closest spacing) and base (below the smallest bar on a log axis)."""
-    x = np.asarray(mark.x, dtype=float)
-    if mark.widths is not None:
-        widths = np.asarray(mark.widths, dtype=float)
-    else:
-        gaps = np.diff(np.unique(x))
-        widths = np.full(len(x), 0.8 * (float(gaps.min()) if gaps.size else 1.0))
-    base = 0.0
-    if (panel.x if mark.horizontal else panel.y).log:
-        positive = mark.y[np.isfinite(mark.y) & (mark.y > 0)]
-        base = float(positive.min()) / 3 if positive.size else 1.0
-    return x, widths, base
 
 
 def _tokens(p, mark, panel, theme, _):

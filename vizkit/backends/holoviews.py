@@ -240,7 +240,7 @@ def _bars(hv, mark, panel, theme, ctx):
     The hover shows what the bokeh backend's does (series name, category, value), each from a
     column: names and labels are data, never tooltip template text.
     """
-    x, widths, base = B.bar_geometry(mark, panel)
+    x, widths, base = L.bar_geometry(mark, panel)
     cat_axis, val_axis = (panel.y, panel.x) if mark.horizontal else (panel.x, panel.y)
     lo, hi, bottom = x - widths / 2, x + widths / 2, np.full(len(x), base)
     corners = (bottom, lo, mark.y, hi) if mark.horizontal else (lo, bottom, hi, mark.y)

@@ -370,17 +370,9 @@ def _scatter(ax, mark, panel, theme):
 
 def _bar(ax, mark, panel, theme):
     """Bars at ``x`` with their widths; on a log value axis they start below the smallest bar."""
-    x = np.asarray(mark.x, dtype=float)
+    x, widths, base = L.bar_geometry(mark, panel)
     y = np.asarray(mark.y, dtype=float)
-    if mark.widths is not None:
-        widths = np.asarray(mark.widths, dtype=float)
-    else:
-        gaps = np.diff(np.unique(x))
-        widths = np.full(len(x), 0.8 * (float(gaps.min()) if gaps.size else 1.0))
-    base = 0.0
     if (panel.x if mark.horizontal else panel.y).log:
-        positive = y[np.isfinite(y) & (y > 0)]
-        base = float(positive.min()) / 3 if positive.size else 1.0
         y = np.where(y > 0, y, np.nan)  # a log axis cannot show zero or negative bars
     style = {"color": mark.color or CATEGORICAL[0], "alpha": mark.opacity, "label": mark.name, "linewidth": 0}
     if mark.horizontal:
