@@ -24,6 +24,7 @@ from vizkit.spec import Figure
 from vizkit.spec import theme as themes
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "gallery" / "fixtures"  # a small gallery of examples
 
 HEATMAP_EXAMPLE = '''
 """Patching heatmap: a residual-stream sweep."""
@@ -207,8 +208,10 @@ def test_gallery_calls_serve_with_the_options(monkeypatch):
     app.serve = lambda **kwargs: calls.append(kwargs)
     monkeypatch.setitem(sys.modules, "gallery.app", app)
     assert main(["gallery"]) == 0
-    assert main(["gallery", "--port", "0", "--address", "0.0.0.0", "--show"]) == 0
-    assert calls == [{"port": 5006, "address": "127.0.0.1", "show": False}, {"port": 0, "address": "0.0.0.0", "show": True}]
+    assert main(["gallery", "--port", "0", "--address", "0.0.0.0", "--show", "--examples-dir", str(FIXTURES)]) == 0
+    assert calls == [{"port": 5006, "address": "127.0.0.1", "show": False, "examples_dir": None},
+                     {"port": 0, "address": "0.0.0.0", "show": True, "examples_dir": FIXTURES}]
+    assert main(["gallery", "--examples-dir", "/no/such/folder"]) == 2 and len(calls) == 2
 
 
 def test_gallery_without_the_gallery_package_is_a_clear_error(monkeypatch, capsys):

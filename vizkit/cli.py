@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     gal.add_argument("--port", type=int, default=5006, help="port (default 5006; 0 picks a free one)")
     gal.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     gal.add_argument("--show", action="store_true", help="open the gallery in a web browser")
+    gal.add_argument("--examples-dir", type=Path, default=None, help="serve a folder of example .py files (default: gallery/examples)")
     gal.set_defaults(run=_gallery)
     return parser
 
@@ -87,7 +88,9 @@ def _gallery(args) -> int:
             raise
         raise VizkitError("the gallery is not importable: run `vizkit gallery` from the vizkit repository "
                           "(or install vizkit with its gallery: pip install 'vizkit[gallery]')") from exc
-    app.serve(port=args.port, address=args.address, show=args.show)
+    if args.examples_dir is not None and not args.examples_dir.is_dir():
+        raise VizkitError(f"--examples-dir {str(args.examples_dir)!r} is not a folder")
+    app.serve(port=args.port, address=args.address, show=args.show, examples_dir=args.examples_dir)
     return 0
 
 

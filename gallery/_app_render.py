@@ -1,0 +1,177 @@
+"""A vizkit figure in a Panel pane, per backend, and clicked cells mapped back to the figure's labels.
+
+:func:`prepare` does the slow part (rendering the native object, drawing a PNG) and may run in a
+worker thread; :func:`pane` wraps the result in a Panel pane and must run in the session's thread
+(bokeh models belong to one document, so nothing rendered here is shared between sessions).
+
+========== ===================================================================================
+plotly     ``pn.pane.Plotly`` (its ``click_data`` drives the linked view)
+bokeh      ``pn.pane.Bokeh`` of the bokeh backend's layout (a Tap on a heatmap drives it too)
+holoviews  ``pn.pane.HoloViews`` of the HoloViews object (bokeh extension)
+matplotlib ``pn.pane.PNG`` drawn at twice the CSS size (sharp on HiDPI screens)
+circuitsvis ``pn.pane.HTML`` holding the backend's ``<iframe srcdoc=...>``: its scripts run inside
+           the frame, isolated from Panel's page, and every attribute is escaped by the backend
+========== ===================================================================================
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+PNG_SCALE = 2.0
+
+
+@dataclass
+class Rendered:
+    backend: str
+    native: Any
+    width: int
+    height: int
+    fig: Any
+
+
+def prepare(fig, backend: str) -> Rendered:
+    """The native object of ``fig`` in ``backend`` (or PNG bytes / iframe HTML), with its CSS size."""
+    from vizkit.backends import _layout as L
+    from vizkit.backends import load, resolve
+    from vizkit.spec import theme as themes
+
+    module = resolve(fig, backend)
+    theme = themes.get(fig.theme)
+    width, height = L.size(fig, theme)
+    if backend == "matplotlib":
+        width, height = module.size(fig, theme)
+        native = module.to_image(fig, "png", theme, scale=PNG_SCALE)
+    elif backend == "circuitsvis":
+        native = load("circuitsvis").mimebundle(fig, theme)["text/html"]
+    elif backend == "holoviews":
+        _holoviews_on_bokeh()
+        native = module.render(fig, theme)
+    else:
+        native = module.render(fig, theme)
+    return Rendered(backend, native, int(width), int(height), fig)
+
+
+def _holoviews_on_bokeh() -> None:
+    """Make bokeh HoloViews' current backend in this process (the gallery draws HoloViews with bokeh only).
+
+    ``import holoviews`` leaves ``Store.current_backend == "matplotlib"`` without loading matplotlib's
+    options, and ``pn.pane.HoloViews(obj, backend="bokeh")`` still looks options up there
+    (``KeyError: 'matplotlib'``). The vizkit backend switches to bokeh only while it renders.
+    """
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh renderer)
+
+    if hv.Store.current_backend != "bokeh":
+        hv.Store.current_backend = "bokeh"
+
+
+def pane(r: Rendered, css_class: str = "vk-figure", *, tags: tuple[str, ...] = ()):
+    """A Panel layout showing ``r``: the backend's pane in a column with CSS classes ``css_class``,
+    ``vk-backend-{name}`` and ``tags`` (bokeh panes drop classes given to them, so the column holds them)."""
+    import panel as pn
+
+    inner = _pane(r)
+    return pn.Column(inner, margin=0, css_classes=[css_class, f"vk-backend-{r.backend}", *tags])
+
+
+def _pane(r: Rendered):
+    import panel as pn
+
+    css = ["vk-plot"]
+
+    if r.backend == "plotly":
+        return pn.pane.Plotly(r.native, config={"displaylogo": False, "responsive": False},
+                              width=r.width, height=r.height, css_classes=css)
+    if r.backend == "bokeh":
+        return pn.pane.Bokeh(r.native, css_classes=css)
+    if r.backend == "holoviews":
+        return pn.pane.HoloViews(r.native, backend="bokeh", widget_location="top_left", css_classes=css)
+    if r.backend == "matplotlib":
+        # Drawn at twice its CSS size; shown at most that size, scaled down when the page is narrower.
+        import base64
+
+        src = "data:image/png;base64," + base64.b64encode(r.native).decode("ascii")
+        alt = html.escape(r.fig.title or "figure", quote=True)
+        return pn.pane.HTML(f'<img class="vk-img" src="{src}" alt="{alt}" width="{r.width}" height="{r.height}" '
+                            f'style="display: block; max-width: 100%; height: auto;">',
+                            width=r.width, styles={"max-width": "100%"}, css_classes=[*css, "vk-png"])
+    if r.backend == "circuitsvis":
+        return pn.pane.HTML(r.native, width=r.width + 24, styles={"max-width": "100%"}, css_classes=[*css, "vk-iframe"])
+    raise ValueError(f"the gallery cannot show the {r.backend!r} backend")
+
+
+# ---------------------------------------------------------------------------------------------
+# Clicked cells → the figure's own labels
+
+
+def plotly_traces(fig) -> list:
+    """The mark behind each plotly trace, in the order the plotly backend adds them."""
+    from vizkit.spec import TokenText
+
+    out = []
+    for frame in range(fig.n_frames):
+        for panel in fig.frame_panels(frame):
+            for mark in panel.marks:
+                n = mark.values.shape[0] if isinstance(mark, TokenText) else 1
+                out += [(panel, mark)] * n
+    return out
+
+
+def cell_labels(panel, mark, row: int, col: int) -> tuple[str, str]:
+    """The (x, y) labels of heatmap cell ``[row, col]``: the spec's own labels, else the indices."""
+    xs = mark.x_labels if mark.x_labels is not None else panel.x.labels
+    ys = mark.y_labels if mark.y_labels is not None else panel.y.labels
+    x = xs[col] if xs is not None and 0 <= col < len(xs) else str(col)
+    y = ys[row] if ys is not None and 0 <= row < len(ys) else str(row)
+    return str(x), str(y)
+
+
+def plotly_click(fig, click_data: dict | None) -> tuple[str, str] | None:
+    """The (x, y) labels of the heatmap cell in plotly ``click_data``, or None (not a heatmap cell)."""
+    from vizkit.spec import Heatmap
+
+    points = (click_data or {}).get("points") or []
+    if not points:
+        return None
+    point = points[0]
+    traces = plotly_traces(fig)
+    curve = point.get("curveNumber")
+    number = point.get("pointNumber")
+    if isinstance(curve, int) and 0 <= curve < len(traces) and isinstance(number, (list, tuple)) and len(number) == 2:
+        panel, mark = traces[curve]
+        if isinstance(mark, Heatmap):
+            return cell_labels(panel, mark, int(number[0]), int(number[1]))
+        return None
+    if "x" in point and "y" in point:  # plotly's category labels: escaped, repeats padded with zero-width spaces
+        import html
+
+        return html.unescape(str(point["x"])).rstrip("\u200b"), html.unescape(str(point["y"])).rstrip("\u200b")
+    return None
+
+
+def bokeh_heatmap_plots(fig, root) -> list:
+    """``(plot, panel, mark)`` for each heatmap panel of every frame in a bokeh-backend layout."""
+    from vizkit.spec import Heatmap
+
+    out = []
+    for frame in range(fig.n_frames):
+        for i, panel in enumerate(fig.frame_panels(frame)):
+            mark = next((m for m in panel.marks if isinstance(m, Heatmap)), None)
+            plot = root.select_one({"name": f"vizkit-panel-{frame}-{i}"}) if mark is not None else None
+            if plot is not None:
+                out.append((plot, panel, mark))
+    return out
+
+
+def bokeh_cell(mark, x: float, y: float) -> tuple[int, int] | None:
+    """The (row, col) of the heatmap cell under data coordinates ``(x, y)`` (cells centred on integers)."""
+    import math
+
+    ny, nx = mark.z.shape
+    col, row = int(math.floor(x + 0.5)), int(math.floor(y + 0.5))
+    if 0 <= col < nx and 0 <= row < ny:
+        return row, col
+    return None
