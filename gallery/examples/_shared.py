@@ -365,22 +365,3 @@ def ov_circuit(layer: int, head: int) -> tuple[np.ndarray, list[str]]:
     w_e = as_np(m.W_E)[1:]
     circuit = w_e @ as_np(m.W_V[layer, head]) @ as_np(m.W_O[layer, head]) @ as_np(m.W_U)[:, 1:]
     return circuit, [f"t{i}" for i in range(1, w_e.shape[0] + 1)]
-
-
-def token_figure_size(tokens: list[str], max_chars: int = 90) -> tuple[int, int]:
-    """(width, height) in CSS pixels that fit token-coloured text without overlapping labels.
-
-    The plotly backend lays tokens out as equal-width heatmap cells in lines of about
-    ``max_chars`` characters; each cell must be wide enough for the longest token.
-    """
-    lines, cur, used = [], 0, 0
-    for tok in tokens:
-        w = max(1, len(tok))
-        if cur and used + w > max_chars:
-            lines.append(cur)
-            cur, used = 0, 0
-        cur += 1
-        used += w
-    lines.append(cur)
-    cell = 9 * max(len(t) for t in tokens) + 16
-    return int(min(1600, max(700, 200 + cell * max(lines)))), int(220 + 44 * len(lines))

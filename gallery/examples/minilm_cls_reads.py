@@ -20,13 +20,12 @@ def build(prompt: str = SENTENCES[1], layer: int = 5):
 
     import vizkit as vk
 
-    from ._shared import minilm, token_figure_size
+    from ._shared import minilm
 
     tokens, patterns = minilm(prompt.strip() or SENTENCES[1])
     from_cls = patterns[layer, :, 0, :].mean(0)  # mean over heads of [CLS]'s attention to each key
     self_share = from_cls[0]
     from_cls[0] = np.nan  # [CLS] → [CLS]: most of it in the middle layers; it would wash out the colours
-    width, height = token_figure_size(tokens)
-    return vk.tokens(tokens, from_cls, zmin=0.0, value_label="attention from [CLS]", width=width, height=height,
+    return vk.tokens(tokens, from_cls, zmin=0.0, value_label="attention from [CLS]",
                      title=f"MiniLM layer {layer}: attention from [CLS] to each token "
                            f"(mean over heads; {self_share:.0%} on itself, left blank)")

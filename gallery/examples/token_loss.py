@@ -20,10 +20,8 @@ PARAMS = {"seq_len": [10, 5, 20, 31], "seed": [0, 1, 2, 3]}
 def build(seq_len: int = 10, seed: int = 0):
     import vizkit as vk
 
-    from ._shared import run, token_figure_size, token_losses, token_names
+    from ._shared import run, token_losses, token_names
 
     tokens, _, _ = run(seq_len, seed, 1)
-    names = token_names(tokens)
-    width, height = token_figure_size(names)
-    return vk.tokens(names, token_losses(seq_len, seed, 1)[0], zmin=0.0, value_label="loss (nats)",
-                     width=width, height=height, title=f"Per-token loss on {seq_len} random tokens repeated twice")
+    return vk.tokens(token_names(tokens), token_losses(seq_len, seed, 1)[0], zmin=0.0, value_label="loss (nats)",
+                     title=f"Per-token loss on {seq_len} random tokens repeated twice")

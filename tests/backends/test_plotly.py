@@ -57,16 +57,21 @@ def _check_trace(trace, mark, layout, row: int = 0):
         assert trace.type == "bar"
         values = trace.x if mark.horizontal else trace.y
         np.testing.assert_array_equal(np.asarray(values, dtype=float), mark.y)
-    elif isinstance(mark, TokenText):  # one heatmap of wrapped tokens per value row
-        assert trace.type == "heatmap"
-        assert [t for line in trace.text for t in line if t] == [vk.backends._layout.escape(t) for t in mark.tokens]
-        z = np.asarray(trace.z, dtype=float)
-        np.testing.assert_allclose(z[np.isfinite(z)], mark.values[row])
-        assert (trace.zmin, trace.zmax) == (mark.colorscale.zmin, mark.colorscale.zmax)
+    elif isinstance(mark, TokenText):  # one trace of token boxes per value row, then the colour bar's trace
+        assert trace.type == "bar" and trace.orientation == "h"
+        assert list(trace.text) == [vk.backends._layout.escape(t) for t in mark.tokens]
+        assert list(trace.marker.color) == vk.backends._layout.fills(mark.values[row], mark.colorscale)
+        assert list(trace.customdata) == [vk.backends._layout.fmt(v) for v in mark.values[row]]
 
 
 def _n_traces(mark) -> int:
     return mark.values.shape[0] if isinstance(mark, TokenText) else 1
+
+
+def _check_colorbar_trace(trace, mark):
+    assert trace.type == "scatter" and trace.marker.showscale
+    assert (trace.marker.cmin, trace.marker.cmax) == (mark.colorscale.zmin, mark.colorscale.zmax)
+    assert [c for _, c in trace.marker.colorscale] == stops(mark.colorscale.name)
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
@@ -80,8 +85,10 @@ def test_parity_with_the_spec(name):
             for mark in panel.marks:
                 for row in range(_n_traces(mark)):
                     trace = next(traces)
-                    assert trace.visible == (frame == 0)
+                    assert trace.visible == (frame == 0 and row == 0)
                     _check_trace(trace, mark, p.layout, row)
+                if isinstance(mark, TokenText):
+                    _check_colorbar_trace(next(traces), mark)
             if frame or any(isinstance(m, TokenText) for m in panel.marks):
                 continue
             for kind, axis in (("x", panel.x), ("y", panel.y)):
@@ -122,7 +129,7 @@ def test_hostile_tokens_stay_text_in_ticks_hover_and_token_text(tmp_path, chromi
 
     text = vk.tokens(tokens, np.linspace(-1, 1, len(tokens)), title="tokens")
     report = open_page(chromium, text.save(tmp_path / "tokens.html", backend="plotly"), wait_for=".js-plotly-plot")
-    shown = report.page.eval_on_selector_all(".heatmaplayer text", "els => els.map(e => e.textContent)")
+    shown = report.page.eval_on_selector_all(".barlayer text", "els => els.map(e => e.textContent)")
     assert "<img src=x onerror=window.__pwned=1>" in shown and report.page.evaluate(HOSTILE_PROBE)["pwned"] is False
     assert report.errors == [] and report.network_requests == []
 

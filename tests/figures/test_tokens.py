@@ -9,6 +9,7 @@ from tests.figures.conftest import check_snapshot, roundtrip
 from vizkit.errors import LabelError, ShapeError
 from vizkit.figures.tokens import tokens
 from vizkit.spec import TokenText
+from vizkit.spec.colors import palette
 
 TOKS = ["<|endoftext|>", "When", " Mary", " and", " John", " went", " to", " the", " store", ",", " John", "\n", " <img src=x onerror=alert(1)>"]
 
@@ -23,15 +24,16 @@ def test_signed_values_diverge_around_zero_and_tokens_are_visible_text():
     assert fig.meta["tokens"] == TOKS  # raw strings kept for backends that want them
     np.testing.assert_allclose(mark.values[0], values.numpy())
     p = fig.to("plotly")
-    (trace,) = p.data
+    trace, bar = p.data  # the token boxes, and the marker trace that carries the colour bar
     assert p.layout.title.text == "Per-token logit difference"
-    assert (trace.zmin, trace.zmax) == (-2.0, 2.0) and trace.colorscale[0][1] == "#67001f"
-    texts = [t for row in trace.text for t in row if t]
-    assert texts == ["&lt;|endoftext|&gt;", "When", "␣Mary", "␣and", "␣John", "␣went", "␣to", "␣the", "␣store", ",",
-                     "␣John", "↵", "␣&lt;img src=x onerror=alert(1)&gt;"]
-    z = np.asarray(trace.z, dtype=float)
-    np.testing.assert_allclose(z[np.isfinite(z)], values.numpy(), rtol=1e-6)  # each token's cell holds its value
-    assert "logit diff: %{z" in trace.hovertemplate
+    assert (bar.marker.cmin, bar.marker.cmax) == (-2.0, 2.0) and bar.marker.colorscale[0][1] == "#67001f"
+    assert list(trace.text) == ["&lt;|endoftext|&gt;", "When", "␣Mary", "␣and", "␣John", "␣went", "␣to", "␣the", "␣store",
+                                ",", "␣John", "↵", "␣&lt;img src=x onerror=alert(1)&gt;"]
+    assert trace.marker.color[0] == "#67001f" and trace.marker.color[-1] == palette("RdBu", 256)[round(0.75 * 255)]  # -2, +1 on ±2
+    assert [float(v) for v in trace.customdata] == pytest.approx(values.numpy(), rel=1e-3)  # the hover value of each token
+    assert "logit diff: %{customdata}" in trace.hovertemplate
+    widths = np.asarray(trace.x, dtype=float)
+    assert widths[0] > widths[1] > widths[9]  # each box as wide as its token's text
 
 
 def test_non_negative_values_use_a_sequential_scale_and_rows_keep_their_names():
@@ -44,7 +46,10 @@ def test_non_negative_values_use_a_sequential_scale_and_rows_keep_their_names():
     assert mark.colorscale.name == "Blues" and mark.colorscale.zmid is None
     assert mark.colorscale.zmin == pytest.approx(acts.values.min()) and mark.colorscale.zmax == pytest.approx(acts.values.max())
     p = fig.to("plotly")
-    assert [t.name for t in p.data] == ["L0N1", "L0N7", "L1N3"]
+    assert [t.name for t in p.data[:3]] == ["L0N1", "L0N7", "L1N3"] and [t.visible for t in p.data[:3]] == [True, False, False]
+    (menu,) = p.layout.updatemenus  # a dropdown picks the row; the colour-bar trace stays visible
+    assert [b.label for b in menu.buttons] == ["L0N1", "L0N7", "L1N3"]
+    assert menu.buttons[2].args[0]["visible"] == [False, False, True, True]
     explicit = tokens(TOKS[:2], [[1, 2], [3, 4]], row_labels=["a", "b"], colorscale="viridis", zmin=0, zmax=10)
     assert explicit.marks()[0].colorscale.name == "viridis" and explicit.marks()[0].colorscale.zmax == 10
 

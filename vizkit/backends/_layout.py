@@ -6,6 +6,13 @@ import html
 
 import numpy as np
 
+from ..spec.colors import palette
+
+#: Monospace fonts for token text, in every backend that takes a CSS font list.
+MONO = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
+#: Colour of a token or point whose value is missing (heatmap gaps stay transparent).
+NAN_COLOR = "#dddddd"
+
 
 def size(fig, theme) -> tuple[int, int]:
     """(width, height) in CSS pixels: the figure's own, else the theme's scaled by the facet grid."""
@@ -15,7 +22,7 @@ def size(fig, theme) -> tuple[int, int]:
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = _token_lines(fig)
         select = SELECT_HEIGHT if value_rows > 1 else 0  # the interactive backends' row selector
-        height = max(160 + select, min(height, 60 + 34 * lines + select))
+        height = max(200 + select, min(height, 80 + 34 * lines + select))
     return int(width), int(height)
 
 
@@ -87,3 +94,38 @@ def bar_geometry(mark, panel) -> tuple[np.ndarray, np.ndarray, float]:
         positive = mark.y[np.isfinite(mark.y) & (mark.y > 0)]
         base = float(positive.min()) / 3 if positive.size else 1.0
     return x, widths, base
+
+
+def token_layout(mark, plot_width: int, theme):
+    """Where each token box goes, in character units: centres, line numbers, widths, x extent, font size.
+
+    Lines come from :func:`wrap_tokens`; one unit is one monospace character, and the font
+    shrinks when the longest line would not fit ``plot_width`` (CSS px, colour bar included).
+    """
+    widths = np.array([max(1, len(t)) + 1 for t in mark.tokens], dtype=float)
+    xs, ys = np.zeros(len(widths)), np.zeros(len(widths))
+    lines = wrap_tokens(mark.tokens)
+    for li, line in enumerate(lines):
+        start = 0.0
+        for ti in line:
+            xs[ti], ys[ti] = start + widths[ti] / 2, li
+            start += widths[ti] + 0.3
+    span = max(sum(widths[ti] + 0.3 for ti in line) for line in lines)
+    inner = plot_width - 90  # the colour bar and borders
+    char_px = min((theme.font_size + 1) * 0.62, inner / span)
+    return xs, ys, widths, max(span, inner / char_px), char_px / 0.62
+
+
+def fills(values, scale) -> list[str]:
+    """The colour of each value on ``scale`` (256 steps), :data:`NAN_COLOR` where it is missing."""
+    colours = palette(scale.name, 256)
+    return [colours[round(t * 255)] if t == t else NAN_COLOR for t in scale.normalise(values)]
+
+
+def inks(values, scale) -> list[str]:
+    """Black or white text, whichever reads better on each token's colour."""
+    out = []
+    for h in fills(values, scale):
+        lum = (0.299 * int(h[1:3], 16) + 0.587 * int(h[3:5], 16) + 0.114 * int(h[5:7], 16)) / 255
+        out.append("#111111" if lum > 0.55 else "#ffffff")
+    return out

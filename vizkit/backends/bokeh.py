@@ -31,8 +31,8 @@ KINDS = "*"
 FORMATS = frozenset({"html", "png", "svg", "pdf"})
 
 DASH = {"solid": "solid", "dash": "dashed", "dot": "dotted"}
-MONO = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
-NAN_COLOR = "#dddddd"  # missing token and point values (heatmap gaps are transparent)
+MONO = L.MONO
+NAN_COLOR = L.NAN_COLOR
 # Hover numbers like plotly's %{z:.4g}; NaN never reaches a formatter (BokehJS prints "NaN").
 _NUM_JS = "return Number.isFinite(value) ? String(+value.toPrecision(4)) : String(value)"
 _LABEL_JS = "const i = Math.round(value); const s = labels[i]; return s === undefined ? String(i) : s + ' (' + i + ')'"
@@ -391,7 +391,7 @@ def _tokens(p, mark, panel, theme, _):
     from bokeh.models import ColumnDataSource, Range1d
     from bokeh.transform import transform
 
-    xs, ys, widths, x_end, font_px = token_layout(mark, p.width, theme)
+    xs, ys, widths, x_end, font_px = L.token_layout(mark, p.width, theme)
     p.x_range = Range1d(-0.5, x_end)
     p.y_range = Range1d(ys.max() + 0.5, -0.5)
     p.xaxis.visible = p.yaxis.visible = False
@@ -401,33 +401,13 @@ def _tokens(p, mark, panel, theme, _):
     scale = mark.colorscale
     mapper = _mapper(scale, nan_color=NAN_COLOR)
     source = ColumnDataSource({"x": xs, "y": ys, "w": widths, "token": list(mark.tokens), "value": mark.values[0],
-                               "ink": inks(mark.values[0], scale)})
+                               "ink": L.inks(mark.values[0], scale)})
     r = p.rect("x", "y", width="w", height=0.78, source=source, fill_color=transform("value", mapper), line_color=None)
     p.text("x", "y", text="token", source=source, text_color="ink", text_align="center", text_baseline="middle",
            text_font=value(MONO), text_font_size=f"{font_px:.1f}px")
     _hover(p, [r], [("token", "@token"), (mark.value_label, "@value{num}")], {"@value": _num_formatter()})
     p.add_layout(_colorbar(mapper, scale, theme), "right")
     return [r], _row_select(mark, source, theme)
-
-
-def token_layout(mark, plot_width: int, theme):
-    """Where each token box goes, in character units: centres, line numbers, widths, x extent, font size.
-
-    Lines come from :func:`_layout.wrap_tokens`; one unit is one monospace character, and the
-    font shrinks when the longest line would not fit the plot.
-    """
-    widths = np.array([max(1, len(t)) + 1 for t in mark.tokens], dtype=float)
-    xs, ys = np.zeros(len(widths)), np.zeros(len(widths))
-    lines = L.wrap_tokens(mark.tokens)
-    for li, line in enumerate(lines):
-        start = 0.0
-        for ti in line:
-            xs[ti], ys[ti] = start + widths[ti] / 2, li
-            start += widths[ti] + 0.3
-    span = max(sum(widths[ti] + 0.3 for ti in line) for line in lines)
-    inner = plot_width - 90  # the colour bar and borders
-    char_px = min((theme.font_size + 1) * 0.62, inner / span)
-    return xs, ys, widths, max(span, inner / char_px), char_px / 0.62
 
 
 def _row_select(mark, source, theme):
@@ -440,20 +420,9 @@ def _row_select(mark, source, theme):
     select = select_widget("row", names, theme)
     select.js_on_change("value", CustomJS(
         args={"source": source, "rows": [np.asarray(v, dtype=float) for v in mark.values],
-              "inks": [inks(v, mark.colorscale) for v in mark.values]},
+              "inks": [L.inks(v, mark.colorscale) for v in mark.values]},
         code="const k = Number(cb_obj.value); source.data = {...source.data, value: rows[k], ink: inks[k]};"))
     return select
-
-
-def inks(values, scale) -> list[str]:
-    """Black or white text, whichever reads better on each token's colour."""
-    colours = palette(scale.name, 256)
-    out = []
-    for t in scale.normalise(values):
-        h = colours[round(t * 255)] if t == t else NAN_COLOR
-        lum = (0.299 * int(h[1:3], 16) + 0.587 * int(h[3:5], 16) + 0.114 * int(h[5:7], 16)) / 255
-        out.append("#111111" if lum > 0.55 else "#ffffff")
-    return out
 
 
 _MARKS = {Heatmap: _heatmap, Line: _line, Scatter: _scatter, Bar: _bar, TokenText: _tokens}

@@ -161,7 +161,7 @@ def _panel_opts(fig, panel, theme, geo, width, height) -> dict:
             n = heat[0].z.shape[1 if dim == "x" else 0]
             opts[f"{dim}lim"] = (-0.5, n - 0.5)
     if tokens:
-        _, ys, _, x_end, _ = B.token_layout(tokens[0], width, theme)
+        _, ys, _, x_end, _ = L.token_layout(tokens[0], width, theme)
         opts.update(xaxis=None, yaxis=None, show_frame=False, bgcolor=theme.background, invert_yaxis=True,
                     xlim=(-0.5, x_end), ylim=(-0.5, ys.max() + 0.5))
     return opts
@@ -268,14 +268,14 @@ def _bars(hv, mark, panel, theme, ctx):
 
 def _tokens(hv, mark, panel, theme, ctx):
     """Token boxes coloured by value row ``row``, the token drawn as canvas text (never markup)."""
-    xs, ys, widths, _, font_px = B.token_layout(mark, ctx.width, theme)
+    xs, ys, widths, _, font_px = L.token_layout(mark, ctx.width, theme)
     s, values = mark.colorscale, mark.values[ctx.row]
     rects = hv.Rectangles((xs - widths / 2, ys - 0.39, xs + widths / 2, ys + 0.39, values, np.asarray(mark.tokens, dtype=object)),
                           vdims=[hv.Dimension("value", label=mark.value_label), hv.Dimension("token", label="token")])
-    labels = hv.Labels((xs, ys, np.asarray(mark.tokens, dtype=object), np.asarray(B.inks(values, s), dtype=object)),
+    labels = hv.Labels((xs, ys, np.asarray(mark.tokens, dtype=object), np.asarray(L.inks(values, s), dtype=object)),
                        vdims=["token", "ink"])
     return [rects.opts(color="value", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, line_color=None,
-                       clipping_colors={"NaN": B.NAN_COLOR}, tools=["hover"], backend="bokeh"),
+                       clipping_colors={"NaN": L.NAN_COLOR}, tools=["hover"], backend="bokeh"),
             labels.opts(text_color="ink", text_font_size=f"{font_px:.1f}px", hooks=[_mono], backend="bokeh")]
 
 
@@ -283,7 +283,7 @@ def _mono(plot, _element):
     """Token text in a monospace font (HoloViews would read a font list as a column name)."""
     from bokeh.core.property.vectorization import value
 
-    plot.handles["glyph"].text_font = value(B.MONO)
+    plot.handles["glyph"].text_font = value(L.MONO)
 
 
 _ELEMENTS = {Heatmap: _image, Line: _curve, Scatter: _scatter, Bar: _bars, TokenText: _tokens}

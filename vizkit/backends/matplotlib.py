@@ -36,7 +36,7 @@ FORMATS = frozenset({"png", "svg", "pdf"})
 
 PX_PER_INCH = 96  # the themes' sizes are CSS px; the figure is px / 96 inches, as in a browser
 PT_PER_PX = 72 / PX_PER_INCH
-NAN_COLOR = "#dddddd"  # missing token and point values (heatmap gaps are transparent)
+NAN_COLOR = L.NAN_COLOR
 _DASH = {"solid": "-", "dash": "--", "dot": ":"}
 _MONO = "DejaVu Sans Mono"
 _GENERIC = {"sans-serif": "DejaVu Sans", "serif": "DejaVu Serif", "monospace": "DejaVu Sans Mono"}

@@ -17,6 +17,7 @@ KINDS = "*"
 FORMATS = frozenset({"html", "png", "svg", "pdf"})
 
 _DASH = {"solid": "solid", "dash": "dash", "dot": "dot"}
+_SLIDER_HEIGHT = 95  # CSS px the slider takes under the axis titles (its pad, current value, rail and ticks)
 
 
 def _colorscale(name: str) -> list:
@@ -40,11 +41,11 @@ def render(fig, theme):
             r, col = divmod(i, cols)
             for mark in panel.marks:
                 for trace in _traces(mark, panel, shared_scale, theme, fig):
-                    trace.visible = frame == 0
+                    trace.visible = frame == 0 and trace.visible is not False  # token rows: the first one
                     out.add_trace(trace, row=r + 1, col=col + 1)
                     visibility.append(frame)
             if frame == 0:
-                _axes(out, panel, r + 1, col + 1, theme)
+                _axes(out, panel, r + 1, col + 1, theme, L.size(fig, theme)[0] - 90)
     if shared_scale is not None:
         out.update_layout(coloraxis=_coloraxis(shared_scale, theme))
     width, height = L.size(fig, theme)
@@ -54,7 +55,8 @@ def render(fig, theme):
         font={"family": theme.font_family, "size": theme.font_size, "color": theme.foreground},
         paper_bgcolor=theme.background, plot_bgcolor=theme.panel_background,
         legend={"title": {"text": L.escape(fig.legend_title)}} if fig.legend_title else {},
-        margin={"l": 60, "r": 30, "t": 70 if fig.title else 40, "b": 60 + (20 if fig.notes else 0)},
+        margin={"l": 60, "r": 30, "t": 70 if fig.title else 40,
+                "b": 60 + (20 if fig.notes else 0) + (_SLIDER_HEIGHT if fig.slider else 0)},
         hoverlabel={"namelength": -1},
     )
     if fig.title:
@@ -63,10 +65,12 @@ def render(fig, theme):
         out.update_layout(sliders=[_slider(fig, visibility)])
     note = L.caption(fig)
     if note:
-        out.add_annotation(text=L.escape(note), xref="paper", yref="paper", x=0, y=0, yshift=-50 - (30 if fig.slider else 0),
+        out.add_annotation(text=L.escape(note), xref="paper", yref="paper", x=0, y=0,
+                           yshift=-50 - (_SLIDER_HEIGHT if fig.slider else 0),  # under the axis titles and the slider
                            showarrow=False, xanchor="left", yanchor="top", font={"size": max(9, theme.font_size - 2)})
-    if fig.kind == "tokens":
-        out.update_layout(plot_bgcolor=theme.background)
+    if fig.marks(TokenText):
+        menu = _row_menu(out, fig)
+        out.update_layout(plot_bgcolor=theme.background, barmode="overlay", updatemenus=[menu] if menu else None)
     return out
 
 
@@ -133,7 +137,7 @@ def _traces(mark, panel, shared_scale, theme, fig):
         return [go.Bar(x=mark.x, y=mark.y, name=L.escape(mark.name), marker_color=mark.color, opacity=mark.opacity,
                        showlegend=bool(mark.legend and mark.name is not None), **kw)]
     if isinstance(mark, TokenText):
-        return _token_traces(mark, theme)
+        return _token_traces(mark, theme, L.size(fig, theme)[0] - 90)
     raise TypeError(f"plotly backend: unknown mark {type(mark).__name__}")  # pragma: no cover
 
 
@@ -154,33 +158,58 @@ def unique_labels(labels) -> list[str]:
     return out
 
 
-def _token_traces(mark, theme):
-    """Tokens wrapped into lines of a heatmap: colour = value, text = the (escaped) token."""
+def _token_traces(mark, theme, width: int):
+    """Token boxes as horizontal bars laid out like text, one trace per value row (a menu picks the row).
+
+    Each token is a bar as wide as its text (:func:`_layout.token_layout`), coloured by its value
+    on the spec's scale, with the (escaped) token written inside in black or white, whichever
+    reads better. An invisible marker trace carries the colour bar, so it shows the scale's
+    zmin..zmax whichever row is chosen.
+    """
     import plotly.graph_objects as go
 
-    lines = L.wrap_tokens(mark.tokens)
-    width = max(len(line) for line in lines)
-    traces = []
+    xs, ys, widths, _, font_px = L.token_layout(mark, width, theme)
     s = mark.colorscale
+    text = [L.escape(t) for t in mark.tokens]
+    traces = []
     for r in range(mark.values.shape[0]):
-        z = np.full((len(lines), width), np.nan)
-        text = np.full((len(lines), width), "", dtype=object)
-        for li, line in enumerate(lines):
-            for j, ti in enumerate(line):
-                z[li, j] = mark.values[r, ti]
-                text[li, j] = L.escape(mark.tokens[ti])
-        traces.append(go.Heatmap(
-            z=z, text=text, texttemplate="%{text}", textfont={"family": "DejaVu Sans Mono, monospace", "size": theme.font_size + 1},
-            colorscale=_colorscale(s.name), zmin=s.zmin, zmax=s.zmax, xgap=2, ygap=4, hoverongaps=False,
-            hovertemplate=f"%{{text}}<br>{L.escape(mark.value_label)}: %{{z:.4g}}<extra></extra>",
-            colorbar={"title": {"text": L.escape(s.title)}} if s.title else {},
-            name=L.escape(mark.row_labels[r]) if mark.row_labels else None,
-            meta={"vizkit_row": r},
+        values = mark.values[r]
+        traces.append(go.Bar(
+            x=widths, base=xs - widths / 2, y=ys, orientation="h", width=0.78, text=text,
+            textposition="inside", insidetextanchor="middle", textangle=0, constraintext="none",
+            textfont={"family": L.MONO, "size": font_px, "color": L.inks(values, s)},
+            marker={"color": L.fills(values, s), "line": {"width": 0}},
+            customdata=[L.fmt(v) for v in values],
+            hovertemplate=f"%{{text}}<br>{L.escape(mark.value_label)}: %{{customdata}}<extra></extra>",
+            name=L.escape(mark.row_labels[r]) if mark.row_labels else None, showlegend=False,
+            visible=r == 0, meta={"vizkit_row": r},
         ))
+    traces.append(go.Scatter(
+        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False, meta={"vizkit_colorbar": True},
+        marker={"colorscale": _colorscale(s.name), "cmin": s.zmin, "cmax": s.zmax, "color": [s.zmin], "showscale": True,
+                "colorbar": {"title": {"text": L.escape(s.title or mark.value_label), "side": "right"}, "orientation": "h",
+                             "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "ypad": 8, "len": 0.6,
+                             "thickness": 12}},  # under the text, so one line of tokens still gets a readable bar
+    ))
     return traces
 
 
-def _axes(out, panel, row, col, theme):
+def _row_menu(out, fig) -> dict | None:
+    """A dropdown over the value rows of a token-text figure (``None`` when it has one row)."""
+    rows = [t.meta["vizkit_row"] for t in out.data if isinstance(t.meta, dict) and "vizkit_row" in t.meta]
+    mark = fig.marks(TokenText)[0]
+    if len(rows) < 2:
+        return None
+    labels = mark.row_labels or tuple(f"row {r}" for r in range(len(rows)))
+    buttons = [{"method": "restyle", "label": L.escape(label),
+                "args": [{"visible": [not (isinstance(t.meta, dict) and "vizkit_row" in t.meta) or t.meta["vizkit_row"] == r
+                                      for t in out.data]}]}
+               for r, label in enumerate(labels)]
+    return {"buttons": buttons, "direction": "down", "showactive": True, "active": 0, "x": 0, "xanchor": "left",
+            "y": 1.0, "yanchor": "bottom", "pad": {"b": 6}}
+
+
+def _axes(out, panel, row, col, theme, width: int):
     heat = next((m for m in panel.marks if isinstance(m, Heatmap)), None)
     for axis, update, labels in ((panel.x, out.update_xaxes, heat and heat.x_labels), (panel.y, out.update_yaxes, heat and heat.y_labels)):
         kw = {"title": {"text": L.escape(axis.title)} if axis.title else None, "gridcolor": theme.grid, "zeroline": False}
@@ -196,16 +225,18 @@ def _axes(out, panel, row, col, theme):
         if axis.range is not None:
             kw["range"] = list(axis.range)
         update(row=row, col=col, **{k: v for k, v in kw.items() if v is not None})
-    if any(isinstance(m, TokenText) for m in panel.marks):
-        out.update_xaxes(row=row, col=col, visible=False)
-        out.update_yaxes(row=row, col=col, visible=False, autorange="reversed")
+    text = next((m for m in panel.marks if isinstance(m, TokenText)), None)
+    if text is not None:  # character units across, one unit per wrapped line down
+        _, ys, _, x_end, _ = L.token_layout(text, width, theme)
+        out.update_xaxes(row=row, col=col, visible=False, range=[-0.5, x_end], fixedrange=True)
+        out.update_yaxes(row=row, col=col, visible=False, range=[float(ys.max()) + 0.5, -0.5], fixedrange=True)
 
 
 def _slider(fig, visibility: list[int]) -> dict:
     steps = []
     for k, label in enumerate(fig.slider.labels):
         steps.append({"method": "update", "label": label, "args": [{"visible": [f == k for f in visibility]}]})
-    return {"active": 0, "currentvalue": {"prefix": f"{L.escape(fig.slider.name)}: "}, "steps": steps, "pad": {"t": 40}}
+    return {"active": 0, "currentvalue": {"prefix": f"{L.escape(fig.slider.name)}: "}, "steps": steps, "pad": {"t": 55}}
 
 
 # ---------------------------------------------------------------------------------------------
