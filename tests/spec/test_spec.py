@@ -83,3 +83,9 @@ def test_axis_tick_thinning_keeps_first_label():
     ax = Axis(labels=[str(i) for i in range(200)])
     pos, text = ax.tick_positions(max_ticks=50)
     assert pos[0] == 0 and len(pos) <= 50 and text[1] == str(pos[1])
+
+
+def test_colour_scale_names_are_case_insensitive_and_canonical():
+    assert ColorScale("Viridis").name == "viridis" and ColorScale("rdbu_R").name == "RdBu_r" and ColorScale("blues").name == "Blues"
+    with pytest.raises(VizkitError, match="unknown colour scale 'jet'; expected one of"):
+        ColorScale("jet")

@@ -39,13 +39,20 @@ CATEGORICAL: list[str] = [
 ]
 
 
+_BY_LOWER = {k.lower(): k for k in SCALES}
+
+
 def check_scale(name: str) -> str:
-    base = name[:-2] if name.endswith("_r") else name
-    if base not in SCALES:
+    """The canonical spelling of scale ``name`` (case-insensitive, as plotly takes ``"viridis"`` or ``"Viridis"``)."""
+    if not isinstance(name, str):
+        raise VizkitError(f"a colour scale is named by a string; got {name!r}")
+    reverse = name.lower().endswith("_r")
+    base = _BY_LOWER.get((name[:-2] if reverse else name).lower())
+    if base is None:
         raise VizkitError(
-            f"unknown colour scale {name!r}; expected one of {sorted(SCALES)} (add '_r' to reverse)"
+            f"unknown colour scale {name!r}; expected one of {sorted(SCALES)} (any case; add '_r' to reverse)"
         )
-    return name
+    return base + ("_r" if reverse else "")
 
 
 def stops(name: str) -> list[str]:

@@ -126,7 +126,7 @@ class ColorScale(_Node):
     title: str | None = None
 
     def __post_init__(self) -> None:
-        check_scale(self.name)
+        self._set("name", check_scale(self.name))
         if not (self.zmin <= self.zmax):
             raise VizkitError(f"colour range must have zmin <= zmax; got zmin={self.zmin}, zmax={self.zmax}")
         self._set("zmin", float(self.zmin))
