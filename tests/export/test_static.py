@@ -185,3 +185,17 @@ def test_every_figure_kind_is_exported():
     from vizkit.figures import KINDS as FIGURE_KINDS
 
     assert set(FIGURE_KINDS) <= {name.split("-")[0] for name in KINDS}
+
+
+@pytest.mark.parametrize("backend", ["plotly", "matplotlib", "bokeh", "holoviews"])
+def test_a_legend_never_squeezes_the_plot(tmp_path, backend):
+    """Lines with a legend span the figure's width in a static export (BokehJS' SVG backend collapses the
+    frame next to an outside legend, bokeh/bokeh#15014: vizkit puts the legend inside there)."""
+    steps = np.arange(4000)
+    fig = vk.line({"loss": np.exp(-steps / 500), "first copy": np.full(4000, 0.5)}, title="Two runs")
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(fig.save(tmp_path / "legend.png", backend=backend)).convert("RGB"))
+    orange = np.all(np.abs(rgb.astype(int) - [int(ORANGE[i : i + 2], 16) for i in (1, 3, 5)]) <= 12, axis=-1)
+    longest = int(orange.sum(1).max())  # the flat line is the row with the most orange pixels (not the legend's swatch)
+    assert longest > 0.6 * rgb.shape[1], f"the flat line is only {longest} of {rgb.shape[1]} pixels wide"

@@ -442,9 +442,10 @@ def _legend(p, drawn, fig, theme) -> None:
     if not items:
         return
     legend = Legend(items=[LegendItem(label=value(names[k]), renderers=r) for k, r in items.items()])
-    if legend_outside(p.width):
+    if legend_outside(p.width) and p.output_backend != "svg":
         p.add_layout(legend, "right")
-    else:  # a narrow plot (paper theme) keeps its frame: the legend goes inside, top right
+    else:  # a narrow plot (paper theme) keeps its frame, and BokehJS' SVG backend collapses the frame next to
+        # an outside legend (bokeh/bokeh#15014): the legend goes inside, top right
         legend.location, legend.background_fill_alpha = "top_right", 0.8
         p.add_layout(legend, "center")
     style_plot(p, theme, fig.legend_title)

@@ -134,7 +134,9 @@ def _frame_panels(hv, fig, theme, frame, row=0, *, static=False):
         if geo.cb_w and bar_here:
             opts["width"] += geo.cb_w
         if isinstance(obj, hv.Overlay):
-            opts["legend_position"] = "right" if B.legend_outside(width) else "top_right"
+            # inside when narrow, and for static (SVG) export, where BokehJS collapses the frame next to an
+            # outside legend (bokeh/bokeh#15014)
+            opts["legend_position"] = "right" if B.legend_outside(width) and not static else "top_right"
         obj = obj.opts(backend="bokeh", **opts)
         _add_hooks(hv, obj, [lambda plot, _e: B.style_plot(plot.state, theme, fig.legend_title)])
         out.append(obj)
