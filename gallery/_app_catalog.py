@@ -96,7 +96,7 @@ class Example:
         doc = meta.get("__doc__") or ""
         title, _, rest = doc.strip().partition("\n")
         return cls(
-            name=name, path=path, title=title.strip() or name.replace("_", " ").capitalize(),
+            name=name, path=path, title=title.strip().rstrip(".") or name.replace("_", " ").capitalize(),  # a heading, not a sentence
             description=inspect.cleandoc(rest).strip(), category=str(meta.get("CATEGORY") or DEFAULT_CATEGORY),
             order=meta.get("ORDER") if isinstance(meta.get("ORDER"), (int, float)) else DEFAULT_ORDER,
             source=source, digest=hashlib.sha256(source.encode("utf-8")).hexdigest()[:16],

@@ -235,8 +235,8 @@ def test_parity_with_the_spec(name):
                 assert text(p.title.text if p.title else None) == panel.title
                 assert fig.title is None or fig.title in divs
     heat_scales = {json.dumps(m.colorscale.to_dict()) for m in fig.marks(Heatmap)}
-    if len(heat_scales) == 1 and len(fig.frame_panels(0)) > 1:  # one shared colour bar for the grid
-        assert len(find(layout, ColorBar)) == 1
+    if len(heat_scales) == 1 and len(fig.frame_panels(0)) > 1:  # one shared colour bar for each frame's grid
+        assert len(find(layout, ColorBar)) == fig.n_frames
     if fig.notes:
         assert " · ".join(fig.notes) in divs
     sliders = find(layout, Slider)

@@ -533,3 +533,21 @@ def test_png_download_is_a_png(session):
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width >= 200 and height >= 150
     recorder.assert_clean()
+
+
+@pytest.mark.browser
+def test_bokeh_grids_keep_their_size_inside_the_app(session):
+    """A bokeh grid with a shared colour bar is drawn at full size in the page (nested in a row it collapsed to 0×0)."""
+    page, recorder, url = session
+    from vizkit.cli import example_files
+
+    grids = [n for n, path in example_files(served_examples_dir()).items() if 'mode="slider"' in path.read_text()]
+    assert grids, f"no example in {served_examples_dir()} draws a grid of attention heads under a slider"
+    name = grids[0]
+    page.goto(f"{url}?example={name}&backend=bokeh")
+    page.wait_for_selector(".vk-backend-bokeh", timeout=120_000)
+    page.wait_for_function("() => [...Bokeh.index.all_views()].filter(v => v.frame && v.frame.bbox.width > 50).length >= 2",
+                           timeout=60_000)
+    sizes = page.evaluate("() => [...Bokeh.index.all_views()].filter(v => v.frame && v.model.name && v.model.name.startsWith"
+                          "('vizkit-panel-0-')).map(v => [v.frame.bbox.width, v.frame.bbox.height])")
+    assert sizes and all(w > 100 and h > 100 for w, h in sizes), sizes

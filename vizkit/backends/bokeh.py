@@ -57,9 +57,9 @@ def render(fig, theme, *, static: bool = False):
                 p.add_layout(_colorbar(mapper, geo.shared, theme), "right")
             _legend(p, drawn, fig, theme)
             plots.append(p)
-        frames.append(plots[0] if len(plots) == 1 else grid(plots, geo.cols, theme, static))
-    side = _colorbar_plot(mapper, geo.shared, theme, geo, static) if geo.cb_w else None
-    return assemble(fig, theme, geo, frames, side=side, controls=controls)
+        side = _colorbar_plot(mapper, geo.shared, theme, geo, static) if geo.cb_w else None
+        frames.append(plots[0] if len(plots) == 1 else grid(plots, geo.cols, theme, static, side=side))
+    return assemble(fig, theme, geo, frames, controls=controls)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,10 +160,10 @@ def style_colorbar(bar, theme) -> None:
 
 
 def _colorbar_plot(mapper, scale, theme, geo, static):
-    """A narrow plot holding only the colour bar every heatmap of the grid shares."""
+    """A narrow plot holding only the colour bar every heatmap of the grid shares (its last column)."""
     from bokeh.plotting import figure
 
-    p = figure(width=geo.cb_w, height=geo.toolbar_h + geo.grid_h, toolbar_location=None, tools="", min_border_left=0,
+    p = figure(width=geo.cb_w, height=geo.grid_h, toolbar_location=None, tools="", min_border_left=0,
                outline_line_color=None, output_backend="svg" if static else "canvas")
     p.xaxis.visible = p.yaxis.visible = False
     p.xgrid.visible = p.ygrid.visible = False
@@ -172,11 +172,20 @@ def _colorbar_plot(mapper, scale, theme, geo, static):
     return p
 
 
-def grid(plots, cols, theme, static=False):
+def grid(plots, cols, theme, static=False, side=None):
+    """A grid of ``plots``, ``cols`` per row; ``side`` (the shared colour bar) spans every row of an extra column.
+
+    The colour bar lives inside the grid rather than in a row beside it: a grid nested in a row in a
+    column collapses to zero size when Panel embeds it (the gallery's bokeh pane), though not in a
+    standalone page.
+    """
     from bokeh.layouts import gridplot
 
     out = gridplot(plots, ncols=cols, toolbar_location="above" if theme.interactive and not static else None)
     out.toolbar.logo = None
+    if side is not None:
+        rows = -(-len(plots) // cols)
+        out.children = [*out.children, (side, 0, cols, rows, 1)]
     return out
 
 
@@ -460,11 +469,11 @@ def legend_outside(plot_width: int) -> bool:
 # The page around the plots: title, controls, frames and their slider, caption (shared with HoloViews)
 
 
-def assemble(fig, theme, geo, frames, *, side=None, controls=()):
-    """One layout of exactly the figure's size: the title, the frames (one shown at a time) with
-    ``side`` (the shared colour bar) to their right, ``controls`` (a select), the slider that
-    switches the frames, and the caption. Sizes come from ``geo`` (a :class:`Geometry`)."""
-    from bokeh.layouts import column, row
+def assemble(fig, theme, geo, frames, *, controls=()):
+    """One layout of exactly the figure's size: the title, the frames (one shown at a time),
+    ``controls`` (a select), the slider that switches the frames, and the caption. Sizes come from
+    ``geo`` (a :class:`Geometry`)."""
+    from bokeh.layouts import column
     from bokeh.models import Div
 
     text_style = {"font-family": theme.font_family, "color": theme.foreground}
@@ -477,7 +486,7 @@ def assemble(fig, theme, geo, frames, *, side=None, controls=()):
     for k, frame in enumerate(frames):
         frame.visible = k == 0  # hidden frames take no room
     body = frames[0] if len(frames) == 1 else column(*frames)
-    children.append(row(body, side) if side is not None else body)
+    children.append(body)
     children += controls
     if fig.slider is not None:
         children.append(frame_switch(frames, fig.slider.name, fig.slider.labels, theme, width=min(geo.width, 600)))
