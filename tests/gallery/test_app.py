@@ -390,6 +390,24 @@ PLOT = {
 }
 
 
+DRAWN_FRAMES = ("() => [...Bokeh.index.all_views()].filter(v => v.frame && v.el.isConnected)"
+                ".map(v => [v.frame.bbox.width, v.frame.bbox.height])")
+ONE_DRAWN = ("() => [...Bokeh.index.all_views()].some(v => v.frame && v.el.isConnected"
+             " && v.frame.bbox.width > 50 && v.frame.bbox.height > 20)")
+
+
+def _check_drawn(page, figure: str, backend: str) -> None:
+    """The figure is drawn at a real size, not merely present (a collapsed bokeh grid is present but 0×0)."""
+    if backend in ("bokeh", "holoviews"):
+        try:
+            page.wait_for_function(ONE_DRAWN, timeout=30_000)
+        except Exception:
+            raise AssertionError(f"no bokeh plot is drawn at a real size: frames {page.evaluate(DRAWN_FRAMES)}") from None
+    elif backend in ("plotly", "matplotlib"):
+        box = page.locator(f"{figure} {PLOT[backend]}").first.bounding_box()
+        assert box and box["width"] > 150 and box["height"] > 100, f"the {backend} figure is {box}"
+
+
 def _check_circuitsvis(page, figure: str, labels: list[str]) -> None:
     """The CircuitsVis view rendered in its iframe, with the tokens the plotly view labels its axis with."""
     frame = page.frame_locator(f"{figure} iframe")
@@ -429,6 +447,7 @@ def test_every_example_in_every_backend_it_supports(session):
                 _use(page, name, backend)
                 figure = f".vk-figure.vk-example-{name}.vk-backend-{backend}"
                 page.locator(f"{figure} {PLOT[backend]}").first.wait_for(state="attached", timeout=45_000)
+                _check_drawn(page, figure, backend)
                 if backend == "plotly":
                     labels = page.locator(f"{figure} .xtick text").all_text_contents()
                 if backend == "circuitsvis":
