@@ -164,6 +164,16 @@ def test_paper_theme_hides_toolbars():
     assert {p.xaxis[0].major_label_text_font_size for p in find(layout, Plot)} == {f"{themes.THEMES['paper'].font_size}px"}
 
 
+def test_a_legend_beside_the_plot_sits_at_its_top():
+    from bokeh.models import Legend, Plot
+
+    from vizkit.backends.holoviews import _bokeh_layout
+
+    fig = vk.line(RNG.normal(size=(3, 20)), title="runs")  # 700 px wide: the legend goes outside, on the right
+    legends = [(leg, p) for p in find(_bokeh_layout(fig, themes.get()), Plot) for leg in p.select({"type": Legend})]
+    assert legends and all(leg in p.right and leg.location == "top_left" for leg, p in legends)
+
+
 def test_store_backend_is_left_as_the_user_had_it():
     code = ("import holoviews as hv, numpy as np, vizkit as vk\n"
             "before = hv.Store.current_backend\n"

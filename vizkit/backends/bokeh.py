@@ -265,6 +265,8 @@ def style_plot(p, theme, legend_title: str | None = None) -> None:
         legend.label_text_color = legend.title_text_color = theme.foreground
         legend.label_text_font = legend.title_text_font = family
         legend.label_text_font_size = legend.title_text_font_size = size
+        if legend in p.right:  # beside the frame: at its top, as bokeh's own outside legends are (HoloViews puts them low)
+            legend.location = "top_left"
     for bar in p.select({"type": ColorBar}):
         style_colorbar(bar, theme)
     if p.toolbar is not None:
