@@ -88,7 +88,9 @@ def _pane(r: Rendered):
     if r.backend == "bokeh":
         return pn.pane.Bokeh(r.native, css_classes=css)
     if r.backend == "holoviews":
-        return pn.pane.HoloViews(r.native, backend="bokeh", widget_location="top_left", css_classes=css)
+        # HoloMaps (a slider, token rows) get Panel widgets: they live in the pane's layout, not the pane
+        hv_pane = pn.pane.HoloViews(r.native, backend="bokeh", widget_location="top_left", css_classes=css)
+        return hv_pane.layout if hv_pane.widget_box.objects else hv_pane
     if r.backend == "matplotlib":
         # Drawn at twice its CSS size; shown at most that size, scaled down when the page is narrower.
         import base64

@@ -258,6 +258,50 @@ def test_heatmap_cells_sit_at_integer_positions_with_repeated_tokens_distinct():
     assert image.glyph.color_mapper.nan_color == "rgba(0, 0, 0, 0)"  # NaN cells are gaps
 
 
+@pytest.mark.parametrize("backend", ["bokeh", "holoviews"])
+def test_crowded_token_axes_show_every_kth_label_as_plotly_and_matplotlib_do(backend):
+    """60 tokens on a 450 px axis would print on top of each other: every k-th one is shown, at its own cell."""
+    from bokeh.models import Plot
+
+    toks = [f" t{i}" for i in range(60)]
+    fig = vk.attention(np.tril(RNG.random((1, 60, 60))), tokens=toks, title="long prompt")
+    if backend == "bokeh":
+        root = render(fig, "bokeh")
+    else:
+        from vizkit.backends.holoviews import _bokeh_layout
+
+        root = _bokeh_layout(fig, themes.get())
+    p = next(p for p in find(root, Plot) if p.xaxis and p.xaxis[0].major_label_overrides)
+    for axis, span in ((p.xaxis[0], p.width - 90), (p.yaxis[0], p.height - 100)):
+        shown = {int(k): text(v) for k, v in axis.major_label_overrides.items()}
+        pos = sorted(shown)
+        step = pos[1] - pos[0]
+        assert pos[0] == 0 and 2 <= step < 60 and pos == list(range(0, 60, step))  # evenly thinned, from the first
+        assert all(shown[k] == visible_token(toks[k]) for k in pos)  # each label at its own token's cell
+        assert len(pos) * 12 * 1.3 <= span  # and they fit (12 px font, at least 1.3 lines each)
+
+
+@pytest.mark.parametrize("backend", ["bokeh", "holoviews"])
+def test_every_panel_of_a_grid_shows_the_same_ticks(backend):
+    """The first column is a pixel wider than the others: that must not change which tokens it labels."""
+    from bokeh.models import Plot
+
+    toks = [f" tok{i}" for i in range(18)]
+    pattern = np.tril(RNG.random((12, 18, 18)))
+    fig = vk.attention(pattern / pattern.sum(-1, keepdims=True), tokens=toks, facet_cols=4)
+    if backend == "bokeh":
+        root = render(fig, "bokeh")
+    else:
+        from vizkit.backends.holoviews import _bokeh_layout
+
+        root = _bokeh_layout(fig, themes.get())
+    plots = [p for p in find(root, Plot) if p.xaxis and p.xaxis[0].major_label_overrides]
+    assert len(plots) == 12
+    for dim in ("xaxis", "yaxis"):
+        shown = {tuple((int(k), text(v)) for k, v in getattr(p, dim)[0].major_label_overrides.items()) for p in plots}
+        assert len(shown) == 1, shown
+
+
 def test_paper_theme_has_no_toolbar_and_its_fonts():
     from bokeh.models import GridPlot, Plot
 

@@ -152,6 +152,23 @@ def test_one_colour_bar_for_heatmaps_sharing_a_scale():
     assert [options(el)["colorbar"] for el in images] == [False, False, True]
 
 
+def test_panels_under_the_colour_bar_keep_their_width():
+    """bokeh aligns the frames of a grid column: every panel in the colour bar's column is as wide as its holder."""
+    from bokeh.models import GridPlot
+
+    from vizkit.backends import bokeh as B
+    from vizkit.backends.holoviews import _bokeh_layout
+
+    pattern = np.tril(RNG.random((12, 6, 6)))
+    fig = vk.attention(pattern / pattern.sum(-1, keepdims=True), facet_cols=4)
+    geo = B.Geometry(fig, themes.get())
+    grid = find(_bokeh_layout(fig, themes.get()), GridPlot)[0]
+    widths = {}
+    for plot, _row, col, *_ in grid.children:
+        widths.setdefault(col, set()).add(plot.width)
+    assert widths == {c: {geo.col_w[c] + (geo.cb_w if c == 3 else 0)} for c in range(4)}
+
+
 def test_paper_theme_hides_toolbars():
     from bokeh.models import GridPlot, Plot
 
@@ -172,6 +189,29 @@ def test_a_legend_beside_the_plot_sits_at_its_top():
     fig = vk.line(RNG.normal(size=(3, 20)), title="runs")  # 700 px wide: the legend goes outside, on the right
     legends = [(leg, p) for p in find(_bokeh_layout(fig, themes.get()), Plot) for leg in p.select({"type": Legend})]
     assert legends and all(leg in p.right and leg.location == "top_left" for leg, p in legends)
+
+
+def test_panel_slider_keeps_one_caption_as_frames_change():
+    """Panel pages a HoloMap by re-running the plot hooks; the caption must not pile up under the plot."""
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401
+    import panel as pn
+    from bokeh.document import Document
+    from bokeh.models import Plot, Title
+
+    pattern = np.tril(RNG.random((2, 2, 5, 5)))
+    fig = vk.attention(pattern / pattern.sum(-1, keepdims=True), mode="slider")
+    before, hv.Store.current_backend = hv.Store.current_backend, "bokeh"  # as after hv.extension("bokeh")
+    try:
+        pane = pn.pane.HoloViews(fig.to("holoviews"), backend="bokeh")
+        root = pane.layout.get_root(Document())
+        slider = pane.widget_box.objects[0]
+        captions = lambda: [t.text.text for p in root.select({"type": Plot}) for t in p.below if isinstance(t, Title)]
+        assert captions() == ["upper triangle masked (causal attention)"]
+        slider.value = list(slider.options.values())[1]
+        assert captions() == ["upper triangle masked (causal attention)"]
+    finally:
+        hv.Store.current_backend = before
 
 
 def test_store_backend_is_left_as_the_user_had_it():

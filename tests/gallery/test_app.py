@@ -570,3 +570,27 @@ def test_bokeh_grids_keep_their_size_inside_the_app(session):
     sizes = page.evaluate("() => [...Bokeh.index.all_views()].filter(v => v.frame && v.model.name && v.model.name.startsWith"
                           "('vizkit-panel-0-')).map(v => [v.frame.bbox.width, v.frame.bbox.height])")
     assert sizes and all(w > 100 and h > 100 for w, h in sizes), sizes
+
+
+PLOT_TITLES = ("() => [...Bokeh.index.all_views()].filter(v => v.el && v.el.isConnected && v.model.title"
+               " && typeof v.model.title.text === 'string').map(v => v.model.title.text)")
+
+
+@pytest.mark.browser
+def test_holoviews_slider_is_shown_and_pages_the_layers(session):
+    """A HoloViews figure under a slider gets Panel's slider widget beside it, and moving it redraws the panels."""
+    page, recorder, url = session
+    from vizkit.cli import example_files
+
+    sliders = [n for n, path in example_files(served_examples_dir()).items() if 'mode="slider"' in path.read_text()]
+    assert sliders, f"no example in {served_examples_dir()} draws attention under a layer slider"
+    name = sliders[0]
+    page.goto(f"{url}?example={name}&backend=holoviews")
+    handle = page.locator(".vk-backend-holoviews .noUi-handle").first
+    handle.wait_for(state="visible", timeout=120_000)
+    page.wait_for_function(f"() => ({PLOT_TITLES})().includes('L0H0')", timeout=60_000)
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({PLOT_TITLES})().includes('L1H0')", timeout=30_000)
+    assert "L0H0" not in page.evaluate(PLOT_TITLES)
+    recorder.assert_clean()

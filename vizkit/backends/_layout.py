@@ -14,10 +14,16 @@ MONO = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
 NAN_COLOR = "#dddddd"
 
 
+#: Widest default size of a facet grid, in CSS pixels: it fits a notebook cell or the gallery on a laptop
+#: screen (pass ``width=`` for more).
+MAX_GRID_WIDTH = 1000
+
+
 def size(fig, theme) -> tuple[int, int]:
     """(width, height) in CSS pixels: the figure's own, else the theme's scaled by the facet grid."""
     rows, cols = fig.grid
-    width = fig.width or (theme.width if cols == 1 else min(1600, max(theme.width, int(theme.width * 0.55) * cols)))
+    width = fig.width or (theme.width if cols == 1 else
+                          min(max(MAX_GRID_WIDTH, theme.width), max(theme.width, int(theme.width * 0.55) * cols)))
     height = fig.height or (theme.height if rows == 1 else min(2400, int(theme.height * 0.75) * rows + 60))
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = _token_lines(fig)
@@ -56,6 +62,21 @@ def wrap_tokens(tokens, max_chars: int = 90) -> list[list[int]]:
     if cur:
         lines.append(cur)
     return lines or [[]]
+
+
+def fit_ticks(axis, dim: str, span: float, font_px: float) -> tuple[list[int], list[str], bool]:
+    """Tick positions and texts of a labelled axis that fit ``span`` pixels, and whether x labels turn 45°.
+
+    Every label when they fit; else every k-th, as plotly thins category ticks: a y label needs
+    ~1.3 lines of text; 45° x labels are parallel slanted lines, clear of each other when their
+    spacing × sin 45° exceeds a line (~1.9 lines of spacing). Shared so every backend shows the
+    same ticks.
+    """
+    _, every = axis.tick_positions()
+    rotated = dim == "x" and sum(len(t) + 1 for t in every) * font_px * 0.6 > span
+    room = int(span / (font_px * (1.9 if rotated else 1.3))) if dim == "y" or rotated else len(every)
+    pos, text = axis.tick_positions(max_ticks=max(2, min(60, room)))
+    return pos, text, rotated
 
 
 def escape(text: str | None) -> str | None:

@@ -107,6 +107,11 @@ class Geometry:
     def grid_h(self) -> int:
         return sum(self.row_h)
 
+    def tick_span(self, dim: str) -> int:
+        """Pixels along a panel's ``dim`` axis for its tick labels (axis, title and toolbar taken off); the
+        narrowest panel's, so every panel of the grid thins its ticks alike."""
+        return min(self.col_w) - 90 if dim == "x" else min(self.row_h) - 100
+
     def panel_size(self, i: int) -> tuple[int, int]:
         """(width, height) of panel ``i`` (grid order) of a frame."""
         row, col = divmod(i, self.cols)
@@ -219,11 +224,11 @@ def _plot(panel, theme, geo, index, static, title):
                 rng.flipped = True
         ax_models.axis_label = axis.title
         if axis.labels is not None:
-            pos, text = axis.tick_positions()
+            pos, text, rotated = L.fit_ticks(axis, dim, geo.tick_span(dim), theme.font_size)
             ax_models.ticker = FixedTicker(ticks=pos)
             ax_models.major_label_overrides = dict(zip(pos, text, strict=True))
             getattr(p, f"{dim}grid").visible = False
-            if dim == "x" and crowded(text, width, theme):
+            if rotated:
                 ax_models.major_label_orientation = math.pi / 4
     style_plot(p, theme)
     return p
@@ -232,10 +237,6 @@ def font(family: str) -> str:
     names = [n.strip().strip("'\"") for n in family.split(",")]
     return ", ".join(f"'{n}'" if " " in n else n for n in names)
 
-
-def crowded(labels, width: int, theme) -> bool:
-    """Whether horizontal tick labels would overlap on an axis ``width`` pixels long."""
-    return sum(len(t) + 1 for t in labels) * theme.font_size * 0.6 > width - 80
 
 
 def style_plot(p, theme, legend_title: str | None = None) -> None:

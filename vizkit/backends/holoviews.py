@@ -69,7 +69,7 @@ def render(fig, theme):
         note = L.caption(fig)
         if note:  # below the last panel, as a bokeh Title (HoloViews has no caption)
             last = panels[-1]
-            _add_hooks(hv, last, [lambda plot, _e: plot.state.add_layout(_caption_title(note, theme), "below")])
+            _add_hooks(hv, last, [lambda plot, _e: _add_caption(plot.state, note, theme)])
         return out
 
 
@@ -109,10 +109,16 @@ def _add_hooks(hv, obj, hooks):
         target.opts(hooks=[*current, *hooks], backend="bokeh")
 
 
+def _add_caption(p, note, theme) -> None:
+    """The caption under plot ``p``, once: HoloViews runs hooks again each time a HoloMap changes frame."""
+    if not any(getattr(r, "name", None) == "vizkit-caption" for r in p.below):
+        p.add_layout(_caption_title(note, theme), "below")
+
+
 def _caption_title(note, theme):
     from bokeh.models import PlainText, Title
 
-    return Title(text=PlainText(note), align="left", text_font_size=f"{max(9, theme.font_size - 2)}px",
+    return Title(text=PlainText(note), name="vizkit-caption", align="left", text_font_size=f"{max(9, theme.font_size - 2)}px",
                  text_font_style="normal", text_color=theme.foreground, text_font=B.font(theme.font_family))
 
 
@@ -131,7 +137,9 @@ def _frame_panels(hv, fig, theme, frame, row=0, *, static=False):
         legend = any(getattr(m, "legend", False) and getattr(m, "name", None) is not None for m in panel.marks)
         obj = hv.Overlay(elements) if len(elements) > 1 or legend else elements[0]
         opts = _panel_opts(fig, panel, theme, geo, width, height)
-        if geo.cb_w and bar_here:
+        if geo.cb_w and i % geo.cols == min(geo.cols, len(panels)) - 1:
+            # the colour bar's column: bokeh aligns the frames of a grid column, so every panel in it is as
+            # wide as the one holding the bar (else theirs shrink by the bar's width)
             opts["width"] += geo.cb_w
         if isinstance(obj, hv.Overlay):
             # inside when narrow, and for static (SVG) export, where BokehJS collapses the frame next to an
@@ -153,9 +161,9 @@ def _panel_opts(fig, panel, theme, geo, width, height) -> dict:
                 invert_xaxis=panel.x.reversed, bgcolor=theme.panel_background, show_grid=not heat and not tokens)
     for axis, dim in ((panel.x, "x"), (panel.y, "y")):
         if axis.labels is not None:
-            pos, text = axis.tick_positions()
+            pos, text, rotated = L.fit_ticks(axis, dim, geo.tick_span(dim), theme.font_size)
             opts[f"{dim}ticks"] = list(zip(pos, text, strict=True))
-            if dim == "x" and B.crowded(text, width, theme):
+            if rotated:
                 opts["xrotation"] = 45
         if axis.range is not None:
             opts[f"{dim}lim"] = tuple(axis.range)

@@ -298,10 +298,7 @@ def _axes(ax, panel, theme, panel_px) -> None:
 def _ticks(ax, mpl_axis, dim, axis, panel_px, fs_px) -> None:
     """Tick labels from the spec (every k-th when they would not fit), literal and rotated when crowded."""
     span = panel_px[0] - 60 if dim == "x" else panel_px[1] - 50
-    _, every = axis.tick_positions()
-    crowded = dim == "x" and sum(len(t) + 1 for t in every) * fs_px * 0.6 > span
-    room = int(span / (fs_px * (1.9 if crowded else 1.3))) if dim == "y" or crowded else len(every)  # 45° labels need ~1.9 lines
-    pos, text = axis.tick_positions(max_ticks=max(2, min(60, room)))
+    pos, text, crowded = L.fit_ticks(axis, dim, span, fs_px)
     kwargs = {"rotation": 45, "ha": "right", "rotation_mode": "anchor"} if crowded else {}
     mpl_axis.set_ticks(pos, [_plain(t) for t in text], parse_math=False, **kwargs)
     mpl_axis.set_minor_locator(_null_locator())
