@@ -206,7 +206,10 @@ def test_panel_slider_keeps_one_caption_as_frames_change():
         pane = pn.pane.HoloViews(fig.to("holoviews"), backend="bokeh")
         root = pane.layout.get_root(Document())
         slider = pane.widget_box.objects[0]
-        captions = lambda: [t.text.text for p in root.select({"type": Plot}) for t in p.below if isinstance(t, Title)]
+
+        def captions():
+            return [t.text.text for p in root.select({"type": Plot}) for t in p.below if isinstance(t, Title)]
+
         assert captions() == ["upper triangle masked (causal attention)"]
         slider.value = list(slider.options.values())[1]
         assert captions() == ["upper triangle masked (causal attention)"]
