@@ -554,16 +554,20 @@ def test_png_download_is_a_png(session):
     recorder.assert_clean()
 
 
+def _slider_example() -> str:
+    """A served example drawing a grid of attention heads (L0H0, L0H1, ...) under a layer slider."""
+    from vizkit.cli import example_files
+
+    names = [n for n, path in example_files(served_examples_dir()).items() if 'mode="slider"' in path.read_text()]
+    assert names, f"no example in {served_examples_dir()} draws a grid of attention heads under a slider"
+    return names[0]
+
+
 @pytest.mark.browser
 def test_bokeh_grids_keep_their_size_inside_the_app(session):
     """A bokeh grid with a shared colour bar is drawn at full size in the page (nested in a row it collapsed to 0×0)."""
     page, recorder, url = session
-    from vizkit.cli import example_files
-
-    grids = [n for n, path in example_files(served_examples_dir()).items() if 'mode="slider"' in path.read_text()]
-    assert grids, f"no example in {served_examples_dir()} draws a grid of attention heads under a slider"
-    name = grids[0]
-    page.goto(f"{url}?example={name}&backend=bokeh")
+    page.goto(f"{url}?example={_slider_example()}&backend=bokeh")
     page.wait_for_selector(".vk-backend-bokeh", timeout=120_000)
     page.wait_for_function("() => [...Bokeh.index.all_views()].filter(v => v.frame && v.frame.bbox.width > 50).length >= 2",
                            timeout=60_000)
@@ -580,12 +584,7 @@ PLOT_TITLES = ("() => [...Bokeh.index.all_views()].filter(v => v.el && v.el.isCo
 def test_holoviews_slider_is_shown_and_pages_the_layers(session):
     """A HoloViews figure under a slider gets Panel's slider widget beside it, and moving it redraws the panels."""
     page, recorder, url = session
-    from vizkit.cli import example_files
-
-    sliders = [n for n, path in example_files(served_examples_dir()).items() if 'mode="slider"' in path.read_text()]
-    assert sliders, f"no example in {served_examples_dir()} draws attention under a layer slider"
-    name = sliders[0]
-    page.goto(f"{url}?example={name}&backend=holoviews")
+    page.goto(f"{url}?example={_slider_example()}&backend=holoviews")
     handle = page.locator(".vk-backend-holoviews .noUi-handle").first
     handle.wait_for(state="visible", timeout=120_000)
     page.wait_for_function(f"() => ({PLOT_TITLES})().includes('L0H0')", timeout=60_000)
