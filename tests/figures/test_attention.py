@@ -62,6 +62,19 @@ def test_one_head_is_one_panel_and_every_layer_is_a_layer_by_head_grid(synthetic
     assert [p.title for p in sub.panels] == ["L1H2", "L1H0"] and sub.meta["heads"] == [2, 0]
 
 
+def test_one_query_key_matrix_is_one_untitled_panel(synthetic_patterns):
+    """``cache["pattern", 0][0, 1]`` is what users slice first: it draws as is, without a made-up L0H0 title."""
+    matrix = torch.tensor(synthetic_patterns[0, 0, 1])  # [query, key] of L0H1
+    fig = roundtrip(attention(matrix, tokens=SYNTH_TOKENS, title="L0H1 (previous token)"))
+    assert len(fig.panels) == 1 and fig.panels[0].title is None and fig.title == "L0H1 (previous token)"
+    z = fig.marks(Heatmap)[0].z
+    np.testing.assert_allclose(np.diag(z, -1), 1.0)
+    assert np.isnan(z[0, 1]) and fig.meta["causal"] and fig.meta["layers"] is None and fig.meta["heads"] is None
+    assert (fig.panels[0].x.title, fig.panels[0].y.title) == ("key", "query")
+    named = xr.DataArray(synthetic_patterns[0, 0, 1].T, dims=("key", "query"))  # named dims are used, in any order
+    np.testing.assert_allclose(attention(named).marks(Heatmap)[0].z, z, equal_nan=True)
+
+
 def test_every_layer_under_a_layer_slider(synthetic_patterns):
     fig = roundtrip(attention(synthetic_patterns[1], mode="slider", tokens=SYNTH_TOKENS))
     check_snapshot(fig, "attention_slider")
@@ -101,7 +114,7 @@ def test_long_sequences_are_block_averaged_and_say_so():
     "call, error, words",
     [
         (lambda p: attention(p[0], tokens=SYNTH_TOKENS[:-1]), LabelError, "got 10 tokens but the attention pattern has 11 key positions"),
-        (lambda p: attention(p[0, 0, 0]), ShapeError, r"expects \[head, query, key\] or \[layer, head, query, key\]"),
+        (lambda p: attention(p[0, 0, 0, 0]), ShapeError, r"expects \[query, key\], \[head, query, key\] or \[layer, head"),
         (lambda p: attention(p), ShapeError, r"rank 5"),
         (lambda p: attention(p[0], layer=2), DimensionError, r"unknown layer 2: the patterns have layers 0..1"),
         (lambda p: attention(p[0], heads=[0, 3]), DimensionError, r"unknown head 3: the patterns have heads 0..2"),

@@ -2,7 +2,7 @@
 
 The figure takes what the user already holds: a TransformerLens ``ActivationCache`` (TL 4 bridge
 caches and TL 2/3 caches alike), a plain dict of hook name → tensor, HuggingFace
-``outputs.attentions``, or a raw ``[head, query, key]`` / ``[layer, head, query, key]`` array.
+``outputs.attentions``, or a raw ``[query, key]`` / ``[head, query, key]`` / ``[layer, head, query, key]`` array.
 Query is on y (first row on top), key on x; cells sit at integer positions, so repeated tokens
 stay distinct columns.
 """
@@ -49,8 +49,8 @@ def attention(
     source : ActivationCache, dict, array-like, or HuggingFace attentions
         A TransformerLens cache (``cache["pattern", L]``), a dict of hook name → tensor
         (``"blocks.0.attn.hook_pattern"``), ``outputs.attentions`` (tuple of
-        ``[batch, head, query, key]``, or the model output holding it), or a raw
-        ``[head, query, key]`` / ``[layer, head, query, key]`` tensor, array or DataArray.
+        ``[batch, head, query, key]``, or the model output holding it), or a raw ``[query, key]``
+        (one head), ``[head, query, key]`` or ``[layer, head, query, key]`` tensor, array or DataArray.
     layer : int or sequence of int, optional
         The layer(s) to draw; default every layer.
     heads : int or sequence of int, optional
@@ -91,6 +91,7 @@ def attention(
     scale = _scale(values, colorscale, zmax)
     layers = [int(v) for v in da.coords["layer"].values]
     head_ids = [int(v) for v in da.coords["head"].values]
+    one_matrix = bool(da.attrs.get("vizkit_one_matrix"))  # no "L0H0" title for a head we cannot name
     slider = None
     if mode == "slider" and len(layers) > 1:
         slider = Slider(name="layer", labels=[str(v) for v in layers])
@@ -105,9 +106,10 @@ def attention(
             i = hi if slider else li * len(head_ids) + hi
             x_axis, y_axis = outer_titles(i, per_frame, facet_cols, "key", "query")
             panels.append(heatmap_panel(z, scale, x_labels=kl, y_labels=ql, x_title="key", y_title="query",
-                                        value_label="attention", title=f"L{lval}H{hval}", frame=li if slider else 0,
+                                        value_label="attention", title=None if one_matrix else f"L{lval}H{hval}",
+                                        frame=li if slider else 0,
                                         x_axis_title=x_axis, y_axis_title=y_axis))
-    meta = {"layers": layers, "heads": head_ids, "tokens": None if tokens is None else [str(t) for t in tokens],
+    meta = {"layers": None if one_matrix else layers, "heads": None if one_matrix else head_ids, "tokens": None if tokens is None else [str(t) for t in tokens],
             "causal": causal, "batch": int(batch)}
     return c.figure("attention", panels, title=title, facet_cols=facet_cols, slider=slider, width=width,
                     height=height, theme=theme, backend=backend, notes=[coarse_note, *notes], meta=meta)
@@ -197,10 +199,13 @@ def patterns(source: Any, layer: int | Sequence[int] | None = None, heads: int |
         raise VizkitError(f"batch={batch} selects an item of a cache or HuggingFace output; a raw pattern array "
                           f"has no batch dim (got {describe(source)}): index it yourself")
     da = to_dataarray(source)
-    if da.ndim not in (3, 4):
-        raise ShapeError(f"attention expects [head, query, key] or [layer, head, query, key] patterns; got "
-                         f"{describe(source)} (rank {da.ndim}). For one head of a cache pass layer= and heads=; "
-                         f"for a single [query, key] matrix add a head axis (pattern[None])")
+    if da.ndim not in (2, 3, 4):
+        raise ShapeError(f"attention expects [query, key], [head, query, key] or [layer, head, query, key] patterns; "
+                         f"got {describe(source)} (rank {da.ndim}). For one head of a cache pass layer= and heads=")
+    if da.ndim == 2:  # one head's matrix (``cache["pattern", 1][0, 3]``): its layer and head are not known here
+        if all(d.startswith("dim_") for d in da.dims):
+            da = da.rename(dict(zip(da.dims, ("query", "key"), strict=True)))
+        da = da.expand_dims(("layer", "head")).assign_attrs(vizkit_one_matrix=True)
     return _select_heads(_pick_layers(_as_4d(da), layer), heads)
 
 
