@@ -64,6 +64,17 @@ def test_unsupported_pair_names_backends_that_can():
         resolve(fig, "circuitsvis")
 
 
+def test_a_wrong_backend_or_theme_fails_at_the_call_not_when_the_figure_shows():
+    """In a notebook an error raised while displaying is easy to miss; the figure call itself must raise."""
+    with pytest.raises(BackendError, match="unknown backend 'plotlyy'"):
+        vk.imshow(np.eye(2), backend="plotlyy")
+    with pytest.raises(UnsupportedFigureError, match="cannot draw 'patching'.*backends that can: 'plotly'"):
+        vk.patching(np.eye(2), dims=("layer", "pos"), backend="circuitsvis")
+    with pytest.raises(vk.VizkitError, match="unknown theme 'papr'"):
+        vk.line([1.0, 2.0], theme="papr")
+    assert vk.attention(np.eye(3)[None], backend="circuitsvis").backend == "circuitsvis"
+
+
 def test_a_registered_backend_whose_module_is_missing(monkeypatch):
     """Selecting it says so; it never breaks the error that names the backends that can draw a figure."""
     from vizkit import backends

@@ -175,4 +175,13 @@ def downsample_minmax(x: np.ndarray, y: np.ndarray, budget: int = POINT_BUDGET) 
 def figure(kind: str, panels: list, **kwargs) -> Figure:
     """Build the :class:`Figure`, dropping ``None`` options."""
     notes = tuple(n for n in kwargs.pop("notes", ()) if n)
-    return Figure(kind=kind, panels=tuple(panels), notes=notes, **{k: v for k, v in kwargs.items() if v is not None})
+    fig = Figure(kind=kind, panels=tuple(panels), notes=notes, **{k: v for k, v in kwargs.items() if v is not None})
+    if fig.backend is not None:  # a misspelt or unable backend fails at the call, not later when the figure shows
+        from ..backends import resolve
+
+        resolve(fig)
+    if fig.theme is not None:
+        from ..spec.theme import check_theme_name
+
+        check_theme_name(fig.theme)
+    return fig
