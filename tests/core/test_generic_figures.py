@@ -127,3 +127,17 @@ def test_bar_and_hist():
     h = roundtrip(vk.hist(np.r_[np.zeros(10), np.ones(30), np.nan], nbins=2))
     (hb,) = h.marks(Bar)
     assert hb.y.tolist() == [10, 30] and h.notes == ("1 NaN/inf values left out",)
+
+
+def test_values_a_log_axis_cannot_draw_are_counted_not_dropped_silently():
+    """plotly, bokeh and matplotlib leave points ≤ 0 off a log axis without a word; the figure says how many."""
+    line = vk.line(np.array([[-1.0, 0.0, 2.0], [1.0, 2.0, 3.0]]), log_y=True)
+    assert "2 non-positive values cannot be drawn on the log y axis" in line.notes
+    assert "1 non-positive value cannot be drawn on the log x axis" in vk.line([1.0, 2.0], log_x=True).notes  # x = 0, 1
+    assert not any("log" in n for n in vk.line([1.0, 2.0], x=[1, 10], log_x=True, log_y=True).notes)
+    scatter = vk.scatter([-1, 1, 2], [0, 1, 2], log_x=True, log_y=True)
+    assert {"1 non-positive value cannot be drawn on the log x axis",
+            "1 non-positive value cannot be drawn on the log y axis"} <= set(scatter.notes)
+    assert "1 non-positive value cannot be drawn on the log x axis" in vk.bar([3, -2, 1], horizontal=True, log_y=True).notes
+    fig = vk.line(np.array([-1.0, 1.0, 2.0]), log_y=True)
+    assert "non-positive" in fig.to("plotly").layout.annotations[-1].text  # shown as the caption

@@ -136,6 +136,20 @@ def nan_note(values: np.ndarray, what: str = "value") -> list[str]:
     return [f"{n} NaN/inf {what}{'s' if n != 1 else ''} shown as gaps"] if n else []
 
 
+def log_note(**axes) -> list[str]:
+    """A note per log axis whose values (``x=..., y=...``; ``None`` for a linear axis) hold finite
+    values ≤ 0: a log axis cannot draw them, and a figure must not drop them silently."""
+    out = []
+    for axis, values in axes.items():
+        if values is None:
+            continue
+        v = np.asarray(values, dtype=float)
+        n = int(np.count_nonzero(v[np.isfinite(v)] <= 0))
+        if n:
+            out.append(f"{n} non-positive value{'s' if n != 1 else ''} cannot be drawn on the log {axis} axis")
+    return out
+
+
 def coarsen_to_budget(da, y_dim: str, x_dim: str, budget: int = CELL_BUDGET):
     """Block-average ``da`` along its two plotted dims until it fits in ``budget`` cells.
 

@@ -66,11 +66,8 @@ def loss_curves(
         raise VizkitError(f"smooth must be in [0, 1) (0: no smoothing, 0.9: strong); got {smooth}")
     series, x_title, y_title = _runs(runs, x, names)
     marks, notes, downsampled = [], [], []
-    n_hidden = 0
     for i, (name, steps, values) in enumerate(series):
         color = CATEGORICAL[i % len(CATEGORICAL)]
-        if log_y:
-            n_hidden += int(np.count_nonzero(values[np.isfinite(values)] <= 0))
         rx, ry = c.downsample_minmax(steps, values)
         if len(rx) < len(steps):
             downsampled.append(name)
@@ -83,8 +80,8 @@ def loss_curves(
             marks.append(Line(x=rx, y=ry, name=name, color=color, width=2.0, group=name))
     if downsampled:
         notes.append(f"{', '.join(downsampled)}: downsampled to about {c.POINT_BUDGET} points (min/max per bucket keeps spikes)")
-    if n_hidden:
-        notes.append(f"{n_hidden} non-positive value{'s' if n_hidden != 1 else ''} cannot be drawn on the log y axis")
+    notes += c.log_note(x=np.concatenate([s for _, s, _ in series]) if log_x else None,
+                        y=np.concatenate([v for _, _, v in series]) if log_y else None)
     panel = Panel(marks=tuple(marks), x=Axis(c.label_for(labels, "x", default=x_title), log=log_x),
                   y=Axis(c.label_for(labels, "y", default=y_title), log=log_y))
     all_values = np.concatenate([v for _, _, v in series])

@@ -216,7 +216,8 @@ def line(
     return c.figure(kind, panels, title=title, facet_cols=facet_cols or (min(4, len(panels)) if facet else 1),
                     slider=c.slider_for(da, animate), width=width, height=height, theme=theme, backend=backend,
                     legend_title=c.label_for(labels, "color", line_dim, default=line_dim if line_dim and line_dim != "line" else None),
-                    notes=[*sorted(set(notes)), *c.nan_note(da.values)])
+                    notes=[*sorted(set(notes)), *c.nan_note(da.values),
+                           *c.log_note(x=xs if log_x and xlabels is None else None, y=da.values if log_y else None)])
 
 
 def _first_title(da, facet):
@@ -300,7 +301,8 @@ def scatter(
                    hover_labels=None if hover is None else [str(h) for h in hover], legend=name is not None)
     panel = Panel(marks=(mark,), x=Axis(c.label_for(labels, "x"), log=log_x), y=Axis(c.label_for(labels, "y"), log=log_y))
     return c.figure("scatter", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
-                    notes=c.nan_note(np.concatenate([xs, ys]), "coordinate"))
+                    notes=[*c.nan_note(np.concatenate([xs, ys]), "coordinate"),
+                           *c.log_note(x=xs if log_x else None, y=ys if log_y else None)])
 
 
 def bar(
@@ -354,7 +356,7 @@ def bar(
     val = Axis(c.label_for(labels, "y", default=da.name if isinstance(da.name, str) else None), log=log_y)
     panel = Panel(marks=tuple(marks), x=val if horizontal else cat, y=cat.replace(reversed=True) if horizontal else val)
     return c.figure("bar", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
-                    notes=c.nan_note(da.values))
+                    notes=[*c.nan_note(da.values), *c.log_note(**{"x" if horizontal else "y": da.values if log_y else None})])
 
 
 def hist(
