@@ -80,6 +80,10 @@ def test_imshow_nan_counted_and_big_heatmap_downsampled():
         (lambda: vk.scatter([1, 2], [1]), ShapeError, "same length"),
         (lambda: vk.bar([1, 2], x=["a"]), LabelError, "1 labels but there are 2 bars"),
         (lambda: vk.hist([np.nan]), EmptyDataError, "no finite values"),
+        (lambda: vk.imshow(np.ones((2, 2), dtype=complex)), ShapeError, r"real numbers; got complex values.*\.abs\(\)"),
+        (lambda: vk.imshow(np.array([["a", "b"]])), ShapeError, r"must be numbers; got dtype <U1 \(first value 'a'\)"),
+        (lambda: vk.hist(np.ones(3, dtype=np.complex64)), ShapeError, "hist values must be real numbers"),
+        (lambda: vk.scatter([1.0], [1.0], color=np.array(["red"], dtype=object)), ShapeError, "scatter color values must be numbers"),
     ],
 )
 def test_wrong_arguments_raise_instead_of_drawing_blank(call, error, words):

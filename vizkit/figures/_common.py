@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DimensionError, VizkitError
+from ..errors import DimensionError, ShapeError, VizkitError
 from ..spec import ColorScale, Figure, Slider
 
 #: Heatmaps with more cells than this are block-averaged before they enter the spec.
@@ -134,6 +134,22 @@ def colorscale(
 def nan_note(values: np.ndarray, what: str = "value") -> list[str]:
     n = int(np.count_nonzero(~np.isfinite(np.asarray(values, dtype=float))))
     return [f"{n} NaN/inf {what}{'s' if n != 1 else ''} shown as gaps"] if n else []
+
+
+def numeric(values, what: str = "data") -> np.ndarray:
+    """``values`` as a float array, or a :class:`ShapeError` saying why they are not numbers
+    (complex values, strings) instead of numpy's bare ``ValueError`` or a silent cast."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biuf":
+        return arr.astype(float, copy=False)
+    if arr.dtype.kind == "c":
+        raise ShapeError(f"{what} must be real numbers; got complex values (dtype {arr.dtype}): plot .abs(), .real "
+                         f"or .angle() of them")
+    try:
+        return arr.astype(float)
+    except (TypeError, ValueError):
+        example = next((v.item() if isinstance(v, np.generic) else v for v in arr.flat), None)
+        raise ShapeError(f"{what} must be numbers; got dtype {arr.dtype} (first value {example!r})") from None
 
 
 def log_note(**axes) -> list[str]:

@@ -33,6 +33,8 @@ _COMMON_DOC = """
 def _prep(data, dims, kwargs):
     kwargs = c.normalise_kwargs(kwargs)
     da = to_dataarray(data, dims)
+    if da.dtype.kind not in "biuf":  # validate once, so no figure casts strings or complex numbers on its own
+        da = da.copy(data=c.numeric(da.values))
     return da, kwargs
 
 
@@ -174,7 +176,7 @@ def line(
             from ..errors import EmptyDataError
 
             raise EmptyDataError("line() got an empty dict; expected name → 1-D values")
-        arrays = [np.asarray(to_numpy(v), dtype=float).ravel() for v in data.values()]
+        arrays = [c.numeric(to_numpy(v), f"line {k!r}").ravel() for k, v in data.items()]
         lengths = {len(a) for a in arrays}
         if len(lengths) != 1:
             raise ShapeError(f"a dict of lines needs equal lengths; got lengths {[len(a) for a in arrays]}. Use loss_curves() for runs of different length")
@@ -280,8 +282,8 @@ def scatter(
     colorscale = kwargs.pop("colorscale", colorscale)
     hover = kwargs.pop("text", hover)
     c.check_unknown(kwargs, "scatter")
-    xs = np.asarray(to_numpy(x), dtype=float).ravel()
-    ys = np.asarray(to_numpy(y), dtype=float).ravel()
+    xs = c.numeric(to_numpy(x), "scatter x").ravel()
+    ys = c.numeric(to_numpy(y), "scatter y").ravel()
     if xs.size == 0:
         from ..errors import EmptyDataError
 
@@ -291,7 +293,7 @@ def scatter(
     values = scale = None
     point_color = CATEGORICAL[0]
     if color is not None and not isinstance(color, str):
-        values = np.asarray(to_numpy(color), dtype=float).ravel()
+        values = c.numeric(to_numpy(color), "scatter color values").ravel()
         if values.shape != xs.shape:
             raise ShapeError(f"color needs one value per point; got {values.size} values for {xs.size} points")
         scale = c.colorscale(values, colorscale=colorscale, zmid=zmid, title=c.label_for(labels, "color"))
@@ -333,6 +335,8 @@ def bar(
     kwargs = c.normalise_kwargs(kwargs)
     c.check_unknown(kwargs, "bar")
     da = to_dataarray(values, dims)
+    if da.dtype.kind not in "biuf":
+        da = da.copy(data=c.numeric(da.values, "bar values"))
     if da.ndim == 1:
         da = da.expand_dims("series")
     if da.ndim != 2:
@@ -386,7 +390,7 @@ def hist(
     kwargs = c.normalise_kwargs(kwargs)
     c.check_unknown(kwargs, "hist")
     series = values if isinstance(values, dict) else {None: values}
-    flat = {k: np.asarray(to_numpy(v), dtype=float).ravel() for k, v in series.items()}
+    flat = {k: c.numeric(to_numpy(v), "hist values").ravel() for k, v in series.items()}
     finite = {k: v[np.isfinite(v)] for k, v in flat.items()}
     allv = np.concatenate(list(finite.values())) if finite else np.array([])
     if allv.size == 0:
