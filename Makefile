@@ -22,6 +22,6 @@ bench: setup
 	bash scripts/install-chromium.sh
 	$(PY) -m pytest -q tests/benchmarks -m benchmark -s
 
-# Regenerate docs/backends.md (the support matrix) from the backends' declarations.
+# Regenerate the generated docs: support matrix, API reference, gallery page and its pictures.
 docs: setup
 	$(PY) scripts/gen_docs.py

@@ -1,12 +1,21 @@
-"""Regenerate docs/backends.md from the backends' own declarations (``make docs``).
+"""Regenerate the generated pages of docs/ (``make docs``).
 
-The support matrix is never written by hand: each backend module declares the figure kinds it
-draws (``KINDS``) and the file formats it writes (``FORMATS``); this script turns those into the
-table. ``tests/docs/test_backends_doc.py`` fails when the committed file is out of date.
+- ``docs/backends.md``: the support matrix. Each backend module declares the figure kinds it
+  draws (``KINDS``) and the file formats it writes (``FORMATS``); this turns them into the table.
+- ``docs/api.md``: the API reference, from the public functions' signatures and docstrings.
+- ``docs/gallery.md`` and ``docs/gallery/*.png``: the example gallery as a page, from each
+  example's docstring, category and order, with a picture of its default figure (matplotlib).
+
+Nothing here is written by hand; ``tests/docs/test_generated_docs.py`` fails when a committed page
+is out of date. ``--no-images`` rewrites the pages without redrawing the pictures (which builds
+every example, booting the models).
 """
 
 from __future__ import annotations
 
+import argparse
+import inspect
+import re
 import sys
 from pathlib import Path
 
@@ -39,8 +48,150 @@ def render() -> str:
     return HEADER + support_matrix_markdown() + FOOTER
 
 
+# ---------------------------------------------------------------------------------------------
+# API reference
+
+#: The public API by section, in the order a user meets it.
+API = {
+    "MI figures": ["attention", "patching", "loss_curves", "tokens", "head_scores", "logit_lens", "dla"],
+    "Any tensor": ["imshow", "line", "scatter", "bar", "hist"],
+    "Data": ["activation", "to_dataarray"],
+    "The figure": ["Figure.to", "Figure.save", "Figure.to_html", "Figure.show", "Figure.to_dict", "Figure.from_dict", "save"],
+    "Settings": ["set_backend", "use_backend", "get_backend", "set_theme", "use_theme", "get_theme"],
+}
+_SECTION = re.compile(r"^(\S[^\n]*)\n-{3,}$", re.MULTILINE)
+
+
+def _lookup(name: str):
+    import vizkit
+
+    owner, _, attr = name.partition(".")
+    obj = getattr(vizkit, owner)
+    return getattr(obj, attr) if attr else obj
+
+
+def _shown(name: str) -> str:
+    """How the user writes the call: ``vk.attention``, ``fig.save`` (a Figure method), ``vk.Figure.from_dict``."""
+    owner, _, attr = name.partition(".")
+    return f"fig.{attr}" if owner == "Figure" and attr not in ("from_dict",) else f"vk.{name}"
+
+
+def _signature(name: str, obj) -> str:
+    """The call as code: annotations as written, one parameter a line when it is long."""
+    params, star = [], False
+    for p in inspect.signature(obj).parameters.values():
+        if p.name == "self":
+            continue
+        if p.kind is p.KEYWORD_ONLY and not star:
+            params.append("*")
+            star = True
+        text = ("*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else "") + p.name
+        if p.annotation is not p.empty:
+            text += f": {p.annotation if isinstance(p.annotation, str) else inspect.formatannotation(p.annotation)}"
+        if p.default is not p.empty:
+            text += f" = {p.default!r}" if p.annotation is not p.empty else f"={p.default!r}"
+        star = star or p.kind is p.VAR_POSITIONAL
+        params.append(text)
+    one_line = f"{_shown(name)}({', '.join(params)})"
+    if len(one_line) <= 100:
+        return one_line
+    return f"{_shown(name)}(\n" + "".join(f"    {p},\n" for p in params) + ")"
+
+
+def _entry(name: str) -> str:
+    obj = _lookup(name)
+    sig = _signature(name, obj)
+    doc = inspect.getdoc(obj) or ""
+    first = _SECTION.search(doc)
+    prose, sections = (doc[: first.start()], doc[first.start():]) if first else (doc, "")
+    out = [f"### `{_shown(name)}`\n", f"```python\n{sig}\n```\n", prose.strip() + "\n"]
+    if sections.strip():
+        out.append("```text\n" + sections.strip() + "\n```\n")
+    return "\n".join(out)
+
+
+def render_api() -> str:
+    import vizkit.errors as errors
+
+    parts = ["# API reference\n",
+             "Generated from the docstrings by `make docs`; `help(vk.attention)` in a notebook shows the same text. "
+             "Every figure function returns a `vizkit.Figure` (a frozen, JSON-serialisable spec) that displays in "
+             "a notebook, `.save(...)`s to HTML/PNG/SVG/PDF/JSON and turns into any backend's native object with "
+             "`.to(...)`.\n"]
+    for section, names in API.items():
+        parts.append(f"## {section}\n")
+        parts += [_entry(n) for n in names]
+    parts.append("## Errors\n")
+    parts.append("Every error vizkit raises on bad input is a `vk.VizkitError`; the subclasses say what kind of "
+                 "mistake it was.\n")
+    for cls in sorted((c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.VizkitError)),
+                      key=lambda c: (c is not errors.VizkitError, c.__name__)):
+        base = cls.__bases__[0].__name__
+        parts.append(f"- `{cls.__name__}` ({base}): {(inspect.getdoc(cls) or '').splitlines()[0]}")
+    return "\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The gallery as a page
+
+GALLERY_IMAGES = ROOT / "docs" / "gallery"
+
+
+def _examples():
+    from gallery._app_catalog import Example
+    from vizkit.cli import example_files
+
+    examples = [Example.read(name, path) for name, path in example_files(ROOT / "gallery" / "examples").items()]
+    return sorted(examples, key=lambda e: (e.order, e.name))
+
+
+def render_gallery() -> str:
+    parts = ["# Gallery\n",
+             "Every example of the Panel gallery (`make gallery`), on real models shipped with the repository: "
+             "the 2-layer induction model trained in `gallery/data/` and the packaged all-MiniLM-L6-v2. "
+             "The pictures are each example's default figure drawn with the matplotlib backend; in the app "
+             "every example is interactive, takes parameters and switches backend. Generated by `make docs`.\n"]
+    category = None
+    for ex in _examples():
+        if ex.category != category:
+            category = ex.category
+            parts.append(f"## {category}\n")
+        parts.append(f"### {ex.title}\n")
+        alt = ex.title.replace("[", "\\[").replace("]", "\\]")  # "[CLS]" in a title must not end the alt text
+        parts.append(f"![{alt}](gallery/{ex.name}.png)\n")
+        if ex.description:
+            parts.append(ex.description + "\n")
+        parts.append(f"Source: [`gallery/examples/{ex.name}.py`](../gallery/examples/{ex.name}.py) · "
+                     f"`vizkit export {ex.name} --formats pdf`\n")
+    return "\n".join(parts)
+
+
+def draw_gallery_images() -> None:
+    """Each example's default figure as ``docs/gallery/NAME.png`` (matplotlib, the figure's CSS size)."""
+    GALLERY_IMAGES.mkdir(parents=True, exist_ok=True)
+    examples = _examples()
+    for ex in examples:
+        fig = ex.module().build(**ex.default_params())
+        fig.save(GALLERY_IMAGES / f"{ex.name}.png", backend="matplotlib", scale=1)
+        print(f"  docs/gallery/{ex.name}.png", flush=True)
+    wanted = {f"{ex.name}.png" for ex in examples}
+    for stale in GALLERY_IMAGES.glob("*.png"):
+        if stale.name not in wanted:
+            stale.unlink()
+
+
+PAGES = {"backends.md": render, "api.md": render_api, "gallery.md": render_gallery}
+
+
 def main() -> None:
-    (ROOT / "docs" / "backends.md").write_text(render(), encoding="utf-8")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-images", action="store_true", help="do not redraw docs/gallery/*.png")
+    args = parser.parse_args()
+    for name, make in PAGES.items():
+        (ROOT / "docs" / name).write_text(make(), encoding="utf-8")
+        print(f"  docs/{name}")
+    if not args.no_images:
+        draw_gallery_images()
 
 
 if __name__ == "__main__":

@@ -13,16 +13,18 @@ from ..spec import Axis, Bar, Heatmap, Line, Panel, Scatter
 from ..spec.colors import CATEGORICAL
 from . import _common as c
 
-_COMMON_DOC = """
-    title : str, optional
-        Figure title.
-    labels : dict, optional
-        Titles by role (``"x"``, ``"y"``, ``"color"``) or by dim name, as in plotly express.
+_SPLIT_DOC = """
     facet : str, optional
         A dim to split into one panel per value (alias ``facet_col``); ``facet_cols`` (alias
         ``facet_col_wrap``) panels per row.
     animate : str, optional
         A dim to page through with a slider (alias ``animation_frame``).
+"""
+_COMMON_DOC = """
+    title : str, optional
+        Figure title.
+    labels : dict, optional
+        Titles by role (``"x"``, ``"y"``, ``"color"``) or by dim name, as in plotly express.
     width, height : int, optional
         Size in CSS pixels.
     backend, theme : str, optional
@@ -76,7 +78,7 @@ def imshow(
     colorscale : str, optional
         A scale name (``"RdBu"``, ``"viridis"``, ``"Blues"`` ..., ``_r`` reverses); alias
         ``color_continuous_scale``.
-    """ + _COMMON_DOC
+    """
     da, kwargs = _prep(data, dims, kwargs)
     facet, animate = kwargs.pop("facet", facet), kwargs.pop("animate", animate)
     facet_cols = kwargs.pop("facet_cols", facet_cols)
@@ -170,7 +172,7 @@ def line(
         Legend names for the lines (default: the coordinate of the ``line`` dim).
     log_x, log_y : bool
         Logarithmic axes.
-    """ + _COMMON_DOC
+    """
     if isinstance(data, dict):
         if not data:
             from ..errors import EmptyDataError
@@ -276,7 +278,7 @@ def scatter(
         centred on ``zmid`` when given).
     hover : sequence of str, optional
         A label per point (e.g. token strings) shown in the hover.
-    """ + _COMMON_DOC
+    """
     kwargs = c.normalise_kwargs(kwargs)
     zmid = kwargs.pop("zmid", zmid)
     colorscale = kwargs.pop("colorscale", colorscale)
@@ -331,7 +333,7 @@ def bar(
         A label per bar (e.g. ``["L0H0", "L0H1", ...]``).
     names : sequence of str, optional
         Legend names for the series of 2-D input.
-    """ + _COMMON_DOC
+    """
     kwargs = c.normalise_kwargs(kwargs)
     c.check_unknown(kwargs, "bar")
     da = to_dataarray(values, dims)
@@ -386,7 +388,7 @@ def hist(
         A dict overlays one translucent histogram per entry on shared bins.
     density : bool
         Normalise each histogram to unit area.
-    """ + _COMMON_DOC
+    """
     kwargs = c.normalise_kwargs(kwargs)
     c.check_unknown(kwargs, "hist")
     series = values if isinstance(values, dict) else {None: values}
@@ -411,3 +413,11 @@ def hist(
     dropped = sum(int(v.size - finite[k].size) for k, v in flat.items())
     return c.figure("hist", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
                     notes=[f"{dropped} NaN/inf values left out"] if dropped else [])
+
+
+# The keyword arguments every generic figure shares, documented once: a docstring cannot be an
+# expression (``"""...""" + _COMMON_DOC`` left ``help(vk.imshow)`` empty), so it is appended here.
+for _f in (imshow, line, scatter, bar, hist):
+    if _f.__doc__:  # None under python -OO
+        _shared = (_SPLIT_DOC if _f in (imshow, line) else "") + _COMMON_DOC
+        _f.__doc__ = _f.__doc__.rstrip() + "\n" + _shared.replace("\n\n", "\n").lstrip("\n")

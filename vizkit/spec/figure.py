@@ -50,6 +50,7 @@ class _Node:
                 self._set(name, tuple(value))
 
     def to_dict(self) -> dict:
+        """Plain JSON-ready data (arrays as base64 with dtype and shape); ``from_dict`` rebuilds an equal spec."""
         out: dict[str, Any] = {"type": type(self).__name__}
         for f in dataclasses.fields(self):
             out[f.name] = _encode(getattr(self, f.name))
@@ -467,6 +468,7 @@ class Figure(_Node):
 
     @staticmethod
     def from_dict(data: dict) -> Figure:
+        """The figure ``to_dict`` (or ``json.loads`` of a saved ``.json``) describes, validated again."""
         if not isinstance(data, dict) or data.get("type") != "Figure":
             raise VizkitError(f"expected a dict made by Figure.to_dict(); got {type(data).__name__}")
         fig = _decode(data)
