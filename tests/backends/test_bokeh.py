@@ -302,6 +302,27 @@ def test_every_panel_of_a_grid_shows_the_same_ticks(backend):
         assert len(shown) == 1, shown
 
 
+@pytest.mark.parametrize("backend", ["bokeh", "holoviews"])
+def test_a_long_title_is_not_clipped_on_the_left(backend):
+    """bokeh centres a title on the frame and clips its overflow: a long one starts at the left edge, smaller if needed."""
+    from bokeh.models import Plot
+
+    theme = themes.get()
+    short, long = "Loss", "MiniLM layer 5: attention from [CLS] to each token (mean over heads; 26% on itself, left blank)"
+    for title, align in ((short, "center"), (long, "left")):
+        fig = vk.tokens(TOKENS, RNG.normal(size=len(TOKENS)), title=title)
+        if backend == "bokeh":
+            root = render(fig, "bokeh")
+        else:
+            from vizkit.backends.holoviews import _bokeh_layout
+
+            root = _bokeh_layout(fig, theme)
+        (p,) = [p for p in find(root, Plot) if p.title is not None and text(p.title.text)]
+        size = int(p.title.text_font_size.removesuffix("px"))
+        assert text(p.title.text) == title and p.title.align == align
+        assert size <= theme.title_size and 0.58 * len(title) * size <= p.width - 40  # it fits the plot's width
+
+
 def test_paper_theme_has_no_toolbar_and_its_fonts():
     from bokeh.models import GridPlot, Plot
 
