@@ -147,3 +147,16 @@ def test_hover_names_query_and_key_tokens(tmp_path, chromium):
     hover = page.locator(".hovertext").first.text_content()
     assert "query: ␣Mary" in hover and "key: ␣Mary" in hover and "attention: 0.2" in hover
     assert report.errors == []
+
+
+@pytest.mark.browser
+def test_a_long_title_fits_inside_the_figure(tmp_path, chromium):
+    """plotly centres the title and clips both ends of one wider than the figure: it must be shrunk to fit."""
+    title = "Attention from [CLS] to each token, mean over the 12 heads of layer 5 of MiniLM, with [CLS] itself left blank"
+    fig = vk.imshow(np.eye(4), title=title)
+    report = open_page(chromium, fig.save(tmp_path / "long.html", backend="plotly"), wait_for=".js-plotly-plot .gtitle")
+    box = report.page.locator(".gtitle").bounding_box()
+    svg = report.page.locator(".js-plotly-plot .main-svg").first.bounding_box()
+    assert report.page.locator(".gtitle").text_content() == title
+    assert svg["x"] <= box["x"] and box["x"] + box["width"] <= svg["x"] + svg["width"], (box, svg)
+    assert report.errors == [] and report.network_requests == []
