@@ -17,6 +17,7 @@ import pytest
 
 import vizkit as vk
 from tests.browser.harness import open_page
+from vizkit.backends import _layout as L
 from vizkit.backends import load, render
 from vizkit.figures._common import visible_token
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
@@ -211,7 +212,15 @@ def check_panel(p, panel):
         return
     for axis, ax, scale, rng in ((panel.x, p.xaxis[0], p.x_scale, p.x_range), (panel.y, p.yaxis[0], p.y_scale, p.y_range)):
         assert text(ax.axis_label) == axis.title
-        want = dict(zip(*axis.tick_positions(), strict=True)) if axis.labels is not None else {}
+        if axis.labels is not None:
+            want = dict(zip(*axis.tick_positions(), strict=True))
+        elif axis.log:  # plain-number ticks in every decade the data covers
+            values = L.axis_values(panel, "x" if axis is panel.x else "y")
+            positive = values[np.isfinite(values) & (values > 0)]
+            want = dict(zip(*L.log_ticks(positive), strict=True))
+            assert min(want) >= positive.min() / 1.0001 and max(want) <= positive.max() * 1.0001
+        else:
+            want = {}
         assert {k: text(v) for k, v in ax.major_label_overrides.items()} == want
         assert isinstance(scale, LogScale) == axis.log
         if axis.reversed:
@@ -321,6 +330,26 @@ def test_a_long_title_is_not_clipped_on_the_left(backend):
         size = int(p.title.text_font_size.removesuffix("px"))
         assert text(p.title.text) == title and p.title.align == align
         assert size <= theme.title_size and 0.58 * len(title) * size <= p.width - 40  # it fits the plot's width
+
+
+@pytest.mark.parametrize("backend", ["bokeh", "holoviews"])
+def test_a_log_axis_over_two_decades_is_labelled_in_every_decade(backend):
+    """BokehJS falls back to linear ticks there (10, 20, ... 70 crowded at the top, nothing below 10)."""
+    from bokeh.models import LogAxis, Plot
+
+    y = np.vstack([np.linspace(1.5, 2.5, 20), np.r_[np.full(10, 60.0), np.full(10, 8.0)]])
+    fig = vk.line(y, log_y=True, title="residual norm")
+    if backend == "bokeh":
+        root = render(fig, "bokeh")
+    else:
+        from vizkit.backends.holoviews import _bokeh_layout
+
+        root = _bokeh_layout(fig, themes.get())
+    (p,) = find(root, Plot)
+    (axis,) = [a for a in p.left if isinstance(a, LogAxis)]
+    shown = {float(k): text(v) for k, v in axis.major_label_overrides.items()}
+    assert shown == {2.0: "2", 3.0: "3", 5.0: "5", 10.0: "10", 20.0: "20", 30.0: "30", 50.0: "50"}
+    assert list(axis.ticker.ticks) == sorted(shown)
 
 
 def test_paper_theme_has_no_toolbar_and_its_fonts():

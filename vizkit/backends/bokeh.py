@@ -230,6 +230,9 @@ def _plot(panel, theme, geo, index, static, title):
             getattr(p, f"{dim}grid").visible = False
             if rotated:
                 ax_models.major_label_orientation = math.pi / 4
+        elif axis.log and (ticks := L.log_ticks(L.axis_values(panel, dim))) is not None:
+            ax_models.ticker = FixedTicker(ticks=ticks[0], minor_ticks=[])
+            ax_models.major_label_overrides = dict(zip(*ticks, strict=True))
     style_plot(p, theme)
     return p
 def font(family: str) -> str:

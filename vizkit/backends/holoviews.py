@@ -165,6 +165,8 @@ def _panel_opts(fig, panel, theme, geo, width, height) -> dict:
             opts[f"{dim}ticks"] = list(zip(pos, text, strict=True))
             if rotated:
                 opts["xrotation"] = 45
+        elif axis.log and (ticks := L.log_ticks(L.axis_values(panel, dim))) is not None:
+            opts[f"{dim}ticks"] = list(zip(*ticks, strict=True))
         if axis.range is not None:
             opts[f"{dim}lim"] = tuple(axis.range)
         elif heat:
