@@ -76,6 +76,13 @@ def _shown(name: str) -> str:
     return f"fig.{attr}" if owner == "Figure" and attr not in ("from_dict",) else f"vk.{name}"
 
 
+class _Written(str):
+    """A string annotation (``from __future__ import annotations``) shown as written, without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def _signature(name: str, obj) -> str:
     """The call as code: annotations as written, one parameter a line when it is long."""
     params, star = [], False
@@ -83,15 +90,9 @@ def _signature(name: str, obj) -> str:
         if p.name == "self":
             continue
         if p.kind is p.KEYWORD_ONLY and not star:
-            params.append("*")
-            star = True
-        text = ("*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else "") + p.name
-        if p.annotation is not p.empty:
-            text += f": {p.annotation if isinstance(p.annotation, str) else inspect.formatannotation(p.annotation)}"
-        if p.default is not p.empty:
-            text += f" = {p.default!r}" if p.annotation is not p.empty else f"={p.default!r}"
-        star = star or p.kind is p.VAR_POSITIONAL
-        params.append(text)
+            params.append("*")  # Signature.__str__ adds it; the parameters alone do not
+        star = star or p.kind in (p.KEYWORD_ONLY, p.VAR_POSITIONAL)
+        params.append(str(p.replace(annotation=_Written(p.annotation)) if isinstance(p.annotation, str) else p))
     one_line = f"{_shown(name)}({', '.join(params)})"
     if len(one_line) <= 100:
         return one_line

@@ -65,6 +65,21 @@ def wrap_tokens(tokens, max_chars: int = 90) -> list[list[int]]:
     return lines or [[]]
 
 
+#: Average glyph width of the UI fonts, in ems: how wide a line of text is before it is drawn.
+CHAR_EM = 0.58
+
+
+def text_px(text: str, font_px: float) -> float:
+    """Estimated width in pixels of one line of ``text`` at ``font_px``."""
+    return CHAR_EM * len(text) * font_px
+
+
+def title_px(text: str, room: float, theme) -> int:
+    """The theme's title size, shrunk (down to 9 px) so ``text`` fits ``room`` pixels: plotly and bokeh
+    clip a title wider than the figure instead of wrapping it."""
+    return int(max(9, min(theme.title_size, room / max(1.0, text_px(text, 1.0)))))
+
+
 def fit_ticks(axis, dim: str, span: float, font_px: float) -> tuple[list[int], list[str], bool]:
     """Tick positions and texts of a labelled axis that fit ``span`` pixels, and whether x labels turn 45°.
 

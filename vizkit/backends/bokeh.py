@@ -251,12 +251,12 @@ def style_plot(p, theme, legend_title: str | None = None) -> None:
     p.border_fill_color = theme.background
     p.outline_line_color = theme.grid
     if p.title is not None:
-        text = getattr(p.title.text, "text", p.title.text) or ""
+        text, width = getattr(p.title.text, "text", p.title.text) or "", p.width or 600
         # bokeh centres a title on the frame and clips what overflows the canvas on the left: a title too
         # long to centre starts at the frame's left edge instead, smaller if even the plot is too narrow
-        title_px = max(9, min(theme.title_size, int((p.width or 600) - 40) / max(1, 0.58 * len(text))))
-        p.title.text_font, p.title.text_font_size, p.title.text_color = family, f"{int(title_px)}px", theme.foreground
-        p.title.align = "center" if 0.58 * len(text) * title_px <= (p.width or 600) - 160 else "left"
+        title_px = L.title_px(text, width - 40, theme)
+        p.title.text_font, p.title.text_font_size, p.title.text_color = family, f"{title_px}px", theme.foreground
+        p.title.align = "center" if L.text_px(text, title_px) <= width - 160 else "left"
     for ax in p.axis:
         ax.axis_label_text_font = ax.major_label_text_font = family
         ax.axis_label_text_font_size, ax.major_label_text_font_size = size, size

@@ -60,9 +60,7 @@ def render(fig, theme):
         hoverlabel={"namelength": -1},
     )
     if fig.title:
-        # plotly centres the title on the figure and clips what does not fit on both sides: shrink a long one
-        fits = (width - 30) / max(1.0, 0.55 * len(fig.title))
-        out.layout.title.font = {"size": int(max(9, min(theme.title_size, fits)))}
+        out.layout.title.font = {"size": L.title_px(fig.title, width - 30, theme)}  # centred, clipped at both ends
     if fig.slider is not None:
         out.update_layout(sliders=[_slider(fig, visibility)])
     note = L.caption(fig)

@@ -13,14 +13,14 @@ from ..spec import Axis, Bar, Heatmap, Line, Panel, Scatter
 from ..spec.colors import CATEGORICAL
 from . import _common as c
 
-_SPLIT_DOC = """
+_SPLIT_DOC = """\
     facet : str, optional
         A dim to split into one panel per value (alias ``facet_col``); ``facet_cols`` (alias
         ``facet_col_wrap``) panels per row.
     animate : str, optional
         A dim to page through with a slider (alias ``animation_frame``).
 """
-_COMMON_DOC = """
+_COMMON_DOC = """\
     title : str, optional
         Figure title.
     labels : dict, optional
@@ -32,11 +32,12 @@ _COMMON_DOC = """
 """
 
 
-def _prep(data, dims, kwargs):
+def _prep(data, dims, kwargs, what: str = "data"):
+    """Plotly-express aliases resolved, and ``data`` as a numeric DataArray (strings and complex numbers refused)."""
     kwargs = c.normalise_kwargs(kwargs)
     da = to_dataarray(data, dims)
-    if da.dtype.kind not in "biuf":  # validate once, so no figure casts strings or complex numbers on its own
-        da = da.copy(data=c.numeric(da.values))
+    if da.dtype.kind not in "biuf":
+        da = da.copy(data=c.numeric(da.values, what))
     return da, kwargs
 
 
@@ -334,11 +335,8 @@ def bar(
     names : sequence of str, optional
         Legend names for the series of 2-D input.
     """
-    kwargs = c.normalise_kwargs(kwargs)
+    da, kwargs = _prep(values, dims, kwargs, "bar values")
     c.check_unknown(kwargs, "bar")
-    da = to_dataarray(values, dims)
-    if da.dtype.kind not in "biuf":
-        da = da.copy(data=c.numeric(da.values, "bar values"))
     if da.ndim == 1:
         da = da.expand_dims("series")
     if da.ndim != 2:
@@ -419,5 +417,4 @@ def hist(
 # expression (``"""...""" + _COMMON_DOC`` left ``help(vk.imshow)`` empty), so it is appended here.
 for _f in (imshow, line, scatter, bar, hist):
     if _f.__doc__:  # None under python -OO
-        _shared = (_SPLIT_DOC if _f in (imshow, line) else "") + _COMMON_DOC
-        _f.__doc__ = _f.__doc__.rstrip() + "\n" + _shared.replace("\n\n", "\n").lstrip("\n")
+        _f.__doc__ = _f.__doc__.rstrip() + "\n" + (_SPLIT_DOC if _f in (imshow, line) else "") + _COMMON_DOC
