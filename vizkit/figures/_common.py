@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import DimensionError, ShapeError, VizkitError
 from ..spec import ColorScale, Figure, Slider
+from ..spec.text import visible_token  # noqa: F401  (re-exported: figure modules call c.visible_token)
 
 #: Heatmaps with more cells than this are block-averaged before they enter the spec.
 CELL_BUDGET = 1_000_000
@@ -55,21 +56,6 @@ def label_for(labels: dict | None, *keys: str | None, default: str | None = None
             if k is not None and k in labels:
                 return str(labels[k])
     return default
-
-
-def visible_token(token: str) -> str:
-    """A token with its whitespace made visible (space → ␣ at the edges, newline → ↵, tab → ⇥)."""
-    s = str(token)
-    s = s.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵").replace("\t", "⇥")  # glyphs every font has
-    if s == "":
-        return "∅"
-    if s.strip() == "":
-        return "␣" * len(s)
-    if s[0] == " ":
-        s = "␣" + s[1:]
-    if s[-1] == " ":
-        s = s[:-1] + "␣"
-    return s
 
 
 def token_labels(tokens: Sequence[str]) -> list[str]:
