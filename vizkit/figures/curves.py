@@ -20,11 +20,13 @@ from ..errors import EmptyDataError, LabelError, ShapeError, UnsupportedInputErr
 from ..spec import Axis, Line, Panel
 from ..spec.colors import CATEGORICAL
 from . import _common as c
+from ._keywords import figure_function
 
 #: Opacity of the raw curve drawn under the smoothed one.
 RAW_OPACITY = 0.3
 
 
+@figure_function
 def loss_curves(
     runs: Any,
     smooth: float = 0.0,
@@ -50,17 +52,11 @@ def loss_curves(
     smooth : float
         EMA weight in ``[0, 1)``: 0 draws the raw curve only; 0.9 draws the raw curve faint and
         the smoothed curve bold, in the same colour and legend group.
-    log_x, log_y : bool
-        Logarithmic axes (non-positive values cannot be drawn there; the caption counts them).
     x : str, sequence or dict, optional
         Steps: a DataFrame column name, one sequence for every run, or a dict run → steps.
         Default: the Series/DataFrame index, else ``0, 1, 2, ...``.
     names : sequence of str, optional
         Run names for a list of runs (default ``run 0``, ``run 1``, ...).
-    labels : dict, optional
-        Axis titles by role: ``{"x": "step", "y": "loss"}``.
-    title, width, height, backend, theme
-        As for every figure.
     """
     if not 0.0 <= float(smooth) < 1.0:
         raise VizkitError(f"smooth must be in [0, 1) (0: no smoothing, 0.9: strong); got {smooth}")
@@ -68,16 +64,18 @@ def loss_curves(
     marks, notes, downsampled = [], [], []
     for i, (name, steps, values) in enumerate(series):
         color = CATEGORICAL[i % len(CATEGORICAL)]
-        rx, ry = c.downsample_minmax(steps, values)
+        single = c.lone_point(values)  # one point: a line through it draws nothing, a marker does
+        steps, shown = c.log_gaps(steps, log_x), c.log_gaps(values, log_y)
+        rx, ry = c.downsample_minmax(steps, shown)
         if len(rx) < len(steps):
             downsampled.append(name)
         if smooth > 0:
             marks.append(Line(x=rx, y=ry, name=f"{name} (raw)", color=color, width=1.0, opacity=RAW_OPACITY,
-                              legend=False, group=name))
-            sx, sy = c.downsample_minmax(steps, ema(values, smooth))
-            marks.append(Line(x=sx, y=sy, name=name, color=color, width=2.5, group=name))
+                              legend=False, group=name, markers=single))
+            sx, sy = c.downsample_minmax(steps, c.log_gaps(ema(values, smooth), log_y))
+            marks.append(Line(x=sx, y=sy, name=name, color=color, width=2.5, group=name, markers=single))
         else:
-            marks.append(Line(x=rx, y=ry, name=name, color=color, width=2.0, group=name))
+            marks.append(Line(x=rx, y=ry, name=name, color=color, width=2.0, group=name, markers=single))
     if downsampled:
         notes.append(f"{', '.join(downsampled)}: downsampled to about {c.POINT_BUDGET} points (min/max per bucket keeps spikes)")
     notes += c.log_note(x=np.concatenate([s for _, s, _ in series]) if log_x else None,
