@@ -29,6 +29,7 @@ def tokens(
     zmid: float | None = None,
     colorscale: str | None = None,
     value_label: str = "value",
+    labels: dict | None = None,
     title: str | None = None,
     width: int | None = None,
     height: int | None = None,
@@ -54,7 +55,7 @@ def tokens(
     colorscale : str, optional
         A scale name (default ``"RdBu"`` for signed values, ``"Blues"`` otherwise).
     value_label : str
-        Name of the value in the hover and the colour bar.
+        Name of the value in the hover and the colour bar (``labels={"color": ...}`` also sets it).
 
     Returns
     -------
@@ -69,6 +70,7 @@ def tokens(
     da = to_dataarray(values)
     if da.ndim not in (1, 2):
         raise ShapeError(f"token values must be [tokens] or [rows, tokens]; got shape {da.shape}")
+    value_label = c.label_for(labels, "color", default=value_label)
     notes = []
     if da.shape[-1] == len(toks) - 1:
         da = _shift_to_predicted(da)
