@@ -164,3 +164,17 @@ def test_logit_lens_on_an_encoder_shows_how_a_string_answer_splits():
         vk.logit_lens(cache, model, answers=[" Marylebone station"])
     fig = vk.logit_lens(cache, model, answers=[" Mary"])  # one WordPiece token: no AssertionError from TL
     assert fig.meta["answers"] == tokenizer.convert_tokens_to_ids(["mary"])
+
+
+def test_a_downsampled_heatmap_keeps_each_spike_at_full_height_with_its_sign():
+    """Block means would turn a single-cell spike of 9 into 2.25 (and hide a NaN): fidelity first."""
+    data = np.zeros((1200, 1000))
+    data[5, 7], data[600, 601], data[0, 0] = 9.0, -20.0, np.nan
+    fig = vk.imshow(data)
+    z = fig.marks(Heatmap)[0].z
+    assert z.shape == (600, 500) and z[2, 3] == 9.0 and z[300, 300] == -20.0
+    assert "1 NaN/inf value shown as gaps" in fig.notes and any("largest-magnitude" in n for n in fig.notes)
+    pattern = np.tril(np.full((1, 1200, 1200), 0.01))
+    pattern[0, 900, 3] = 1.0
+    att = vk.attention(pattern)
+    assert att.marks(Heatmap)[0].z[450, 1] == 1.0

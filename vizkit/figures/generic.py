@@ -83,6 +83,7 @@ def imshow(
         da = with_coord(da, x_dim, _labels_list(x), what="x labels")
     if y is not None:
         da = with_coord(da, y_dim, _labels_list(y), what="y labels")
+    gaps = c.nan_note(da.values)  # counted before any downsampling, which could hide them
     da, note = c.coarsen_to_budget(da, y_dim, x_dim, c.CELL_BUDGET // max(1, _n_panels(da, facet, animate)))
     values = np.asarray(da.values, dtype=float)
     scale = c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid,
@@ -99,7 +100,7 @@ def imshow(
                             y=Axis(y_title, labels=yl or _index_labels(sub, y_dim), reversed=True), title=ptitle, frame=frame))
     return c.figure(kind, panels, title=title, facet_cols=facet_cols or (min(4, len(panels)) if facet else 1),
                     slider=c.slider_for(da, animate), width=width, height=height, theme=theme, backend=backend,
-                    notes=[note, *c.nan_note(values)])
+                    notes=[note, *gaps])
 
 
 def _index_labels(da, dim):
