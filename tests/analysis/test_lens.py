@@ -58,3 +58,18 @@ def test_answer_strings_that_are_not_one_token_show_the_split(minilm):
     with pytest.raises(LabelError, match=r"answer ' Marylebone station' is not a single token: the model's tokenizer "
                                          r"splits it into 2 token\(s\) 'marylebone' \+ 'station'"):
         va.token_ids(minilm, [" Marylebone station"])
+
+
+def test_lens_top_tokens_is_stage_by_position_and_its_last_stage_is_the_model_prediction(induction):
+    ind = induction
+    top = va.lens_top_tokens(ind.cache, ind.model)
+    n = len(ind.str_tokens)
+    assert top.dims == ("stage", "pos") and top.shape == (3, n) and top.name == "top-token probability"
+    np.testing.assert_array_equal(top.coords["top_token_id"].values[-1], ind.logits[0].argmax(-1).numpy())
+    np.testing.assert_allclose(top.values[-1], ind.logits[0].softmax(-1).max(-1).values.numpy(), rtol=1e-4)
+    assert top.coords["top_token"].values[-1, 0] == "token " + str(int(ind.logits[0, 0].argmax()))  # no tokenizer
+    # in the repeated half the induction model predicts the next token only after layer 1
+    q = np.arange(ind.offset + 1, n - 1)
+    after = top.coords["top_token_id"].values[-1, q]
+    assert (after == ind.tokens[0, q + 1].numpy()).mean() > 0.9
+    assert (top.coords["top_token_id"].values[0, q] == ind.tokens[0, q + 1].numpy()).mean() < 0.5

@@ -20,7 +20,7 @@ from ..adapters import to_numpy
 from ..adapters.transformer_lens import activation
 from ..errors import DimensionError, LabelError, UnknownHookError, UnsupportedInputError, VizkitError
 
-__all__ = ["lens_logits", "direct_logit_attribution", "token_ids", "stage_labels"]
+__all__ = ["lens_logits", "lens_top_tokens", "direct_logit_attribution", "token_ids", "stage_labels"]
 
 
 def stage_labels(n_layers: int) -> list[str]:
@@ -71,6 +71,43 @@ def lens_logits(
     ids, names = token_ids(model, answers, default=int(np.argmax(logits[-1])))
     return xr.DataArray(logits[:, ids].T, dims=("answer", "stage"), name="probability" if prob else "logit",
                         coords={"answer": names, "token_id": ("answer", ids), "stage": stage_labels(weights.n_layers)})
+
+
+def lens_top_tokens(cache: Any, model: Any, *, batch: int = 0, prob: bool = True):
+    """The logit lens at every stage and position: the top token and its probability (or logit).
+
+    The data of the classic layer × position logit-lens heatmap with the top token written in
+    each cell.
+
+    Parameters
+    ----------
+    cache : ActivationCache or dict of hook name → tensor
+    model : HookedTransformer, TransformerBridge, or any object with the weights named in the module docstring
+    batch : int
+        The batch item to read.
+    prob : bool
+        The top token's softmax probability (default) or its logit.
+
+    Returns
+    -------
+    xarray.DataArray
+        Dims ``(stage, pos)``; coordinates ``top_token`` (its text) and ``top_token_id`` on
+        both dims. Named ``"top-token probability"`` or ``"top-token logit"``.
+    """
+    import xarray as xr
+
+    weights = Weights(model)
+    resid = np.stack([_activation(cache, "resid_pre", L, batch) for L in range(weights.n_layers)]
+                     + [_activation(cache, "resid_post", weights.n_layers - 1, batch)])  # [stage, pos, d_model]
+    logits = weights.layer_norm(resid) @ weights.W_U + weights.b_U
+    top = logits.argmax(-1)
+    best = np.take_along_axis(logits, top[..., None], -1)[..., 0]
+    if prob:
+        best = 1.0 / np.exp(logits - best[..., None]).sum(-1)
+    names = np.array([[_token_name(model, int(i)) for i in row] for row in top], dtype=object)
+    return xr.DataArray(best, dims=("stage", "pos"), name="top-token probability" if prob else "top-token logit",
+                        coords={"stage": stage_labels(weights.n_layers), "pos": np.arange(best.shape[1]),
+                                "top_token": (("stage", "pos"), names), "top_token_id": (("stage", "pos"), top)})
 
 
 def direct_logit_attribution(cache: Any, model: Any, answer: int | str | tuple, *, per: str = "layer", pos: int = -1,
