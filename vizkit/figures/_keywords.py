@@ -16,9 +16,11 @@ import difflib
 import functools
 import inspect
 import re
+import textwrap
 from collections.abc import Callable
 
 from ..errors import VizkitError
+from ._common import MAX_PANELS
 
 __all__ = ["ALIASES", "SHARED_DOCS", "figure_function", "resolve_keywords"]
 
@@ -39,9 +41,8 @@ SHARED_DOCS: dict[tuple[str, ...], tuple[str, str]] = {
                                     "express: ``{\"x\": \"key\", \"color\": \"attention\"}``."),
     ("title",): ("str, optional", "Figure title."),
     ("facet",): ("str, optional", "A dim (its name, or an int index into the dims, as in plotly express) to split into one panel "
-                                         "per value; alias ``facet_col``. At most "
-                                         "``vizkit.figures._common.MAX_PANELS`` panels: page through more with "
-                                         "``animate=`` or select a slice."),
+                                         f"per value; alias ``facet_col``. At most {MAX_PANELS} panels: page "
+                                         f"through more with ``animate=`` or select a slice."),
     ("facet_cols",): ("int, optional", "Panels per row; alias ``facet_col_wrap``."),
     ("animate",): ("str, optional", "A dim (its name, or an int index) to page through with a slider; alias "
                                            "``animation_frame``."),
@@ -135,7 +136,8 @@ def with_shared_docs(doc: str | None, accepted: set[str]) -> str | None:
     entries = []
     for names, (kind, text) in SHARED_DOCS.items():
         if all(n in accepted for n in names) and not all(n in documented for n in names):
-            entries.append(f"    {', '.join(names)} : {kind}\n        {text}\n")
+            body = textwrap.fill(text, width=96, initial_indent=" " * 8, subsequent_indent=" " * 8)
+            entries.append(f"    {', '.join(names)} : {kind}\n{body}\n")
     if not entries:
         return doc
     block = "".join(entries)
@@ -144,5 +146,5 @@ def with_shared_docs(doc: str | None, accepted: set[str]) -> str | None:
         block = "\n    Parameters\n    ----------\n" + block
     m = _SECTION.search(doc)
     if m:
-        return doc[:m.start() + 1] + block + doc[m.start():]
+        return doc[:m.start()].rstrip() + "\n" + block + doc[m.start():]
     return doc + block
