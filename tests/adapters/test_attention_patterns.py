@@ -53,3 +53,9 @@ def test_runs_are_read_in_the_adapters():
     series, x_title, y_title = runs({"a": [3.0, 2.0], "b": np.array([1.0])})
     assert [(n, s.tolist(), v.tolist()) for n, s, v in series] == [("a", [0.0, 1.0], [3.0, 2.0]), ("b", [0.0], [1.0])]
     assert (x_title, y_title) == ("step", "loss")
+
+
+def test_a_one_layer_numpy_stack_still_knows_its_layer():
+    """``np.stack`` of one layer's patterns is ``[layer, head, ...]``: its layer index 0 is known, so heads are L0H*."""
+    one = patterns(np.ones((1, 3, 4, 4)))
+    assert one.coords["layer"].values.tolist() == [0] and one.coords["head"].values.tolist() == [0, 1, 2]

@@ -137,7 +137,9 @@ def _from_array(source, layer, heads, batch, dims):
     elif batch != 0:
         raise VizkitError(f"batch={batch} selects an item of a cache, HuggingFace output or batch-first tensor; a raw "
                           f"pattern array has no batch dim (got {describe(source)}): index it yourself, or pass dims=")
-    if "layer" not in da.dims:  # one layer: layer= names it (an int); unknown otherwise
+    if "layer" in da.dims and "layer" not in da.coords:  # a stack of layers: their indices are its positions
+        da = da.assign_coords(layer=np.arange(da.sizes["layer"]))
+    elif "layer" not in da.dims:  # one layer: layer= names it (an int); unknown otherwise
         if layer is not None and not np.isscalar(layer):
             raise VizkitError(f"these patterns hold one layer, so layer= can only name it (an int); got {layer!r}")
         da = da.expand_dims("layer")
@@ -152,10 +154,7 @@ def _from_array(source, layer, heads, batch, dims):
         if heads is not None:
             raise VizkitError(f"a single [query, key] matrix has no heads to choose from; got heads={heads!r}")
         da = da.expand_dims("head")
-    da = da.transpose(*PATTERN_DIMS)
-    if "layer" not in da.coords and da.sizes["layer"] > 1:
-        da = da.assign_coords(layer=np.arange(da.sizes["layer"]))
-    return _select(da, layer, heads)
+    return _select(da.transpose(*PATTERN_DIMS), layer, heads)
 
 
 def _select(da, layer, heads):
