@@ -47,18 +47,22 @@ def test_one_layer_grid_of_heads_with_token_labels_and_masked_causal_triangle(sy
     assert hover_cell(trace, 6, 2) == ("␣a", "␣b")  # hover: query token, key token
 
 
+LAYER_FIRST = ("layer", "head", "query", "key")
+
+
 def test_one_head_is_one_panel_and_every_layer_is_a_layer_by_head_grid(synthetic_patterns):
+    # a 4-D torch tensor reads batch first (as TransformerLens hands it out): this stack says it is layer first
     pat = torch.tensor(synthetic_patterns[0])
-    one = roundtrip(attention(pat, layer=0, heads=1))
+    one = roundtrip(attention(pat, layer=0, heads=1, dims=LAYER_FIRST))
     check_snapshot(one, "attention_head")
     assert len(one.panels) == 1 and one.panels[0].title == "L0H1"
     z = one.panels[0].marks[0].z
     np.testing.assert_allclose(np.diag(z, -1), 1.0)  # the previous-token head
     assert one.panels[0].x.labels == tuple(str(i) for i in range(11))  # no tokens: positions
-    grid = roundtrip(attention(pat, tokens=SYNTH_TOKENS))
+    grid = roundtrip(attention(pat, tokens=SYNTH_TOKENS, dims=LAYER_FIRST))
     assert grid.grid == (2, 3) and grid.facet_cols == 3 and grid.slider is None
     assert [p.title for p in grid.panels] == ["L0H0", "L0H1", "L0H2", "L1H0", "L1H1", "L1H2"]
-    sub = attention(pat, layer=[-1], heads=[2, 0])
+    sub = attention(pat, layer=[-1], heads=[2, 0], dims=LAYER_FIRST)
     assert [p.title for p in sub.panels] == ["L1H2", "L1H0"] and sub.meta["heads"] == [2, 0]
 
 

@@ -22,7 +22,8 @@ def test_logit_lens_ends_at_the_model_logits_and_induction_shows_after_layer_1(i
     fig = roundtrip(logit_lens(ind.cache, ind.model, answers={"next": answer, "t1": 1}, pos=pos, tokens=ind.str_tokens))
     nxt, other = fig.marks(Line)
     assert (nxt.name, other.name) == ("next", "t1")
-    assert fig.meta["stages"] == ["0_pre", "1_pre", "2_pre", "final_post"][: ind.model.cfg.n_layers] + ["final_post"]
+    # readable stages (issue 16), not "0_pre … final_post": the embeddings, then the stream after each layer
+    assert fig.meta["stages"] == ["embed"] + [f"after L{L}" for L in range(ind.model.cfg.n_layers)]
     final = ind.logits[0, pos, [answer, 1]].numpy()
     np.testing.assert_allclose([nxt.y[-1], other.y[-1]], final, rtol=1e-4, atol=1e-4)
     assert nxt.y[-1] > nxt.y[0] + 5  # the answer is only readable after the induction layer

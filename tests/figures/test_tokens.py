@@ -57,7 +57,8 @@ def test_non_negative_values_use_a_sequential_scale_and_rows_keep_their_names():
 @pytest.mark.parametrize(
     "call, error, words",
     [
-        (lambda: tokens(TOKS, np.zeros(len(TOKS) - 1)), LabelError, f"got {len(TOKS)} tokens but {len(TOKS) - 1} values per row"),
+        # n - 1 values are TransformerLens' per-token loss and are aligned (issue 16); n - 2 is a mismatch
+        (lambda: tokens(TOKS, np.zeros(len(TOKS) - 2)), LabelError, f"got {len(TOKS)} tokens but {len(TOKS) - 2} values per row"),
         (lambda: tokens(TOKS, np.zeros((2, 2, len(TOKS)))), ShapeError, r"\[tokens\] or \[rows, tokens\]"),
         (lambda: tokens("When Mary", np.zeros(2)), LabelError, "single string"),
         (lambda: tokens(["a", "b"], np.zeros((2, 2)), row_labels=["x"]), LabelError, "row_labels has 1 labels"),

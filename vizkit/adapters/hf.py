@@ -11,7 +11,26 @@ from typing import Any
 
 from ..errors import DimensionError, EmptyDataError, ShapeError, UnsupportedInputError, describe
 
-__all__ = ["attentions"]
+__all__ = ["attentions", "is_hf_attentions"]
+
+_EAGER = ("load the model with attn_implementation=\"eager\" (AutoModel.from_pretrained(path, "
+          "attn_implementation=\"eager\")): the default sdpa/flash attention computes no weights to return")
+
+
+def is_hf_attentions(held: Any) -> bool:
+    """Whether ``held`` is HuggingFace ``outputs.attentions``, the model output holding it, or a dict with it.
+
+    A tuple or list counts when every entry is a 4-D torch tensor (or ``None``, what sdpa attention leaves).
+    """
+    if isinstance(held, dict):
+        return "attentions" in held
+    if hasattr(held, "attentions") and not isinstance(held, (tuple, list)):
+        return True
+    if not isinstance(held, (tuple, list)) or not held:
+        return False
+    from .torch import is_tensor
+
+    return all(t is None or (is_tensor(t) and t.ndim == 4) for t in held) and any(is_tensor(t) for t in held)
 
 
 def attentions(held: Any, *, batch: int = 0):
@@ -40,16 +59,18 @@ def attentions(held: Any, *, batch: int = 0):
     elif hasattr(held, "attentions") and not isinstance(held, (tuple, list)):
         held = held.attentions
     if held is None:
-        raise UnsupportedInputError("the model output holds no attentions: call the model with output_attentions=True")
+        raise UnsupportedInputError(f"the model output holds no attentions: call the model with output_attentions=True, "
+                                    f"and {_EAGER}")
     if not isinstance(held, (tuple, list)):
         raise UnsupportedInputError(f"expected outputs.attentions, a tuple of [batch, head, query, key] tensors; got {describe(held)}")
     if not held:
-        raise EmptyDataError("outputs.attentions is empty: the model returned no attention layers")
+        raise EmptyDataError(f"outputs.attentions is empty: the model returned no attention weights. Call it with "
+                             f"output_attentions=True and {_EAGER}")
     per_layer = []
     for i, t in enumerate(held):
         if t is None:
             raise UnsupportedInputError(f"outputs.attentions[{i}] is None: call the model with output_attentions=True "
-                                        f"(and attn_implementation='eager' where SDPA drops the weights)")
+                                        f"and {_EAGER}")
         if len(t.shape) != 4:
             raise ShapeError(f"outputs.attentions[{i}] should be [batch, head, query, key]; got {describe(t)}")
         n_batch = int(t.shape[0])

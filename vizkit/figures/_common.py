@@ -1,9 +1,6 @@
-"""Argument normalisation shared by every figure function.
+"""Argument normalisation shared by every figure function: labels, splits, colour scales, notes.
 
-Keyword names follow plotly express and neel-plotly: ``x``/``y`` (tick labels or data),
-``labels`` (axis/colour titles by role or dim name), ``title``, ``facet``/``facet_col``,
-``facet_col_wrap``, ``animate``/``animation_frame``, ``zmin``/``zmax``/``zmid``,
-``color_continuous_scale``/``color_continuous_midpoint``, ``log_x``/``log_y``.
+The keyword vocabulary itself (names, plotly-express aliases, docs) is in :mod:`._keywords`.
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DimensionError, ShapeError, VizkitError
+from ..errors import DimensionError, ShapeError
 from ..spec import ColorScale, Figure, Slider
 from ..spec.text import visible_token  # noqa: F401  (re-exported: figure modules call c.visible_token)
 
@@ -23,30 +20,31 @@ CELL_BUDGET = 1_000_000
 #: Lines with more points than this are downsampled (min/max per bucket keeps peaks).
 POINT_BUDGET = 4_000
 
-_ALIASES = {
-    "facet_col": "facet",
-    "animation_frame": "animate",
-    "color_continuous_midpoint": "zmid",
-    "color_continuous_scale": "colorscale",
-    "facet_col_wrap": "facet_cols",
-}
+#: Panels per frame a facet may make: more would take minutes to draw and be unreadable.
+MAX_PANELS = 144
+#: Signed data whose most negative value is at most this fraction of its largest one gets a
+#: sequential scale (GELU activations dip to about -0.17): the negatives stay visible as the lowest colours.
+NEAR_NON_NEGATIVE = 0.2
 
 
-def normalise_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Map plotly-express aliases to vizkit names (``facet_col`` → ``facet`` ...)."""
-    out = dict(kwargs)
-    for alias, name in _ALIASES.items():
-        if alias in out:
-            value = out.pop(alias)
-            if out.get(name) is not None and value is not None:
-                raise VizkitError(f"got both {alias}= and {name}=; they mean the same, pass one")
-            out[name] = value
-    return out
+def split_dim(da, value: Any, role: str) -> str | None:
+    """The dim named by ``facet=``/``animate=``: a name, or an index into ``da.dims`` as plotly express takes."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        i = int(value)
+        if not -da.ndim <= i < da.ndim:
+            raise DimensionError(f"{role}={i} is not a dim index of data with dims {tuple(da.dims)} (rank {da.ndim})")
+        return str(da.dims[i])
+    raise DimensionError(f"{role}= takes a dim name or index; got {value!r}")
 
 
-def check_unknown(kwargs: dict[str, Any], func: str) -> None:
-    if kwargs:
-        raise VizkitError(f"{func}() got unexpected keyword argument(s) {sorted(kwargs)}")
+def check_panel_count(n: int, dim: str, size: int) -> None:
+    """Refuse a facet that would make more than :data:`MAX_PANELS` panels."""
+    if n > MAX_PANELS:
+        raise DimensionError(f"facet={dim!r} would draw {size} panels per frame ({n} in all), more than the "
+                             f"{MAX_PANELS} a figure can show readably; page through them with animate={dim!r}, or "
+                             f"select fewer first (data.isel({dim}=slice(0, 16)))")
 
 
 def label_for(labels: dict | None, *keys: str | None, default: str | None = None) -> str | None:
@@ -114,7 +112,34 @@ def colorscale(
     title: str | None = None,
     diverging: bool | None = None,
 ) -> ColorScale:
+    """A colour scale fitted to ``values``; data that is non-negative but for a small dip below 0
+    (GELU activations) gets a sequential scale from its minimum, not a diverging one."""
+    if diverging is None and zmid is None and colorscale is None and near_non_negative(values):
+        diverging = False
     return ColorScale.fit(values, name=colorscale, zmin=zmin, zmax=zmax, zmid=zmid, title=title, diverging=diverging)
+
+
+def near_non_negative(values) -> bool:
+    """Whether ``values`` dip below 0 by at most :data:`NEAR_NON_NEGATIVE` of their largest value."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return False
+    lo, hi = float(v.min()), float(v.max())
+    return lo < 0 < hi and -lo <= NEAR_NON_NEGATIVE * hi
+
+
+def log_gaps(values, log: bool) -> np.ndarray:
+    """``values`` with the points a log axis cannot draw (≤ 0) set to NaN, so a line breaks exactly there."""
+    v = np.asarray(values, dtype=float)
+    if not log:
+        return v
+    return np.where(v > 0, v, np.where(np.isfinite(v), np.nan, v))
+
+
+def lone_point(y) -> bool:
+    """Whether ``y`` has exactly one finite point: a line through it draws nothing, so it needs a marker."""
+    return int(np.count_nonzero(np.isfinite(np.asarray(y, dtype=float)))) == 1
 
 
 def nan_note(values: np.ndarray, what: str = "value") -> list[str]:
@@ -153,16 +178,26 @@ def log_note(**axes) -> list[str]:
 
 
 def coarsen_to_budget(da, y_dim: str, x_dim: str, budget: int = CELL_BUDGET):
-    """Block-average ``da`` along its two plotted dims until it fits in ``budget`` cells.
+    """Shrink ``da`` along its two plotted dims by blocks until it fits in ``budget`` cells.
 
-    Returns ``(da, note)``; the note says the original and new sizes (``None`` when untouched).
+    Each block keeps its value of largest magnitude, with its sign (the maximum of non-negative
+    data such as attention): a spike stays visible at its full height, where a block mean would
+    average it away. Returns ``(da, note)``; the note says the original and new sizes (``None``
+    when untouched).
     """
     ny, nx = da.sizes[y_dim], da.sizes[x_dim]
     if ny * nx <= budget:
         return da, None
     factor = math.ceil(math.sqrt(ny * nx / budget))
-    small = da.coarsen({y_dim: factor, x_dim: factor}, boundary="pad").mean()
-    note = f"downsampled from {ny}×{nx} to {small.sizes[y_dim]}×{small.sizes[x_dim]} cells (block mean of {factor}×{factor})"
+    blocks = da.coarsen({y_dim: factor, x_dim: factor}, boundary="pad")
+    import warnings
+
+    with warnings.catch_warnings():  # all-NaN blocks stay NaN; numpy warns about them
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hi, lo = blocks.max(), blocks.min()
+    small = hi.where(~(np.abs(lo) > np.abs(hi)), lo)
+    note = (f"downsampled from {ny}×{nx} to {small.sizes[y_dim]}×{small.sizes[x_dim]} cells (each block of "
+            f"{factor}×{factor} shows its largest-magnitude value)")
     return small, note
 
 
@@ -192,7 +227,15 @@ def figure(kind: str, panels: list, **kwargs) -> Figure:
     """Build the :class:`Figure`, dropping ``None`` options."""
     notes = tuple(n for n in kwargs.pop("notes", ()) if n)
     fig = Figure(kind=kind, panels=tuple(panels), notes=notes, **{k: v for k, v in kwargs.items() if v is not None})
-    if fig.backend is not None:  # a misspelt or unable backend fails at the call, not later when the figure shows
+    check_backend_and_theme(fig)
+    return fig
+
+
+def check_backend_and_theme(fig: Figure) -> None:
+    """Fail at the figure call, not later when it shows, on a misspelt theme or a backend that
+    does not exist or cannot draw ``fig``'s kind. (The one place figures consult the backend
+    registry: switch this import to the leaf registry when it lands.)"""
+    if fig.backend is not None:
         from ..backends import resolve
 
         resolve(fig)
@@ -200,4 +243,3 @@ def figure(kind: str, panels: list, **kwargs) -> Figure:
         from ..spec.theme import check_theme_name
 
         check_theme_name(fig.theme)
-    return fig

@@ -2,29 +2,30 @@
 
 Runs come as a dict of name → values (lengths may differ), a pandas DataFrame (wide: one column
 per run, the index or a ``step`` column as steps; long: a step column, a run column and one value
-column), a list of runs, or a ``[run, step]`` array. Smoothing is the debiased exponential moving
+column), a list of runs, or a ``[run, step]`` array (read by :mod:`vizkit.adapters.runs`). Smoothing is the debiased exponential moving
 average TensorBoard and W&B draw; long runs are downsampled keeping each bucket's min and max,
 so loss spikes survive.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..adapters import to_numpy
-from ..errors import EmptyDataError, LabelError, ShapeError, UnsupportedInputError, VizkitError, describe
+from ..adapters.runs import runs as read_runs
+from ..errors import VizkitError
 from ..spec import Axis, Line, Panel
 from ..spec.colors import CATEGORICAL
 from . import _common as c
+from ._keywords import figure_function
 
 #: Opacity of the raw curve drawn under the smoothed one.
 RAW_OPACITY = 0.3
 
 
+@figure_function
 def loss_curves(
     runs: Any,
     smooth: float = 0.0,
@@ -50,34 +51,30 @@ def loss_curves(
     smooth : float
         EMA weight in ``[0, 1)``: 0 draws the raw curve only; 0.9 draws the raw curve faint and
         the smoothed curve bold, in the same colour and legend group.
-    log_x, log_y : bool
-        Logarithmic axes (non-positive values cannot be drawn there; the caption counts them).
     x : str, sequence or dict, optional
         Steps: a DataFrame column name, one sequence for every run, or a dict run → steps.
         Default: the Series/DataFrame index, else ``0, 1, 2, ...``.
     names : sequence of str, optional
         Run names for a list of runs (default ``run 0``, ``run 1``, ...).
-    labels : dict, optional
-        Axis titles by role: ``{"x": "step", "y": "loss"}``.
-    title, width, height, backend, theme
-        As for every figure.
     """
     if not 0.0 <= float(smooth) < 1.0:
         raise VizkitError(f"smooth must be in [0, 1) (0: no smoothing, 0.9: strong); got {smooth}")
-    series, x_title, y_title = _runs(runs, x, names)
+    series, x_title, y_title = read_runs(runs, x, names)
     marks, notes, downsampled = [], [], []
     for i, (name, steps, values) in enumerate(series):
         color = CATEGORICAL[i % len(CATEGORICAL)]
-        rx, ry = c.downsample_minmax(steps, values)
+        single = c.lone_point(values)  # one point: a line through it draws nothing, a marker does
+        steps, shown = c.log_gaps(steps, log_x), c.log_gaps(values, log_y)
+        rx, ry = c.downsample_minmax(steps, shown)
         if len(rx) < len(steps):
             downsampled.append(name)
         if smooth > 0:
             marks.append(Line(x=rx, y=ry, name=f"{name} (raw)", color=color, width=1.0, opacity=RAW_OPACITY,
-                              legend=False, group=name))
-            sx, sy = c.downsample_minmax(steps, ema(values, smooth))
-            marks.append(Line(x=sx, y=sy, name=name, color=color, width=2.5, group=name))
+                              legend=False, group=name, markers=single))
+            sx, sy = c.downsample_minmax(steps, c.log_gaps(ema(values, smooth), log_y))
+            marks.append(Line(x=sx, y=sy, name=name, color=color, width=2.5, group=name, markers=single))
         else:
-            marks.append(Line(x=rx, y=ry, name=name, color=color, width=2.0, group=name))
+            marks.append(Line(x=rx, y=ry, name=name, color=color, width=2.0, group=name, markers=single))
     if downsampled:
         notes.append(f"{', '.join(downsampled)}: downsampled to about {c.POINT_BUDGET} points (min/max per bucket keeps spikes)")
     notes += c.log_note(x=np.concatenate([s for _, s, _ in series]) if log_x else None,
@@ -114,106 +111,3 @@ def ema(values: np.ndarray, weight: float) -> np.ndarray:
         prev = smoothed[a + seg.size - 1]
     out[finite] = smoothed / (1.0 - weight ** np.arange(1, x.size + 1))
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Inputs → [(name, steps, values)]
-
-
-def _runs(runs, x, names) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], str, str | None]:
-    pd = sys.modules.get("pandas")
-    y_title = "loss"
-    x_title = "step"
-    if pd is not None and isinstance(runs, pd.DataFrame):
-        runs, x_title, y_title = _from_frame(runs, x, pd)
-        x = None
-    elif isinstance(runs, dict):
-        pass
-    elif isinstance(runs, (list, tuple)) and runs and not np.isscalar(runs[0]):
-        runs = _named(list(runs), names)
-    else:
-        arr = _values(runs, "runs")
-        if arr.ndim == 1:
-            runs = {(names[0] if names else "loss"): arr}
-        elif arr.ndim == 2:
-            runs = _named(list(arr), names)
-        else:
-            raise ShapeError(f"loss_curves takes one run [step] or several [run, step]; got shape {arr.shape}")
-    if names is not None and isinstance(runs, dict) and len(names) != len(runs):
-        raise LabelError(f"names has {len(names)} entries but there are {len(runs)} runs")
-    if not runs:
-        raise EmptyDataError("loss_curves() got no runs; expected a dict of name → values")
-    if isinstance(x, str):
-        raise VizkitError(f"x={x!r} names a column, which needs a DataFrame; got {describe(runs)}")
-    out = []
-    for name, raw in runs.items():
-        name = str(name)
-        steps, values = _steps_values(raw, name, x, pd)
-        out.append((name, steps, values))
-    return out, x_title, y_title
-
-
-def _named(items: list, names) -> dict:
-    if names is not None and len(names) != len(items):
-        raise LabelError(f"names has {len(names)} entries but there are {len(items)} runs")
-    return {(str(names[i]) if names is not None else f"run {i}"): v for i, v in enumerate(items)}
-
-
-def _values(raw, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(to_numpy(raw), dtype=float)
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, VizkitError):
-            raise
-        raise UnsupportedInputError(f"run {name!r}: expected a sequence of numbers; got {describe(raw)}") from None
-    return arr
-
-
-def _steps_values(raw, name, x, pd) -> tuple[np.ndarray, np.ndarray]:
-    index = None
-    if pd is not None and isinstance(raw, pd.Series):
-        index = np.asarray(raw.index, dtype=float)
-    values = _values(raw, name)
-    if values.ndim == 2 and 1 in values.shape:
-        values = values.ravel()
-    if values.ndim != 1:
-        raise ShapeError(f"run {name!r} must be 1-D (one value per step); got shape {values.shape}")
-    if values.size == 0:
-        raise EmptyDataError(f"run {name!r} has no values")
-    steps = x.get(name) if isinstance(x, dict) else x
-    if steps is None:
-        steps = index if index is not None else np.arange(len(values), dtype=float)
-    try:
-        steps = np.asarray(to_numpy(steps), dtype=float).ravel()
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, VizkitError):
-            raise
-        raise LabelError(f"run {name!r}: steps must be numbers; got {describe(steps)}") from None
-    if len(steps) != len(values):
-        raise LabelError(f"run {name!r} has {len(values)} values but {len(steps)} steps")
-    return steps, values
-
-
-def _from_frame(df, x, pd):
-    """A DataFrame → dict of name → Series indexed by step; also the x and y titles."""
-    if df.empty:
-        raise EmptyDataError("loss_curves() got an empty DataFrame")
-    step_col = x if isinstance(x, str) else ("step" if "step" in df.columns else None)
-    if step_col is not None:
-        if step_col not in df.columns:
-            raise LabelError(f"x={step_col!r} is not a column; the DataFrame has columns {list(df.columns)}")
-        df = df.set_index(step_col)
-    x_title = str(step_col or df.index.name or "step")
-    text = [col for col in df.columns if not pd.api.types.is_numeric_dtype(df[col])]
-    numeric = [col for col in df.columns if col not in text]
-    if text:  # long format: one run column and one value column
-        if len(text) != 1 or len(numeric) != 1:
-            raise ShapeError(f"a long DataFrame needs one run column and one value column (plus the step); got text "
-                             f"columns {text} and numeric columns {numeric}")
-        run_col, value_col = text[0], numeric[0]
-        runs = {str(k): g[value_col].dropna() for k, g in df.groupby(run_col, sort=False)}
-        return runs, x_title, str(value_col)
-    if not numeric:
-        raise EmptyDataError(f"the DataFrame has no numeric columns to draw; columns {list(df.columns)}")
-    runs = {str(col): df[col].dropna() for col in numeric}
-    return runs, x_title, str(numeric[0]) if len(numeric) == 1 else "loss"

@@ -12,35 +12,27 @@ from ..errors import DimensionError, LabelError, ShapeError, VizkitError
 from ..spec import Axis, Bar, Heatmap, Line, Panel, Scatter
 from ..spec.colors import CATEGORICAL
 from . import _common as c
-
-_SPLIT_DOC = """\
-    facet : str, optional
-        A dim to split into one panel per value (alias ``facet_col``); ``facet_cols`` (alias
-        ``facet_col_wrap``) panels per row.
-    animate : str, optional
-        A dim to page through with a slider (alias ``animation_frame``).
-"""
-_COMMON_DOC = """\
-    title : str, optional
-        Figure title.
-    labels : dict, optional
-        Titles by role (``"x"``, ``"y"``, ``"color"``) or by dim name, as in plotly express.
-    width, height : int, optional
-        Size in CSS pixels.
-    backend, theme : str, optional
-        Per-call backend and theme; default: the setting in force when drawn.
-"""
+from ._keywords import figure_function
 
 
-def _prep(data, dims, kwargs, what: str = "data"):
-    """Plotly-express aliases resolved, and ``data`` as a numeric DataArray (strings and complex numbers refused)."""
-    kwargs = c.normalise_kwargs(kwargs)
+def _prep(data, dims, what: str = "data"):
+    """``data`` as a numeric DataArray (strings and complex numbers refused)."""
     da = to_dataarray(data, dims)
     if da.dtype.kind not in "biuf":
         da = da.copy(data=c.numeric(da.values, what))
-    return da, kwargs
+    return da
 
 
+def _split_dims(da, facet, animate):
+    """``facet``/``animate`` as dim names (plotly-express dim indices accepted), checked, and the panel count bounded."""
+    facet, animate = c.split_dim(da, facet, "facet"), c.split_dim(da, animate, "animate")
+    c.check_split_dims(da, facet, animate)
+    if facet is not None:
+        c.check_panel_count(da.sizes[facet], facet, da.sizes[facet])
+    return facet, animate
+
+
+@figure_function
 def imshow(
     data: Any,
     dims: Sequence[str] | None = None,
@@ -61,7 +53,7 @@ def imshow(
     backend: str | None = None,
     theme: str | None = None,
     kind: str = "imshow",
-    **kwargs,
+    value_label: str | None = None,
 ):
     """A heatmap of a 2-D slice of any tensor (rows on y, columns on x).
 
@@ -71,23 +63,15 @@ def imshow(
         2-D, or higher with the extra dims named in ``facet``/``animate``.
     dims : sequence of str, optional
         One name per axis (``("layer", "pos")``); xarray input keeps its own.
-    x, y : sequence, optional
-        Tick labels for columns and rows (token strings stay distinct even when repeated).
     zmin, zmax, zmid : float, optional
         Colour range; ``zmid`` (alias ``color_continuous_midpoint``) centres a diverging scale.
-        Signed data is centred on 0 by default.
-    colorscale : str, optional
-        A scale name (``"RdBu"``, ``"viridis"``, ``"Blues"`` ..., ``_r`` reverses); alias
-        ``color_continuous_scale``.
+        Signed data is centred on 0 by default; data that only dips slightly below 0 (GELU
+        activations) gets a sequential scale.
+    kind, value_label : str, optional
+        The figure kind and the hover/colour-bar name of the value (for figures built on imshow).
     """
-    da, kwargs = _prep(data, dims, kwargs)
-    facet, animate = kwargs.pop("facet", facet), kwargs.pop("animate", animate)
-    facet_cols = kwargs.pop("facet_cols", facet_cols)
-    zmid = kwargs.pop("zmid", zmid)
-    colorscale = kwargs.pop("colorscale", colorscale)
-    value_label = kwargs.pop("value_label", None)
-    c.check_unknown(kwargs, "imshow")
-    c.check_split_dims(da, facet, animate)
+    da = _prep(data, dims)
+    facet, animate = _split_dims(da, facet, animate)
     plotted = [d for d in da.dims if d not in (facet, animate)]
     if len(plotted) != 2:
         raise ShapeError(
@@ -99,6 +83,7 @@ def imshow(
         da = with_coord(da, x_dim, _labels_list(x), what="x labels")
     if y is not None:
         da = with_coord(da, y_dim, _labels_list(y), what="y labels")
+    gaps = c.nan_note(da.values)  # counted before any downsampling, which could hide them
     da, note = c.coarsen_to_budget(da, y_dim, x_dim, c.CELL_BUDGET // max(1, _n_panels(da, facet, animate)))
     values = np.asarray(da.values, dtype=float)
     scale = c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid,
@@ -115,7 +100,7 @@ def imshow(
                             y=Axis(y_title, labels=yl or _index_labels(sub, y_dim), reversed=True), title=ptitle, frame=frame))
     return c.figure(kind, panels, title=title, facet_cols=facet_cols or (min(4, len(panels)) if facet else 1),
                     slider=c.slider_for(da, animate), width=width, height=height, theme=theme, backend=backend,
-                    notes=[note, *c.nan_note(values)])
+                    notes=[note, *gaps])
 
 
 def _index_labels(da, dim):
@@ -137,6 +122,7 @@ def _labels_list(values) -> list:
     return [c.visible_token(v) if isinstance(v, str) else v for v in out]
 
 
+@figure_function(aliases={"color": "line"})
 def line(
     data: Any,
     dims: Sequence[str] | None = None,
@@ -156,7 +142,7 @@ def line(
     backend: str | None = None,
     theme: str | None = None,
     kind: str = "line",
-    **kwargs,
+    facet_cols: int | None = None,
 ):
     """Lines of any tensor: 1-D → one line; 2-D → one line per row (or per value of ``line``).
 
@@ -171,8 +157,8 @@ def line(
         alias ``color``).
     names : sequence of str, optional
         Legend names for the lines (default: the coordinate of the ``line`` dim).
-    log_x, log_y : bool
-        Logarithmic axes.
+    markers : bool
+        Draw a marker at every point (a line of one point always gets one).
     """
     if isinstance(data, dict):
         if not data:
@@ -184,12 +170,8 @@ def line(
         if len(lengths) != 1:
             raise ShapeError(f"a dict of lines needs equal lengths; got lengths {[len(a) for a in arrays]}. Use loss_curves() for runs of different length")
         data, dims, names = np.stack(arrays), ("line", dims[0] if dims else "x"), names or list(data)
-    da, kwargs = _prep(data, dims, kwargs)
-    facet, animate = kwargs.pop("facet", facet), kwargs.pop("animate", animate)
-    line = kwargs.pop("color", line)
-    facet_cols = kwargs.pop("facet_cols", None)
-    c.check_unknown(kwargs, "line")
-    c.check_split_dims(da, facet, animate)
+    da = _prep(data, dims)
+    facet, animate = _split_dims(da, facet, animate)
     plotted = [d for d in da.dims if d not in (facet, animate)]
     if len(plotted) == 1:
         line_dim, x_dim = None, plotted[0]
@@ -208,11 +190,11 @@ def line(
     for frame, _, ptitle, sub in c.split(da, facet, animate):
         marks = []
         for i, lname in enumerate(line_names):
-            ys = np.asarray((sub.isel({line_dim: i}) if line_dim else sub).values, dtype=float)
-            px, py = c.downsample_minmax(xs, ys)
+            ys = c.log_gaps((sub.isel({line_dim: i}) if line_dim else sub).values, log_y)
+            px, py = c.downsample_minmax(c.log_gaps(xs, log_x and xlabels is None), ys)
             if len(px) < len(xs):
                 notes.append(f"lines downsampled from {len(xs)} to about {len(px)} points (min/max per bucket)")
-            marks.append(Line(x=px, y=py, name=lname, color=CATEGORICAL[i % len(CATEGORICAL)], markers=markers,
+            marks.append(Line(x=px, y=py, name=lname, color=CATEGORICAL[i % len(CATEGORICAL)], markers=markers or c.lone_point(py),
                               legend=line_dim is not None and frame == 0 and ptitle in (None, _first_title(da, facet)),
                               group=lname))
         panels.append(Panel(marks=tuple(marks), title=ptitle, frame=frame,
@@ -250,6 +232,7 @@ def _x_values(da, x_dim, x) -> tuple[np.ndarray, list[str] | None]:
         return np.arange(n, dtype=float), [str(v) for v in values]
 
 
+@figure_function(aliases={"text": "hover"})
 def scatter(
     x: Any,
     y: Any,
@@ -268,7 +251,6 @@ def scatter(
     height: int | None = None,
     backend: str | None = None,
     theme: str | None = None,
-    **kwargs,
 ):
     """Points ``(x[i], y[i])``; ``color`` is a colour name or per-point values on a scale.
 
@@ -280,11 +262,6 @@ def scatter(
     hover : sequence of str, optional
         A label per point (e.g. token strings) shown in the hover.
     """
-    kwargs = c.normalise_kwargs(kwargs)
-    zmid = kwargs.pop("zmid", zmid)
-    colorscale = kwargs.pop("colorscale", colorscale)
-    hover = kwargs.pop("text", hover)
-    c.check_unknown(kwargs, "scatter")
     xs = c.numeric(to_numpy(x), "scatter x").ravel()
     ys = c.numeric(to_numpy(y), "scatter y").ravel()
     if xs.size == 0:
@@ -302,7 +279,7 @@ def scatter(
         scale = c.colorscale(values, colorscale=colorscale, zmid=zmid, title=c.label_for(labels, "color"))
     elif isinstance(color, str):
         point_color = color
-    mark = Scatter(x=xs, y=ys, name=name, color=point_color, values=values, colorscale=scale, size=size,
+    mark = Scatter(x=c.log_gaps(xs, log_x), y=c.log_gaps(ys, log_y), name=name, color=point_color, values=values, colorscale=scale, size=size,
                    hover_labels=None if hover is None else [str(h) for h in hover], legend=name is not None)
     panel = Panel(marks=(mark,), x=Axis(c.label_for(labels, "x"), log=log_x), y=Axis(c.label_for(labels, "y"), log=log_y))
     return c.figure("scatter", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
@@ -310,6 +287,7 @@ def scatter(
                            *c.log_note(x=xs if log_x else None, y=ys if log_y else None)])
 
 
+@figure_function
 def bar(
     values: Any,
     x: Sequence | None = None,
@@ -324,7 +302,6 @@ def bar(
     height: int | None = None,
     backend: str | None = None,
     theme: str | None = None,
-    **kwargs,
 ):
     """Bars: 1-D values → one series; 2-D → one series per row, grouped side by side.
 
@@ -335,8 +312,7 @@ def bar(
     names : sequence of str, optional
         Legend names for the series of 2-D input.
     """
-    da, kwargs = _prep(values, dims, kwargs, "bar values")
-    c.check_unknown(kwargs, "bar")
+    da = _prep(values, dims, "bar values")
     if da.ndim == 1:
         da = da.expand_dims("series")
     if da.ndim != 2:
@@ -363,6 +339,7 @@ def bar(
                     notes=[*c.nan_note(da.values), *c.log_note(**{"x" if horizontal else "y": da.values if log_y else None})])
 
 
+@figure_function
 def hist(
     values: Any,
     *,
@@ -376,7 +353,6 @@ def hist(
     height: int | None = None,
     backend: str | None = None,
     theme: str | None = None,
-    **kwargs,
 ):
     """A histogram of all finite values of any tensor (``nbins`` equal bins over ``range``).
 
@@ -387,8 +363,6 @@ def hist(
     density : bool
         Normalise each histogram to unit area.
     """
-    kwargs = c.normalise_kwargs(kwargs)
-    c.check_unknown(kwargs, "hist")
     series = values if isinstance(values, dict) else {None: values}
     flat = {k: c.numeric(to_numpy(v), "hist values").ravel() for k, v in series.items()}
     finite = {k: v[np.isfinite(v)] for k, v in flat.items()}
@@ -411,10 +385,3 @@ def hist(
     dropped = sum(int(v.size - finite[k].size) for k, v in flat.items())
     return c.figure("hist", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
                     notes=[f"{dropped} NaN/inf values left out"] if dropped else [])
-
-
-# The keyword arguments every generic figure shares, documented once: a docstring cannot be an
-# expression (``"""...""" + _COMMON_DOC`` left ``help(vk.imshow)`` empty), so it is appended here.
-for _f in (imshow, line, scatter, bar, hist):
-    if _f.__doc__:  # None under python -OO
-        _f.__doc__ = _f.__doc__.rstrip() + "\n" + (_SPLIT_DOC if _f in (imshow, line) else "") + _COMMON_DOC

@@ -1,28 +1,32 @@
-"""Head scores: a layer × head heatmap, and the standard scores computed from a cache.
+"""Head scores as a layer × head heatmap.
 
 ``head_scores`` draws any ``[layer, head]`` scores, including what TransformerLens's
 ``head_detector.detect_head`` returns (a ``[n_layers, n_heads]`` tensor with -1 for heads left
-out). ``induction_scores``, ``previous_token_scores`` and ``duplicate_token_scores`` compute the
-usual scores from the attention patterns of a cache run on a sequence that repeats after
-``offset`` tokens.
+out). The standard scores themselves (``induction_scores``, ``previous_token_scores``,
+``duplicate_token_scores``, ``first_token_scores``) are computed in :mod:`vizkit.analysis.heads`
+and re-exported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ..adapters import to_dataarray
-from ..errors import EmptyDataError, ShapeError, VizkitError
+from ..analysis.heads import duplicate_token_scores, first_token_scores, induction_scores, previous_token_scores
+from ..errors import EmptyDataError, ShapeError
 from . import _common as c
-from .attention import _is_cache, _is_hf, heatmap_panel, outer_titles, patterns
+from ._keywords import figure_function
+from ._panels import heatmap_panel, outer_titles
+
+__all__ = ["head_scores", "previous_token_scores", "duplicate_token_scores", "induction_scores", "first_token_scores"]
 
 #: ``detect_head`` fills heads it did not score with this value.
 UNSCORED = -1.0
 
 
+@figure_function
 def head_scores(
     scores: Any,
     *,
@@ -53,8 +57,6 @@ def head_scores(
         (``error_measure="abs"``, DLA) a diverging scale centred at 0.
     facet_cols : int, optional
         Panels per row for a dict of scores (default up to 3).
-    title, width, height, backend, theme
-        As for every figure.
     """
     items = scores if isinstance(scores, dict) else {None: scores}
     if not items:
@@ -126,82 +128,3 @@ def _top_head(da, arr) -> str | None:
         return None
     i, j = np.unravel_index(np.nanargmax(arr), arr.shape)
     return f"L{_coord(da, 'layer')[i]}H{_coord(da, 'head')[j]}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Standard scores from a cache
-
-
-def previous_token_scores(cache: Any, *, batch: int | Sequence[int] = 0):
-    """Mean attention from each query to the key just before it (queries 1 .. n-1).
-
-    Parameters
-    ----------
-    cache : ActivationCache, dict of hook name → tensor, or [layer, head, query, key] patterns
-    batch : int or sequence of int
-        Batch item(s) of the cache; scores are averaged over them.
-
-    Returns
-    -------
-    xarray.DataArray
-        ``[layer, head]`` scores in [0, 1].
-    """
-    return _diagonal_score(cache, 1, 0, batch, "previous-token score")
-
-
-def duplicate_token_scores(cache: Any, offset: int, *, bos: bool = True, batch: int | Sequence[int] = 0):
-    """Mean attention from each repeated token to its earlier copy ``offset`` positions back.
-
-    The sequence (after an optional BOS token) repeats after ``offset`` tokens, so
-    ``tokens[q] == tokens[q - offset]`` for every query ``q >= offset + bos``; those are scored.
-
-    Parameters
-    ----------
-    cache : ActivationCache, dict of hook name → tensor, or [layer, head, query, key] patterns
-    offset : int
-        The repeat period in tokens.
-    bos : bool
-        Whether position 0 is a BOS token (TransformerLens prepends one by default).
-    batch : int or sequence of int
-        Batch item(s) of the cache; scores are averaged over them.
-    """
-    offset = _check_offset(offset)
-    return _diagonal_score(cache, offset, int(bos), batch, "duplicate-token score")
-
-
-def induction_scores(cache: Any, offset: int, *, bos: bool = True, batch: int | Sequence[int] = 0):
-    """Mean attention from each repeated token to the token after its earlier copy.
-
-    For a sequence that repeats after ``offset`` tokens, each query ``q >= offset + bos`` is
-    scored on key ``q - offset + 1`` (the stripe ``offset - 1`` below the diagonal), as in the
-    induction-head scores of the TransformerLens and ARENA tutorials. Parameters as for
-    :func:`duplicate_token_scores`.
-    """
-    offset = _check_offset(offset)
-    return _diagonal_score(cache, offset - 1, 1 + int(bos), batch, "induction score")
-
-
-def _check_offset(offset) -> int:
-    if isinstance(offset, bool) or not isinstance(offset, (int, np.integer)) or offset < 1:
-        raise VizkitError(f"offset must be a positive int (the repeat period in tokens); got {offset!r}")
-    return int(offset)
-
-
-def _diagonal_score(cache, below: int, skip: int, batch, name: str):
-    """Mean of the stripe ``below`` positions under the diagonal (after ``skip`` queries), per head."""
-    import xarray as xr
-
-    items = [batch] if np.isscalar(batch) else list(batch)
-    batched = _is_cache(cache) or _is_hf(cache)
-    per_item = [patterns(cache, batch=int(b)) for b in items] if batched else [patterns(cache)]
-    scores = []
-    for da in per_item:
-        n = da.sizes["query"]
-        if below + skip >= n:
-            raise ShapeError(f"the patterns have {n} positions: too few for the stripe {below} below the diagonal "
-                             f"(is the offset longer than the sequence?)")
-        stripe = np.diagonal(np.asarray(da.values, dtype=float), offset=-below, axis1=-2, axis2=-1)[..., skip:]
-        scores.append(stripe.mean(-1))
-    da = per_item[0]
-    return xr.DataArray(np.mean(scores, axis=0), dims=("layer", "head"), name=name,
-                        coords={"layer": da.coords["layer"].values, "head": da.coords["head"].values})

@@ -15,19 +15,23 @@ import numpy as np
 
 from ..errors import DimensionError, ShapeError, VizkitError
 from . import _common as c
-from .attention import heatmap_panel, outer_titles
+from ._keywords import figure_function
+from ._panels import heatmap_panel, outer_titles
 
 #: Dims a patching panel can put on its axes, in the order rows are chosen (layer on y first).
 _ROW_DIMS = ("layer",)
 _COL_DIMS = ("pos", "head")
 
 
+@figure_function
 def patching(
     result: Any,
+    *,
     tokens: Sequence[str] | None = None,
     dims: Sequence[str] | None = None,
-    *,
+    model: Any = None,
     metric: str | int | None = None,
+    labels: dict | None = None,
     title: str | None = None,
     zmid: float | None = 0.0,
     zmin: float | None = None,
@@ -52,7 +56,11 @@ def patching(
     tokens : sequence of str, optional
         Token strings labelling the ``pos`` axis (repeated tokens stay distinct columns).
     dims : sequence of str, optional
-        Dim names of a plain tensor, among ``patch_type``, ``layer``, ``pos``, ``head``.
+        Dim names of a plain tensor, among ``patch_type``, ``layer``, ``pos``, ``head``. Without
+        them the dims are read from the shape, ``tokens`` and ``model`` (an error names the
+        ``dims=`` to pass when several layouts fit).
+    model : HookedTransformer or TransformerBridge, optional
+        The patched model: its layer and head counts tell ``layer``, ``head`` and ``pos`` apart.
     metric : str or int, optional
         Which metric to draw when the result holds several.
     zmid, zmin, zmax : float, optional
@@ -63,8 +71,6 @@ def patching(
         Patch-type panels per row (default up to 3).
     value_label : str, optional
         Name of the value in the hover and colour bar (default: the metric name).
-    title, width, height, backend, theme
-        As for every figure.
 
     Returns
     -------
@@ -73,7 +79,7 @@ def patching(
     """
     from ..adapters.patching import patching_result
 
-    da = patching_result(result, dims=dims, tokens=tokens)
+    da = patching_result(result, dims=dims, tokens=tokens, model=model)
     da, metric_name, notes = _reduce(da, metric)
     facet = "patch_type" if "patch_type" in da.dims else None
     plotted = [d for d in da.dims if d != facet]
@@ -86,7 +92,7 @@ def patching(
 
         da = with_coord(da, "pos", [str(t) for t in tokens], what="tokens")
     values = np.asarray(da.values, dtype=float)
-    label = value_label or metric_name or "patched metric"
+    label = value_label or c.label_for(labels, "color", default=metric_name or "patched metric")
     scale = c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid, title=label, diverging=True)
     types = (c.coord_labels(da, facet) or [f"patch type {i}" for i in range(da.sizes[facet])]) if facet else [None]
     cols = facet_cols or min(3, len(types))
@@ -95,9 +101,10 @@ def patching(
         sub = da.isel({facet: i}) if facet else da
         z, ylabels = _matrix(sub, y_dim, x_dim)
         xlabels = _labels(sub, x_dim)
-        y_name = "layer × head" if isinstance(y_dim, tuple) else y_dim
-        x_axis, y_axis = outer_titles(i, len(types), cols, x_dim, y_name)
-        panels.append(heatmap_panel(z, scale, x_labels=xlabels, y_labels=ylabels, x_title=x_dim, y_title=y_name,
+        y_name = c.label_for(labels, "y", default="layer × head" if isinstance(y_dim, tuple) else y_dim)
+        x_name = c.label_for(labels, "x", default=x_dim)
+        x_axis, y_axis = outer_titles(i, len(types), cols, x_name, y_name)
+        panels.append(heatmap_panel(z, scale, x_labels=xlabels, y_labels=ylabels, x_title=x_name, y_title=y_name,
                                     value_label=label, title=ptype, x_axis_title=x_axis, y_axis_title=y_axis))
     meta = {"dims": [str(d) for d in da.dims], "patch_types": None if facet is None else types, "metric": metric_name}
     return c.figure("patching", panels, title=title, facet_cols=cols, width=width, height=height, theme=theme,

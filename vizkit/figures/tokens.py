@@ -15,8 +15,10 @@ from ..adapters import to_dataarray
 from ..errors import LabelError, ShapeError
 from ..spec import Axis, Panel, TokenText
 from . import _common as c
+from ._keywords import figure_function
 
 
+@figure_function
 def tokens(
     tokens: Sequence[str],
     values: Any,
@@ -27,6 +29,7 @@ def tokens(
     zmid: float | None = None,
     colorscale: str | None = None,
     value_label: str = "value",
+    labels: dict | None = None,
     title: str | None = None,
     width: int | None = None,
     height: int | None = None,
@@ -41,6 +44,9 @@ def tokens(
         Token strings (``model.to_str_tokens(...)``); repeated tokens stay separate.
     values : array-like, torch.Tensor or xarray.DataArray
         ``[tokens]`` or ``[rows, tokens]`` (a DataArray's first-dim coordinate names the rows).
+        With one value fewer than tokens (TransformerLens' ``loss_per_token=True``: the value at
+        ``i`` is the loss of predicting token ``i + 1``), each value goes on the token it
+        predicts, the first token has none, and a note says so.
     row_labels : sequence of str, optional
         A name per value row (``["L0N12", "L1N3"]``), shown in the row selector.
     zmin, zmax, zmid : float, optional
@@ -49,9 +55,7 @@ def tokens(
     colorscale : str, optional
         A scale name (default ``"RdBu"`` for signed values, ``"Blues"`` otherwise).
     value_label : str
-        Name of the value in the hover and the colour bar.
-    title, width, height, backend, theme
-        As for every figure.
+        Name of the value in the hover and the colour bar (``labels={"color": ...}`` also sets it).
 
     Returns
     -------
@@ -66,6 +70,12 @@ def tokens(
     da = to_dataarray(values)
     if da.ndim not in (1, 2):
         raise ShapeError(f"token values must be [tokens] or [rows, tokens]; got shape {da.shape}")
+    value_label = c.label_for(labels, "color", default=value_label)
+    notes = []
+    if da.shape[-1] == len(toks) - 1:
+        da = _shift_to_predicted(da)
+        notes.append(f"{len(toks) - 1} values for {len(toks)} tokens: each is shown on the token it predicts "
+                     f"(value i belongs to token i + 1, as TransformerLens' per-token loss); the first token has none")
     if da.shape[-1] != len(toks):
         raise LabelError(f"got {len(toks)} tokens but {da.shape[-1]} values per row (values of shape {da.shape}); "
                          f"pass the values of the same prompt")
@@ -81,4 +91,14 @@ def tokens(
                      value_label=value_label)
     meta = {"tokens": toks, "rows": None if mark.row_labels is None else list(mark.row_labels)}
     return c.figure("tokens", [Panel(marks=(mark,), x=Axis(), y=Axis())], title=title, width=width, height=height,
-                    theme=theme, backend=backend, notes=c.nan_note(arr), meta=meta)
+                    theme=theme, backend=backend, notes=[*notes, *c.nan_note(arr[..., 1:] if notes else arr)], meta=meta)
+
+
+def _shift_to_predicted(da):
+    """``da`` with a NaN first along its last dim: values ``0 .. n-2`` move onto tokens ``1 .. n-1``."""
+    import xarray as xr
+
+    values = np.asarray(da.values, dtype=float)
+    pad = np.full((*values.shape[:-1], 1), np.nan)
+    return xr.DataArray(np.concatenate([pad, values], axis=-1), dims=da.dims,
+                        coords={d: da.coords[d] for d in da.dims[:-1] if d in da.coords}, name=da.name)
