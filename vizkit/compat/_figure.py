@@ -50,11 +50,15 @@ class CompatFigure(Figure):
     def compat(self) -> dict:
         return self.meta.get("compat", {})
 
-    def _prepare(self, backend: str | None) -> str:
-        """The backend name that will draw, after giving the one warning it needs."""
+    def _choose(self, backend: str | None) -> str:
+        """The backend that draws: ``backend``, the figure's own, then the setting in force."""
         from .._config import get_backend
 
-        name = get_backend(backend if backend is not None else self.backend)
+        return get_backend(backend if backend is not None else self.backend)
+
+    def _prepare(self, backend: str | None) -> str:
+        """The backend name that will draw, after giving the one warning it needs."""
+        name = self._choose(backend)
         unhonoured = list(self.compat.get("not_drawn", ()))
         if name != "plotly":
             unhonoured = list(self.compat.get("plotly_only", ())) + unhonoured
@@ -121,7 +125,9 @@ class CompatFigure(Figure):
             return {"application/vnd.plotly.v1+json": json.loads(pio.to_json(native, validate=False)),
                     "text/html": native.to_html(include_plotlyjs=True, full_html=False),
                     "text/plain": repr(self)}
-        return Figure._repr_mimebundle_(self, include, exclude)
+        from ..export.notebook import mimebundle
+
+        return mimebundle(self, name)
 
     def _has_plotly_extras(self) -> bool:
         return bool(self.compat.get("plotly_layout") or self.compat.get("plotly_traces") or self.compat.get("plotly_axes"))
