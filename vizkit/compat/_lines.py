@@ -16,7 +16,7 @@ from ..spec.colors import CATEGORICAL
 from . import _edit
 from ._figure import as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
-from ._neel import HELPER, common_layout, split_kwargs
+from ._neel import HELPER, common_layout, slider, split_kwargs
 
 #: plotly-express keywords that change nothing drawn (rendering hints).
 _NEUTRAL = {"render_mode"}
@@ -80,6 +80,10 @@ def line_or_scatter(y, x=None, mode="multi", squeeze=True, plot_type=None, anima
         if fin.size:
             fig = _edit.axes(fig, y_range=(float(fin.min()), float(fin.max())))
     fig = common_layout(fig, custom, layout, plotly_only, not_drawn)
+    if animation_frame is not None:
+        fig = slider(fig, custom)
+    if custom["facet_labels"]:
+        fig = _edit.panel_titles(fig, custom["facet_labels"])
     fig = as_compat(fig, HELPER, plotly_layout=layout, plotly_traces=traces, plotly_only=plotly_only, not_drawn=not_drawn)
     return finish(fig, custom["return_fig"])
 
