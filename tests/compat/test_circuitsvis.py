@@ -135,7 +135,11 @@ def test_token_log_probs_ranks_and_predictions():
     text, dots = fig.marks(TokenText)[0], fig.marks(Scatter)[0]
     np.testing.assert_allclose(text.values[0], log_probs[np.arange(3), ids[1:]])
     ranks = [int(np.flatnonzero(np.argsort(-log_probs[i]) == ids[i + 1])[0]) for i in range(3)]
-    np.testing.assert_allclose(text.values[1], ranks)
+    truth = fig.marks(Scatter)[1]
+    assert [int(y) for y in truth.y] == [i for i in range(3) if ranks[i] < 3]
+    np.testing.assert_allclose(truth.x, [r for r in ranks if r < 3])
+    assert fig.panels[1].x.labels == ("#1", "#2", "#3")
+    assert text.colorscale == dots.colorscale  # one scale: the same log prob, the same colour
     np.testing.assert_allclose(dots.values.reshape(3, 3), -np.sort(-log_probs[:3], axis=1)[:, :3])
     assert HOSTILE not in fig.to_html("plotly")
 

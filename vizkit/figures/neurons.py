@@ -288,7 +288,7 @@ def token_log_probs(
     -------
     vizkit.Figure
         ``kind="token_log_probs"``: panel 1, the predicted tokens ``prompt[1:]`` coloured by the log
-        prob of each (rows: log prob, rank); panel 2, a dot per (position, rank) of the top-k
+        prob of each (its rank is in panel 2); panel 2, a dot per (position, rank) of the top-k
         predictions coloured by log prob, the hover naming the predicted token, and the true next
         token ringed where it is in the top k.
     """
@@ -301,20 +301,21 @@ def token_log_probs(
         raise ShapeError(f"token_log_probs needs, for a prompt of {len(prompt)} tokens, [{n}, k] top-k log probs, {n} lists "
                          f"of top-k tokens and {n} ranks and log probs; got {lp.shape}, {len(top_k_tokens)}, {rank.shape}, {correct.shape}")
     k = lp.shape[1]
-    text = _token_figure(prompt[1:], np.stack([correct, rank]), row_labels=["log prob", "rank"], value_label="log prob",
-                         colorscale="viridis")
-    scale = c.colorscale(lp, colorscale="viridis", title="log prob")
-    xs = np.tile(np.arange(1, k + 1, dtype=float), n)
+    scale = c.colorscale(np.concatenate([lp.ravel(), correct]), colorscale="viridis", title="log prob")
+    text = _token_figure(prompt[1:], correct, value_label="log prob", colorscale="viridis", zmin=scale.zmin, zmax=scale.zmax)
+    xs = np.tile(np.arange(k, dtype=float), n)
     ys = np.repeat(np.arange(n, dtype=float), k)
     hover = [f"after {c.visible_token(prompt[i])!s}: #{r + 1} {c.visible_token(str(top_k_tokens[i][r]))} ({lp[i, r]:.3g})"
              for i in range(n) for r in range(k)]
     dots = Scatter(x=xs, y=ys, values=lp.ravel(), colorscale=scale, hover_labels=hover, size=9.0, opacity=1.0, legend=False)
     inside = np.flatnonzero(rank < k)
-    truth = Scatter(x=rank[inside] + 1, y=inside.astype(float), name="true next token", color="#D55E00", size=14.0,
+    truth = Scatter(x=rank[inside], y=inside.astype(float), name="true next token", color="#D55E00", size=14.0,
                     opacity=0.5, hover_labels=[f"true next token {c.visible_token(prompt[i + 1])}: rank {int(rank[i]) + 1}"
                                                for i in inside])
     predictions = Panel(marks=(dots, truth), title=f"top {k} predictions",
-                        x=Axis("rank"), y=Axis("next token", labels=[c.visible_token(t) for t in prompt[1:]], reversed=True))
-    return c.figure("token_log_probs", [text.panels[0].replace(title="log prob of each true next token"), predictions],
+                        x=Axis("rank", labels=[f"#{r + 1}" for r in range(k)]), y=Axis("next token", labels=[c.visible_token(t) for t in prompt[1:]], reversed=True))
+    overview = text.panels[0].replace(title="log prob of each true next token",
+                                      marks=tuple(m.replace(colorscale=scale) for m in text.panels[0].marks))
+    return c.figure("token_log_probs", [overview, predictions],
                     facet_cols=1, title=title, width=width, height=height, backend=backend, theme=theme,
                     notes=text.notes, meta={"tokens": prompt[1:], "top_k_tokens": [[str(t) for t in row] for row in top_k_tokens]})
