@@ -67,3 +67,10 @@ def test_saved_html_in_plotly_carries_plotly_extras(tmp_path):
     path = fig.save(tmp_path / "line.html")
     page = (tmp_path / "line.html").read_text()
     assert path.endswith("line.html") and '"tickformat":".0%"' in page.replace(" ", "")
+
+
+def test_notebook_display_in_plotly_carries_plotly_extras():
+    fig = arena.bar(RNG.normal(size=4), return_fig=True)
+    bundle = fig._repr_mimebundle_()
+    assert bundle["application/vnd.plotly.v1+json"]["layout"]["hovermode"] == "x unified"
+    assert bundle["text/plain"].startswith("<vizkit.Figure kind='bar'")

@@ -117,17 +117,28 @@ class CompatFigure(Figure):
     def _repr_mimebundle_(self, include=None, exclude=None):
         name = self._prepare(None)
         if name == "plotly" and self._has_plotly_extras():
-            import json
-
-            import plotly.io as pio
-
-            native = self._native_plotly()
-            return {"application/vnd.plotly.v1+json": json.loads(pio.to_json(native, validate=False)),
-                    "text/html": native.to_html(include_plotlyjs=True, full_html=False),
-                    "text/plain": repr(self)}
+            return self._plotly_bundle()
         from ..export.notebook import mimebundle
 
         return mimebundle(self, name)
+
+    def _plotly_bundle(self) -> dict:
+        """The plotly backend's notebook bundle, drawn from the native figure with the extras applied
+        (plotly.js inline once per kernel, in every output on Colab, as the backend sends it)."""
+        import json
+        import sys
+
+        import plotly.io as pio
+
+        from ..backends import plotly as plotly_backend
+
+        native = self._native_plotly()
+        sent = getattr(plotly_backend, "_JS_SENT", {"done": False})
+        inline = "google.colab" in sys.modules or not sent["done"]
+        html = native.to_html(include_plotlyjs=bool(inline), full_html=False, config={"displaylogo": False, "responsive": True})
+        sent["done"] = True
+        return {"application/vnd.plotly.v1+json": json.loads(pio.to_json(native, validate=False)), "text/html": html,
+                "text/plain": repr(self)}
 
     def _has_plotly_extras(self) -> bool:
         return bool(self.compat.get("plotly_layout") or self.compat.get("plotly_traces") or self.compat.get("plotly_axes"))
