@@ -204,3 +204,16 @@ def test_json_round_trip_of_a_compat_figure():
     again = vk.Figure.from_json(fig.to_json())
     assert again.to_dict() == fig.to_dict()
     assert again.meta["compat"]["plotly_layout"] == {"template": "simple_white"}
+
+
+def test_imshow_hover_is_shown_in_plotly_and_warned_elsewhere():
+    from vizkit.compat._figure import CompatWarning
+
+    data = RNG.normal(size=(2, 2, 3))
+    names = np.array([[[f"f{f}r{r}c{c}" for c in range(3)] for r in range(2)] for f in range(2)])
+    fig = npl.imshow(data, facet_col=0, hover=names, hover_name="cell", return_fig=True)
+    native = fig.to("plotly")
+    assert [list(r) for r in native.data[1].customdata] == names[1].tolist()
+    assert "cell=%{customdata}" in native.data[1].hovertemplate
+    with pytest.warns(CompatWarning, match="hover"):
+        fig.to("matplotlib")

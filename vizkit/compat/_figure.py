@@ -159,7 +159,11 @@ def apply_plotly(native, compat: dict) -> None:
     for entry in compat.get("plotly_traces") or ():
         if entry.get("index") is not None:
             if entry["index"] < len(native.data):
-                native.data[entry["index"]].update(**entry["update"])
+                trace = native.data[entry["index"]]
+                trace.update(**entry["update"])
+                if entry.get("hover_append") and trace.hovertemplate:
+                    extra = f"<br>{entry['hover_append']}=%{{customdata}}"
+                    trace.hovertemplate = trace.hovertemplate.replace("<extra>", extra + "<extra>", 1)
             continue
         selector = {"type": entry["selector"]} if entry.get("selector") else None
         native.update_traces(selector=selector, **entry["update"])

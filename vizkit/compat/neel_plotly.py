@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import VizkitError
+from ..errors import ShapeError, VizkitError
 from ..spec import Panel
 from . import _edit
 from ._figure import CompatFigure, as_compat, finish
@@ -102,7 +102,23 @@ def imshow_figure(arr: np.ndarray, custom: dict, px: dict, helper: str, *, layou
         fig = slider(fig, custom)
     if custom.get("facet_labels"):
         fig = _edit.panel_titles(fig, custom["facet_labels"])
+    if custom.get("hover") is not None:
+        traces.extend(_heatmap_hover(arr, to_numpy(custom["hover"]), str(custom["hover_name"]), facet, animate))
+        plotly_only.append("hover")
     return as_compat(fig, helper, plotly_layout=layout, plotly_traces=traces, plotly_only=plotly_only, not_drawn=not_drawn)
+
+
+def _heatmap_hover(arr: np.ndarray, hover: np.ndarray, name: str, facet, animate) -> list[dict]:
+    """neel-plotly's heatmap ``hover``: a value per cell shown as ``name=value`` (plotly only), one
+    entry per heatmap trace, in the spec's panel order (frame, then facet)."""
+    try:
+        hover = np.broadcast_to(hover, arr.shape)
+    except ValueError:
+        raise ShapeError(f"hover of shape {hover.shape} does not match the data's shape {arr.shape}") from None
+    lead = [i for i in (animate, facet) if i is not None]
+    cells = np.moveaxis(hover, lead, list(range(len(lead)))).reshape(-1, *[arr.shape[i] for i in range(arr.ndim) if i not in lead])
+    return [{"index": i, "update": {"customdata": [[str(v) for v in row] for row in cell.tolist()]}, "hover_append": name}
+            for i, cell in enumerate(cells)]
 
 
 def imshow(array, **kwargs):
