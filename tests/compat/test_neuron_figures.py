@@ -47,3 +47,30 @@ def test_topk_tokens_max_k_and_errors():
 def test_token_log_probs_checks_shapes():
     with pytest.raises(VizkitError, match="for a prompt of 3 tokens"):
         neurons.token_log_probs(["a", "b", "c"], RNG.normal(size=(3, 4)), [["x"] * 4] * 2, [0, 1], [0.0, 0.0])
+
+
+def _views():
+    toks = ["The", " <b>", "\t", "end"]
+    return {
+        "neuron_activations": neurons.neuron_activations(toks, RNG.normal(size=(4, 2, 2))),
+        "topk_tokens": neurons.topk_tokens([toks, toks[:3]], [RNG.normal(size=(2, 4, 2)), RNG.normal(size=(2, 3, 2))], max_k=2),
+        "topk_samples": neurons.topk_samples([[[toks, toks[:2]], [toks[1:], toks]]],
+                                             [[[RNG.random(4), RNG.random(2)], [RNG.random(3), RNG.random(4)]]]),
+        "token_log_probs": neurons.token_log_probs(toks, np.log(RNG.dirichlet(np.ones(3), size=3)), [["a", "b", "c"]] * 3,
+                                                   [0, 2, 5], [-0.1, -1.0, -3.0]),
+    }
+
+
+@pytest.mark.parametrize("backend", ["plotly", "bokeh", "holoviews", "matplotlib"])
+def test_every_plotting_backend_draws_the_neuron_views(backend):
+    for kind, fig in _views().items():
+        assert fig.kind == kind
+        assert fig.to(backend) is not None, kind
+
+
+def test_circuitsvis_backend_refuses_them_and_names_who_can():
+    from vizkit.errors import UnsupportedFigureError
+
+    for fig in _views().values():
+        with pytest.raises(UnsupportedFigureError, match="'plotly'"):
+            fig.to("circuitsvis")
