@@ -153,3 +153,12 @@ def test_display_rule(monkeypatch):
     assert arena.bar(RNG.normal(size=3)) is None
     assert arena.hist(RNG.normal(size=30)) is None
     assert shown == ["bar", "hist"]
+
+
+def test_grouped_bars_need_no_warning(recwarn):
+    fig = arena.bar([RNG.normal(size=3), RNG.normal(size=3)], barmode="group", names=["a", "b"], return_fig=True)
+    fig.to("matplotlib")
+    assert [m.name for m in fig.marks(Bar)] == ["a", "b"]
+    assert not [w for w in recwarn if issubclass(w.category, CompatWarning)]
+    with pytest.warns(CompatWarning, match="barmode"):
+        arena.bar([RNG.normal(size=3), RNG.normal(size=3)], barmode="stack", return_fig=True).to("plotly")

@@ -217,3 +217,14 @@ def test_imshow_hover_is_shown_in_plotly_and_warned_elsewhere():
     assert "cell=%{customdata}" in native.data[1].hovertemplate
     with pytest.warns(CompatWarning, match="hover"):
         fig.to("matplotlib")
+
+
+def test_put_legend_in_plot_is_plotly_only():
+    from vizkit.compat._figure import CompatWarning
+
+    fig = npl.line(RNG.normal(size=(2, 4)), line_labels=["a", "b"], return_fig=True)
+    npl.put_legend_in_plot(fig)
+    native = fig.to("plotly")
+    assert native.layout.legend.x == 0.95 and native.layout.legend.orientation == "h"
+    with pytest.warns(CompatWarning, match="put_legend_in_plot"):
+        fig.to("matplotlib")

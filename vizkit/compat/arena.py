@@ -302,6 +302,8 @@ def bar(tensor, renderer=None, **kwargs):
         call.traces.append({"selector": "bar", "update": {"texttemplate": "%{value}" if text_auto is True else "%{value:" + str(text_auto) + "}"}})
         call.plotly_only.append("text_auto")
     opts = {k: call.pre.pop(k) for k in ("title", "width", "height", "log_y") if k in call.pre}
+    if call.pre.get("barmode", "group") == "group":  # vizkit draws several series side by side
+        call.pre.pop("barmode", None)
     call.check()
     call.not_drawn.extend(call.pre)
     series, wide = _series(tensor)
