@@ -105,7 +105,8 @@ class CompatFigure(Figure):
             else:
                 from ..export.browser import plotly_image
 
-                scale = options.pop("scale", None) or 1.0
+                dpi = options.pop("dpi", None)
+                scale = options.pop("scale", None) or (float(dpi) / 96 if dpi else 1.0)
                 atomic.write_bytes(path, plotly_image(self._native_plotly(), suffix, scale=scale, **options))
             return str(path)
         return Figure.save(self, path, name, **options)
