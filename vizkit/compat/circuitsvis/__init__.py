@@ -1,0 +1,14 @@
+"""CircuitsVis over vizkit: ``from vizkit.compat import circuitsvis as cv`` and the notebook's
+``cv.attention.attention_heads(...)``, ``cv.tokens.colored_tokens(...)`` ... run unchanged.
+
+Same module layout, argument names, defaults and shapes as CircuitsVis 1.43. Each call returns a
+:class:`~vizkit.compat.circuitsvis.rendered.RenderedFigure`: it displays in a notebook, has
+``show_code()``, ``str()`` is standalone HTML, and it is a :class:`vizkit.Figure` (``.to``,
+``.save``, any backend). Unlike CircuitsVis it works offline (the JavaScript is inline), escapes
+every token, and keeps long prompts fast (the figures are vizkit's own).
+"""
+
+from . import activations, attention, logits, tokens, topk_samples, topk_tokens
+from .rendered import RenderedFigure
+
+__all__ = ["RenderedFigure", "activations", "attention", "logits", "tokens", "topk_samples", "topk_tokens"]
