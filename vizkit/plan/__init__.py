@@ -34,12 +34,13 @@ Pixels per inch are :data:`PX_PER_INCH` (96) everywhere; :func:`with_size` appli
 
 Modules: :mod:`.geometry` (sizes, cells), :mod:`.ticks`, :mod:`.colour` (shared scale, fills,
 inks), :mod:`.captions`, :mod:`.hover`, :mod:`.tokens` (wrapping, boxes), :mod:`.text`
-(escaping, visible control characters, number text), :mod:`.layout` (the dataclasses).
+(escaping, visible control characters, number text), :mod:`.marks` (bar geometry), :mod:`.layout`
+(the dataclasses).
 """
 
 from __future__ import annotations
 
-from . import captions, colour, geometry, hover, text, ticks, tokens
+from . import captions, colour, geometry, hover, marks, text, ticks, tokens
 from .geometry import PT_PER_PX, PX_PER_INCH, Cell, Geometry, figure_size, with_size
 from .hover import HoverFields
 from .layout import AxisPlan, PanelPlan, Plan, TokenPlan, plan
@@ -47,4 +48,4 @@ from .tokens import TokenBoxes
 
 __all__ = ["plan", "Plan", "PanelPlan", "AxisPlan", "TokenPlan", "TokenBoxes", "HoverFields", "Geometry", "Cell",
            "PX_PER_INCH", "PT_PER_PX", "figure_size", "with_size",
-           "captions", "colour", "geometry", "hover", "text", "ticks", "tokens"]
+           "captions", "colour", "geometry", "hover", "marks", "text", "ticks", "tokens"]
