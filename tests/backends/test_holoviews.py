@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import vizkit as vk
-from tests.backends.test_bokeh import (
+from tests.backends.bokeh_helpers import (
     DEEP_TEXT,
     FIGURES,
     HOSTILE,
@@ -28,7 +28,7 @@ from tests.backends.test_bokeh import (
 )
 from tests.browser.harness import open_page
 from vizkit.backends import render
-from vizkit.backends._layout import escape
+from vizkit.plan.text import escape
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import palette
@@ -36,9 +36,9 @@ from vizkit.spec.colors import palette
 
 def options(obj, group="plot") -> dict:
     """The bokeh options HoloViews holds for ``obj`` (HoloViews looks them up via its current backend)."""
-    from vizkit.backends.holoviews import _bokeh_store
+    from vizkit.backends.holoviews.store import bokeh_store
 
-    with _bokeh_store() as hv:
+    with bokeh_store() as hv:
         return hv.Store.lookup_options("bokeh", obj, group).kwargs
 
 
@@ -137,10 +137,10 @@ def test_parity_with_the_spec(name):
 def test_titles_with_braces_draw_literally():
     from bokeh.models import Title
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = vk.imshow(np.eye(3), title="attn {q} → {k")
-    titles = [text(t.text) for t in find(_bokeh_layout(fig, themes.get()), Title)]
+    titles = [text(t.text) for t in find(bokeh_layout(fig, themes.get()), Title)]
     assert "attn {q} → {k" in titles
 
 
@@ -156,27 +156,27 @@ def test_panels_under_the_colour_bar_keep_their_width():
     """bokeh aligns the frames of a grid column: every panel in the colour bar's column is as wide as its holder."""
     from bokeh.models import GridPlot
 
-    from vizkit.backends import bokeh as B
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
+    from vizkit.plan import plan
 
     pattern = np.tril(RNG.random((12, 6, 6)))
     fig = vk.attention(pattern / pattern.sum(-1, keepdims=True), facet_cols=4)
-    geo = B.Geometry(fig, themes.get())
-    grid = find(_bokeh_layout(fig, themes.get()), GridPlot)[0]
+    geo = plan(fig, themes.get()).geometry
+    grid = find(bokeh_layout(fig, themes.get()), GridPlot)[0]
     widths = {}
     for plot, _row, col, *_ in grid.children:
         widths.setdefault(col, set()).add(plot.width)
-    assert widths == {c: {geo.col_w[c] + (geo.cb_w if c == 3 else 0)} for c in range(4)}
+    assert widths == {c: {geo.col_widths[c] + (geo.colorbar_width if c == 3 else 0)} for c in range(4)}
 
 
 def test_paper_theme_hides_toolbars():
     from bokeh.models import GridPlot, Plot
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = build("imshow-facets")
     assert all(options(el)["toolbar"] is None for el in pages(render(fig, "holoviews", theme="paper"), fig).values())
-    layout = _bokeh_layout(fig, themes.THEMES["paper"])
+    layout = bokeh_layout(fig, themes.THEMES["paper"])
     assert [g.toolbar_location for g in find(layout, GridPlot)] == [None]
     assert {p.xaxis[0].major_label_text_font_size for p in find(layout, Plot)} == {f"{themes.THEMES['paper'].font_size}px"}
 
@@ -184,10 +184,10 @@ def test_paper_theme_hides_toolbars():
 def test_a_legend_beside_the_plot_sits_at_its_top():
     from bokeh.models import Legend, Plot
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = vk.line(RNG.normal(size=(3, 20)), title="runs")  # 700 px wide: the legend goes outside, on the right
-    legends = [(leg, p) for p in find(_bokeh_layout(fig, themes.get()), Plot) for leg in p.select({"type": Legend})]
+    legends = [(leg, p) for p in find(bokeh_layout(fig, themes.get()), Plot) for leg in p.select({"type": Legend})]
     assert legends and all(leg in p.right and leg.location == "top_left" for leg, p in legends)
 
 
@@ -230,10 +230,10 @@ def test_store_backend_is_left_as_the_user_had_it():
 def test_rendered_bokeh_models_keep_labels_literal_and_the_colour_range():
     from bokeh.models import Axis, LinearColorMapper, PlainText
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = vk.imshow(RNG.normal(size=(2, len(HOSTILE))), dims=("layer", "pos"), x=HOSTILE, zmid=0)
-    layout = _bokeh_layout(fig, themes.get())
+    layout = bokeh_layout(fig, themes.get())
     xaxis = [a for a in find(layout, Axis) if len(a.major_label_overrides) == len(HOSTILE)][0]
     assert all(isinstance(v, PlainText) for v in xaxis.major_label_overrides.values())  # "$$x^2$$" is not TeX
     assert [text(v) for v in xaxis.major_label_overrides.values()] == SHOWN
