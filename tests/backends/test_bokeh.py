@@ -34,7 +34,7 @@ from tests.backends.bokeh_helpers import (  # noqa: F401  (_duck_model_and_cache
     text,
 )
 from tests.browser.harness import open_page
-from vizkit.backends import load, render
+from vizkit.backends import render
 from vizkit.plan.ticks import axis_values, log_ticks
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
 from vizkit.spec import theme as themes
@@ -347,8 +347,10 @@ def test_hostile_slider_labels_title_and_caption_stay_text(tmp_path, chromium):
 
 @pytest.mark.browser
 def test_notebook_bundle_renders_offline_in_an_iframe(tmp_path, chromium):
+    from vizkit.export.notebook import mimebundle
+
     fig = build("imshow")
-    bundle = load("bokeh").mimebundle(fig, themes.get())
+    bundle = mimebundle(fig, "bokeh", theme=themes.get().name)  # export wraps the backend's page in the iframe
     assert set(bundle) == {"text/html", "text/plain"} and bundle["text/plain"].startswith("<vizkit.Figure")
     assert bundle["text/html"].startswith("<iframe srcdoc=")
     path = tmp_path / "notebook.html"

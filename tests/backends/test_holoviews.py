@@ -346,10 +346,10 @@ def test_hostile_slider_labels_title_and_caption_stay_text(tmp_path, chromium):
 
 @pytest.mark.browser
 def test_notebook_bundle_renders_offline_in_an_iframe(tmp_path, chromium):
-    from vizkit.backends import load
+    from vizkit.export.notebook import mimebundle
 
     fig = build("line")
-    bundle = load("holoviews").mimebundle(fig, themes.get())
+    bundle = mimebundle(fig, "holoviews", theme=themes.get().name)  # export wraps the backend's page in the iframe
     assert bundle["text/html"].startswith("<iframe srcdoc=") and bundle["text/plain"].startswith("<vizkit.Figure")
     path = tmp_path / "notebook.html"
     path.write_text(f"<!DOCTYPE html><html><body>{bundle['text/html']}</body></html>")

@@ -12,5 +12,5 @@ Modules
 ``sizes``     panel sizes: the plan's cells less the toolbar bokeh adds to a grid
 ``widgets``   the frame slider, the token-row select and the frame switch between them
 ``page``      one layout of exactly the figure's size: title, frames, controls, caption; literal text
-``document``  the standalone page with BokehJS inline, its notebook iframe and its browser image
+``embed``     page parts for export: BokehJS inline, the document as JSON, the image scripts
 """

@@ -13,37 +13,34 @@ in :mod:`vizkit.backends._bokeh_models`. Importing this package imports no bokeh
 
 from __future__ import annotations
 
-from .._bokeh_models import document
+from .._bokeh_models import embed
 from .layout import build_frame, render_plan
 
 NAME = "bokeh"
 KINDS = "*"
 FORMATS = frozenset({"html", "png", "svg", "pdf"})
+#: Export screenshots the page (made from a static plan: SVG plots, no toolbar) in headless Chromium.
+STATIC = "browser"
+READY_JS, SVG_JS = embed.READY_JS, embed.SVG_JS
+#: A notebook shows the standalone page in an ``iframe srcdoc``.
+NOTEBOOK = "iframe"
 
-__all__ = ["FORMATS", "KINDS", "NAME", "build_frame", "mimebundle", "render", "render_plan", "to_html", "to_image"]
+__all__ = ["FORMATS", "KINDS", "NAME", "NOTEBOOK", "READY_JS", "STATIC", "SVG_JS", "build_frame", "draw", "html_parts",
+           "render"]
+
+
+def draw(plan):
+    """The bokeh layout of ``plan`` (a static plan, for image export, draws SVG plots with no toolbar)."""
+    return render_plan(plan)
 
 
 def render(fig, theme, *, static: bool = False):
-    """The bokeh layout of ``fig``; ``static=True`` (image export) draws SVG plots with no toolbar."""
+    """The bokeh layout of ``fig`` drawn with the resolved ``theme``."""
     from ...plan import plan
 
-    return render_plan(plan(fig, theme, static=static))
+    return draw(plan(fig, theme, static=static))
 
 
-def to_html(fig, theme, *, static: bool = False) -> str:
-    """Standalone HTML with BokehJS inline (no CDN, no network); ids derived from the content."""
-    return document.standalone_html(render(fig, theme, static=static), fig, theme,
-                                    document.content_key(fig, theme, NAME, static))
-
-
-def mimebundle(fig, theme) -> dict:
-    """Notebook display: the standalone page in an iframe, plus ``text/plain``."""
-    return document.iframe_bundle(to_html(fig, theme), fig, theme)
-
-
-def to_image(fig, fmt: str, theme, *, scale: float = 1.0, width: int | None = None, height: int | None = None,
-             timeout: float = 60.0) -> bytes:
-    """PNG, SVG or PDF through headless Chromium; SVG and PDF are vector (plots drawn as SVG)."""
-    if width is not None or height is not None:
-        fig = fig.replace(width=width or fig.width, height=height or fig.height)
-    return document.image(to_html(fig, theme, static=True), fig, theme, fmt, scale=scale, timeout=timeout)
+def html_parts(plan) -> tuple[str, str]:
+    """``(head, body)`` of the page: BokehJS inline, and the layout's document with ids from its content."""
+    return embed.html_parts(draw(plan), plan.title, embed.content_id(plan, NAME))

@@ -18,16 +18,22 @@ Modules: :mod:`.elements` (marks → elements), :mod:`.panels` (panels, pages, t
 
 from __future__ import annotations
 
-from .._bokeh_models import document
+from .._bokeh_models import embed
 
 NAME = "holoviews"
 KINDS = "*"
 FORMATS = frozenset({"html", "png", "svg", "pdf"})
+#: Export screenshots the page (made from a static plan: SVG plots, no toolbar) in headless Chromium.
+STATIC = "browser"
+READY_JS, SVG_JS = embed.READY_JS, embed.SVG_JS
+#: A notebook shows the standalone page in an ``iframe srcdoc`` (no ``hv.extension`` call needed).
+NOTEBOOK = "iframe"
 
-__all__ = ["FORMATS", "KINDS", "NAME", "bokeh_layout", "mimebundle", "render", "render_plan", "to_html", "to_image"]
+__all__ = ["FORMATS", "KINDS", "NAME", "NOTEBOOK", "READY_JS", "STATIC", "SVG_JS", "bokeh_layout", "draw", "html_parts",
+           "render"]
 
 
-def render_plan(plan):
+def draw(plan):
     """The HoloViews object of ``plan``: an element or Overlay, a Layout of facets, HoloMaps to page through."""
     from .panels import add_caption, add_hooks, compose, frame_panels, pages
     from .store import bokeh_store
@@ -45,35 +51,23 @@ def render_plan(plan):
         return out
 
 
-def render(fig, theme):
-    """The HoloViews object of ``fig`` drawn with ``theme``."""
+def render(fig, theme, *, static: bool = False):
+    """The HoloViews object of ``fig`` drawn with the resolved ``theme``."""
     from ...plan import plan
 
-    return render_plan(plan(fig, theme))
+    return draw(plan(fig, theme, static=static))
 
 
 def bokeh_layout(fig, theme, *, static: bool = False):
-    """Every page (slider frame or token row) rendered by HoloViews to bokeh, in one layout."""
+    """Every page (slider frame or token row) of ``fig`` rendered by HoloViews to bokeh, in one layout."""
     from ...plan import plan
     from .to_bokeh import bokeh_layout as layout_of_plan
 
     return layout_of_plan(plan(fig, theme, static=static))
 
 
-def to_html(fig, theme, *, static: bool = False) -> str:
-    """Standalone HTML: BokehJS inline, no Panel assets, no network; ids derived from the content."""
-    return document.standalone_html(bokeh_layout(fig, theme, static=static), fig, theme,
-                                    document.content_key(fig, theme, NAME, static))
+def html_parts(plan) -> tuple[str, str]:
+    """``(head, body)`` of the page: every page rendered by HoloViews to bokeh, BokehJS inline, no Panel assets."""
+    from .to_bokeh import bokeh_layout as layout_of_plan
 
-
-def mimebundle(fig, theme) -> dict:
-    """Notebook display: the standalone page in an iframe (no ``hv.extension`` call needed)."""
-    return document.iframe_bundle(to_html(fig, theme), fig, theme)
-
-
-def to_image(fig, fmt: str, theme, *, scale: float = 1.0, width: int | None = None, height: int | None = None,
-             timeout: float = 60.0) -> bytes:
-    """PNG, SVG or PDF through headless Chromium (vector plots for SVG and PDF)."""
-    if width is not None or height is not None:
-        fig = fig.replace(width=width or fig.width, height=height or fig.height)
-    return document.image(to_html(fig, theme, static=True), fig, theme, fmt, scale=scale, timeout=timeout)
+    return embed.html_parts(layout_of_plan(plan), plan.title, embed.content_id(plan, NAME))

@@ -1,70 +1,49 @@
-"""The standalone page of a bokeh layout (BokehJS inline, ids from the content), its notebook
-iframe, and its image drawn by headless Chromium.
+"""A bokeh layout as page parts for export: BokehJS inline, the document as escaped JSON, ids from the content.
 
-Until export writes every page itself (issue 11's contract), the bokeh and HoloViews backends
-both write their pages here.
+Export wraps ``(head, body)`` in the one standalone page (:mod:`vizkit.export.pages`), shows it
+in a notebook iframe, and screenshots it for PNG, SVG and PDF with :data:`READY_JS` and
+:data:`SVG_JS` (the backend contract in :mod:`vizkit.backends`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import html as _html
+import html
 import json
 
 from ...errors import BackendError
-from ...plan.geometry import figure_size
+from ...spec.digest import content_digest
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>html, body {{ margin: 0; background: {bg}; }} body {{ padding: {pad}px; }} .vizkit-figure {{ display: inline-block; }}</style>
-{js}
-{css}
-</head>
-<body>
-<div class="vizkit-figure" id="{key}"><div id="{key}-root" style="display: contents;"></div></div>
-<script type="application/json" id="{key}-json">{payload}</script>
-<script type="text/javascript">{embed}</script>
-<script type="text/javascript">{resize}</script>
-</body>
-</html>
-"""
-_PAD = 8  # around the figure in a browser tab or notebook iframe (image export removes it)
+__all__ = ["READY_JS", "SVG_JS", "html_parts", "content_id", "inline_resources"]
+
 # BokehJS reads the document from the JSON script and draws it (bokeh's own embed script, fixed:
 # Panel rewrites bokeh's template when imported, and vizkit's output must not depend on that).
 # The JSON is HTML-escaped, so no token can close the script; embed_items unescapes it.
 _EMBED = ("(function () { const fn = () => Bokeh.safely(() => Bokeh.embed.embed_items("
           "document.getElementById('KEY-json').textContent, ITEMS));"
           " if (document.readyState != 'loading') fn(); else document.addEventListener('DOMContentLoaded', fn); })();")
-# Inside a notebook's iframe (srcdoc, same origin) the frame fits the drawn figure.
-_RESIZE = ("(function () { try { const f = window.frameElement; if (!f) return;"
-           " const fit = () => { const d = document.documentElement;"
-           " f.style.height = (d.scrollHeight + 4) + 'px'; f.style.width = (d.scrollWidth + 4) + 'px'; };"
-           " new ResizeObserver(fit).observe(document.body); fit(); } catch (e) {} })();")
+_BODY = """<div class="vizkit-figure" id="{key}"><div id="{key}-root" style="display: contents;"></div></div>
+<script type="application/json" id="{key}-json">{payload}</script>
+<script type="text/javascript">{embed}</script>"""
 
 
-
-def content_key(fig, theme, *extra) -> str:
-    """An id prefix derived from the figure's content (deterministic output, no uuid)."""
-    digest = hashlib.sha1(fig.to_json(sort_keys=True).encode())
-    digest.update(repr((theme.name, *extra)).encode())
-    return "vizkit-" + digest.hexdigest()[:12]
+def content_id(plan, backend: str) -> str:
+    """The id prefix of ``plan``'s page drawn by ``backend``: from its content, so output is deterministic."""
+    return "vizkit-" + content_digest(plan.figure, plan.theme.name, backend, plan.static)
 
 
-def standalone_html(root, fig, theme, key: str) -> str:
-    """A complete page with BokehJS inline, the document as escaped JSON, and ids from ``key``.
+def html_parts(root, title: str | None, key: str) -> tuple[str, str]:
+    """``(head, body)`` of the bokeh layout ``root``: BokehJS (and its CSS) inline for the head; for the
+    body a ``vizkit-figure`` element, the document as HTML-escaped JSON, and the script that draws it.
 
-    Raises :class:`~vizkit.errors.BackendError` if any model would need a script or stylesheet
-    from the network (bokeh extensions such as Panel's).
+    Every model id derives from ``key``. Raises :class:`~vizkit.errors.BackendError` if any model
+    would need a script or stylesheet from the network (bokeh extensions such as Panel's).
     """
     from bokeh.core.json_encoder import serialize_json
     from bokeh.document import Document
     from bokeh.embed.bundle import bundle_for_objs_and_resources
     from bokeh.model.util import collect_models
 
-    doc = Document(title=fig.title or "vizkit figure")
+    doc = Document(title=title or "vizkit figure")
     models = collect_models(root, doc.config)
     for i, model in enumerate(models):  # ids from content, not bokeh's counter
         model._id = f"{key}-{i}"
@@ -79,9 +58,9 @@ def standalone_html(root, fig, theme, key: str) -> str:
     doc_json["defs"] = [d for d in doc_json.get("defs", []) if d.get("name") in used]
     docs_json = {f"{key}-doc": doc_json}
     items = [{"docid": f"{key}-doc", "roots": {root.id: f"{key}-root"}, "root_ids": [root.id]}]
-    return _PAGE.format(title=_html.escape(fig.title or "vizkit figure"), bg=theme.background, pad=_PAD, js=js, css=css,
-                        key=key, payload=_html.escape(serialize_json(docs_json), quote=False),
-                        embed=_EMBED.replace("KEY", key).replace("ITEMS", json.dumps(items)), resize=_RESIZE)
+    body = _BODY.format(key=key, payload=html.escape(serialize_json(docs_json), quote=False),
+                        embed=_EMBED.replace("KEY", key).replace("ITEMS", json.dumps(items)))
+    return f"{js}\n{css}", body
 
 
 def inline_resources(used: set):
@@ -106,22 +85,8 @@ def inline_resources(used: set):
     return Inline(mode="inline")
 
 
-def iframe_bundle(page: str, fig, theme) -> dict:
-    """A notebook bundle: the standalone page in an ``iframe srcdoc``.
-
-    Self-contained (BokehJS inside, no ``output_notebook()`` needed) and isolated from the
-    notebook's own scripts, so it displays the same in JupyterLab, classic Notebook, VS Code
-    and Colab, offline. The frame starts at the figure's size and fits the drawn page.
-    """
-    width, height = figure_size(fig, theme)
-    frame = (f'<iframe srcdoc="{_html.escape(page, quote=True)}" title="{_html.escape(fig.title or "vizkit figure")}" '
-             f'style="border: 0; width: {width + 2 * _PAD + 4}px; max-width: 100%; height: {height + 2 * _PAD + 4}px;" '
-             f'loading="eager"></iframe>')
-    return {"text/html": frame, "text/plain": repr(fig)}
-
-
 # ---------------------------------------------------------------------------------------------
-# Static images of the page (shared with HoloViews)
+# Static images of the page: export screenshots it in headless Chromium with these
 
 READY_JS = "window.Bokeh !== undefined && Bokeh.documents.length > 0 && Bokeh.documents[0].is_idle"
 # The whole figure as one SVG: every visible plot exported by BokehJS, every text Div as <text>
@@ -177,14 +142,3 @@ for (const view of Bokeh.index.all_views()) {
 }
 return new XMLSerializer().serializeToString(out);
 """
-
-
-def image(page: str, fig, theme, fmt: str, *, scale: float, timeout: float) -> bytes:
-    """PNG, SVG or PDF of a page made by :func:`standalone_html`, drawn in headless Chromium."""
-    from ...export.browser import html_to_image
-
-    width, height = figure_size(fig, theme)
-    return html_to_image(page, fmt, width=width + 40, height=height + 40, scale=scale, timeout=timeout,
-                         selector=".vizkit-figure", ready_js=READY_JS, svg_js=SVG_JS)
-
-
