@@ -15,10 +15,12 @@ __all__ = ["PAD", "FIT_FRAME_JS", "standalone", "iframe"]
 #: CSS px around the figure in a browser tab or notebook iframe (image export screenshots the figure alone).
 PAD = 8
 
-#: Inside a notebook's iframe (``srcdoc``, same origin) the frame follows the page's size; elsewhere a no-op.
+#: Inside a notebook's iframe (``srcdoc``, same origin) the frame takes the page's height (growing or shrinking) and
+#: grows to its width; elsewhere a no-op.
 FIT_FRAME_JS = ("(function () { try { var f = window.frameElement; if (!f || !window.ResizeObserver) return;"
-                " var fit = function () { var d = document.documentElement;"
-                " f.style.height = (d.scrollHeight + 4) + 'px'; f.style.width = (d.scrollWidth + 4) + 'px'; };"
+                " var fit = function () { var b = document.body.getBoundingClientRect();"
+                " f.style.height = Math.ceil(b.height) + 'px';"
+                " f.style.width = Math.max(f.getBoundingClientRect().width, document.documentElement.scrollWidth) + 'px'; };"
                 " new ResizeObserver(fit).observe(document.body); fit(); } catch (e) {} })();")
 
 
