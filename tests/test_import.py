@@ -31,3 +31,10 @@ def test_setting_a_backend_imports_nothing_heavy():
 def test_first_figure_loads_only_what_it_needs():
     loaded = _loaded("import vizkit as vk, numpy as np\nvk.imshow(np.eye(3))")
     assert "torch" not in loaded and "plotly" not in loaded and "transformer_lens" not in loaded
+
+
+def test_choosing_a_backend_reads_the_registry_not_the_backend():
+    code = ("import vizkit as vk\nvk.set_backend('hv')\nwith vk.use_backend('cv'): pass\n"
+            "print(sorted(n for n in __import__('sys').modules if n.startswith(('vizkit.backends', 'vizkit.plan', 'vizkit.export'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
