@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ...plan.colour import NAN_COLOR
+from ...plan.marks import bar_geometry
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
 from ...spec.colors import CATEGORICAL
-from .. import _layout as L  # bar_geometry: not yet in the plan
 from .._bokeh_models.hover import add_hover, bar_labels, heatmap_hover, number_formatter
 from .._bokeh_models.style import DASH, color_mapper, colorbar
 from .._bokeh_models.widgets import select_widget
@@ -87,7 +87,7 @@ def bar(p, mark, fields, panel_plan, theme, _shared_mapper):
     from bokeh.models import ColumnDataSource
 
     panel = panel_plan.panel
-    x, widths, base = L.bar_geometry(mark, panel)
+    x, widths, base = bar_geometry(mark, panel)
     cat_axis, val_axis = (panel.y, panel.x) if mark.horizontal else (panel.x, panel.y)
     if val_axis.log and val_axis.range is None:  # the axis starts at the bars' base, not at log(0)
         rng = p.x_range if mark.horizontal else p.y_range

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ...plan.colour import NAN_COLOR
+from ...plan.marks import bar_geometry
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
 from ...spec.colors import CATEGORICAL, palette
-from .. import _layout as L  # bar_geometry: not yet in the plan
 from .._bokeh_models.hover import bar_labels, heatmap_hover
 from .._bokeh_models.style import DASH
 
@@ -91,7 +91,7 @@ def bars(hv, mark, fields, panel_plan, theme, ctx):
     category shows under its axis title alone.
     """
     panel = panel_plan.panel
-    x, widths, base = L.bar_geometry(mark, panel)
+    x, widths, base = bar_geometry(mark, panel)
     cat_axis, val_axis = (panel.y, panel.x) if mark.horizontal else (panel.x, panel.y)
     lo, hi, bottom = x - widths / 2, x + widths / 2, np.full(len(x), base)
     corners = (bottom, lo, mark.y, hi) if mark.horizontal else (lo, bottom, hi, mark.y)
