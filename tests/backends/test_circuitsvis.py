@@ -21,10 +21,10 @@ import vizkit as vk
 from tests.backends.bokeh_helpers import TOKENS, assert_clean, build
 from tests.browser.harness import open_page
 from vizkit.backends import load, render
+from vizkit.errors import UnsupportedFigureError
 from vizkit.export import to_html
 from vizkit.export.notebook import mimebundle
 from vizkit.plan import figure_size
-from vizkit.errors import UnsupportedFigureError
 from vizkit.spec import Heatmap, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import stops
