@@ -1,8 +1,11 @@
 """`import vizkit` stays light: no plotting library, torch, TransformerLens or Panel."""
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 HEAVY = ("torch", "plotly", "bokeh", "holoviews", "panel", "matplotlib", "transformer_lens", "circuitsvis", "pandas", "xarray")
 
@@ -38,3 +41,16 @@ def test_choosing_a_backend_reads_the_registry_not_the_backend():
             "print(sorted(n for n in __import__('sys').modules if n.startswith(('vizkit.backends', 'vizkit.plan', 'vizkit.export'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.xfail(strict=True, reason="vizkit.figures._common imports vizkit.backends (a figure call checks its backend "
+                                       "through resolve); the lead moves that check onto vizkit._registry on merge")
+def test_imports_follow_the_layers_contract():
+    """``.importlinter``: no import runs from a lower layer to a higher one, and no sibling packages import each other in a cycle."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    lint = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(lint), "--no-cache"], cwd=root, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr
