@@ -37,7 +37,7 @@ from .page import READY_JS, fragment
 from .props import KINDS, props_json, view
 
 __all__ = ["NAME", "KINDS", "FORMATS", "STATIC", "NOTEBOOK", "SELECTOR", "READY_JS", "SVG_BACKEND", "draw", "render",
-           "html_parts", "iframe_size", "component", "props_json", "fragment"]
+           "html_parts", "iframe_size", "mimebundle", "component", "props_json", "fragment"]
 
 NAME = "circuitsvis"
 FORMATS = frozenset({"html", "png", "svg", "pdf"})
@@ -93,6 +93,15 @@ def draw(plan):
     out.component, out.props = name, props
     out.figure = plan.figure.replace(backend=NAME, theme=plan.theme.name)
     return out
+
+
+def mimebundle(fig, theme) -> dict:
+    """The notebook display of ``fig`` with ``theme`` (the page in an iframe), through the figure's own display.
+
+    Kept for callers of the former backend function; new code calls
+    ``vizkit.export.notebook.mimebundle(fig, "circuitsvis")``.
+    """
+    return fig.replace(backend=NAME, theme=theme.name)._repr_mimebundle_()
 
 
 def render(fig, theme):
