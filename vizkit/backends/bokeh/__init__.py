@@ -1,14 +1,18 @@
-"""The bokeh backend: spec → a bokeh layout (plots, colour bar, slider, caption).
+"""The bokeh backend: a plan (:mod:`vizkit.plan`) → a bokeh layout (plots, colour bar, slider, caption).
 
-Heatmaps are ``image`` glyphs at integer cell positions with tick labels from the axes, so
-repeated tokens stay distinct columns. Every text a user supplies (tokens, titles, labels)
-reaches the page as data: canvas text through ``PlainText`` (never parsed as TeX), ``Div`` s with
-``render_as_text``, hover values escaped by BokehJS. Standalone HTML inlines BokehJS and derives
-every id from the figure's content.
+Sizes, ticks, the shared colour scale, inks, captions, hover names and token boxes are read from
+the plan; this package only turns them into bokeh models. Heatmaps are ``image`` glyphs at integer
+cell positions with tick labels from the plan, so repeated tokens stay distinct columns. Every
+text a user supplies (tokens, titles, labels) reaches the page as data: canvas text through
+``PlainText`` (never parsed as TeX), ``Div`` s with ``render_as_text``, hover values escaped by
+BokehJS. :func:`html_parts` gives export the page parts (BokehJS inline, every id from the
+figure's content); export writes the page, the notebook iframe and the images (the contract in
+:mod:`vizkit.backends`).
 
 Modules: :mod:`.axes` (one plot, its ranges and ticks), :mod:`.marks` (spec marks → glyphs),
-:mod:`.layout` (frames, grids, legends, the page); what the HoloViews backend draws alike lives
-in :mod:`vizkit.backends._bokeh_models`. Importing this package imports no bokeh.
+:mod:`.layout` (frames, each built alone by :func:`build_frame`; grids, legends, the page). What
+the HoloViews backend draws alike lives in :mod:`vizkit.backends._bokeh_models`. Importing this
+package imports no bokeh.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from ...plan.text import escape
-from ...spec import TokenText
 from .._bokeh_models.sizes import panel_size
 from .._bokeh_models.style import font, legend_outside, style_plot
 from .elements import MAKERS
@@ -15,14 +14,12 @@ from .elements import MAKERS
 
 def pages(hv, plan):
     """The (frame, token row) pairs to draw, and the ``(dimension, index into the pair)`` paging through them (if any)."""
-    fig = plan.figure
-    tokens = fig.marks(TokenText)
-    n_rows = tokens[0].values.shape[0] if tokens else 1
+    token_plans = [p.tokens for p in plan.frame(0) if p.tokens is not None]
     if plan.slider is not None:
         return [(k, 0) for k in range(plan.n_frames)], (index_dim(hv, plan.slider.name, plan.slider.labels), 0)
-    if n_rows > 1:
-        labels = next(p.tokens.row_labels for p in plan.frame(0) if p.tokens is not None)
-        return [(0, r) for r in range(n_rows)], (index_dim(hv, "row", labels), 1)
+    if token_plans and len(token_plans[0].row_labels) > 1:
+        labels = token_plans[0].row_labels
+        return [(0, r) for r in range(len(labels))], (index_dim(hv, "row", labels), 1)
     return [(0, 0)], None
 
 
