@@ -197,3 +197,33 @@ def check_hostile_slider_title_and_caption(tmp_path, chromium, backend):
     assert "<i>title</i>" in texts and HOSTILE[2] in texts
     assert page.locator("img, b, i").count() == 0
     assert_clean(report)
+
+
+def check_layout_follows_the_plan(root, fig, theme, *, static: bool = False) -> None:
+    """Every drawn panel shows the plan's ticks and size, every caption is the plan's, heatmaps use the plan's shared range.
+
+    ``root`` is the bokeh layout a backend drew for ``fig`` (HoloViews: every page rendered to bokeh).
+    """
+    from bokeh.models import Div, Image, Plot
+
+    from vizkit.plan import plan
+
+    planned = plan(fig, theme, static=static)
+    plots = [p for p in find(root, Plot) if any(r.glyph is not None for r in p.renderers)]
+    for panel_plan in planned.panels:
+        for axis in (panel_plan.x, panel_plan.y):
+            if axis.tickvals is None or panel_plan.tokens is not None:
+                continue
+            want = {float(v): t for v, t in zip(axis.tickvals, axis.ticktext, strict=True)}
+            shown = [{float(k): text(v) for k, v in getattr(p, f"{axis.dim}axis")[0].major_label_overrides.items()}
+                     for p in plots]
+            assert want in shown, (axis.dim, want)
+    assert {p.width for p in plots if p.toolbar_location != "above"} <= set(planned.geometry.col_widths) | {
+        w + planned.geometry.colorbar_width for w in planned.geometry.col_widths}
+    divs = [text(d.text) for d in find(root, Div)]
+    if planned.caption:
+        assert planned.caption in divs
+    if planned.shared_scale is not None:
+        scale = planned.shared_scale
+        for r in (r for p in plots for r in p.renderers if isinstance(r.glyph, Image)):
+            assert (r.glyph.color_mapper.low, r.glyph.color_mapper.high) == (scale.zmin, scale.zmax)

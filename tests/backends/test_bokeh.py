@@ -30,11 +30,12 @@ from tests.backends.bokeh_helpers import (  # noqa: F401  (_duck_model_and_cache
     bokeh_layout_of,
     build,
     check_hostile_slider_title_and_caption,
+    check_layout_follows_the_plan,
     find,
     text,
 )
 from tests.browser.harness import open_page
-from vizkit.backends import render
+from vizkit.backends import load, render
 from vizkit.plan.ticks import axis_values, log_ticks
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
 from vizkit.spec import theme as themes
@@ -147,6 +148,19 @@ def test_parity_with_the_spec(name):
         assert sliders[0].format.args["labels"] == list(fig.slider.labels)
         frames = sliders[0].js_property_callbacks["change:value"][0].args["frames"]
         assert [f.visible for f in frames] == [True] + [False] * (fig.n_frames - 1)
+
+
+@pytest.mark.parametrize("static", [False, True])
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_the_layout_draws_what_the_plan_decides(name, static):
+    """Ticks, panel widths, caption (with the static frame note for an image) and colour range: the plan's, not the backend's own."""
+    from bokeh.models import Div
+
+    fig = build(name)
+    root = load("bokeh").render(fig, themes.get(), static=static)
+    check_layout_follows_the_plan(root, fig, themes.get(), static=static)
+    if static and fig.slider is not None:  # a picture says which one frame it shows
+        assert any("a static image shows one frame" in text(d.text) for d in find(root, Div))
 
 
 def test_heatmap_cells_sit_at_integer_positions_with_repeated_tokens_distinct():

@@ -23,6 +23,7 @@ from tests.backends.bokeh_helpers import (
     assert_same,
     build,
     check_hostile_slider_title_and_caption,
+    check_layout_follows_the_plan,
     find,
     text,
 )
@@ -132,6 +133,16 @@ def test_parity_with_the_spec(name):
         dim = hmaps[0].kdims[0]
         assert dim.name == fig.slider.name
         assert [dim.pprint_value(k) for k in hmaps[0].keys()] == list(fig.slider.labels)
+
+
+@pytest.mark.parametrize("static", [False, True])
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_the_bokeh_layout_draws_what_the_plan_decides(name, static):
+    """Ticks, panel widths, caption and colour range of the rendered pages: the plan's, as in the bokeh backend."""
+    from vizkit.backends.holoviews import bokeh_layout
+
+    fig = build(name)
+    check_layout_follows_the_plan(bokeh_layout(fig, themes.get(), static=static), fig, themes.get(), static=static)
 
 
 def test_titles_with_braces_draw_literally():
