@@ -6,6 +6,10 @@ per-call ``backend=`` → :func:`use_backend` (scoped, contextvars) → :func:`s
 
 Scoped settings live in :mod:`contextvars`, so a ``use_backend`` block in one thread or
 asyncio task never leaks into another.
+
+This module sits above the registry (:mod:`vizkit._registry`, names checked without importing a
+backend) and the themes (:mod:`vizkit.spec.theme`); nothing below it imports it. Callers resolve
+the theme in force here (:func:`resolve_theme`) and hand the ``Theme`` down.
 """
 
 from __future__ import annotations
@@ -14,25 +18,25 @@ import contextlib
 import contextvars
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ._registry import check_backend_name as _check_backend
+
+if TYPE_CHECKING:
+    from .spec.theme import Theme
 
 DEFAULT_BACKEND = "plotly"
 DEFAULT_THEME = "default"
 
+
+def _check_theme(name: str) -> str:
+    from .spec.theme import check_theme_name  # the spec (numpy) loads when a theme is first named
+
+    return check_theme_name(name)
+
 _scoped_backend: contextvars.ContextVar[str | None] = contextvars.ContextVar("vizkit_backend", default=None)
 _scoped_theme: contextvars.ContextVar[str | None] = contextvars.ContextVar("vizkit_theme", default=None)
 _global: dict[str, str | None] = {"backend": None, "theme": None}
-
-
-def _check_backend(name: str) -> str:
-    from .backends import check_backend_name
-
-    return check_backend_name(name)
-
-
-def _check_theme(name: str) -> str:
-    from .spec.theme import check_theme_name
-
-    return check_theme_name(name)
 
 
 def set_backend(name: str | None) -> None:
@@ -93,3 +97,10 @@ def get_theme(override: str | None = None) -> str:
     if env:
         return _check_theme(env.strip())
     return DEFAULT_THEME
+
+
+def resolve_theme(override: str | None = None) -> Theme:
+    """The :class:`~vizkit.spec.theme.Theme` in force: ``override`` (a figure's own theme), else :func:`get_theme`."""
+    from .spec.theme import THEMES
+
+    return THEMES[get_theme(override)]

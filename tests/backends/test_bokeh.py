@@ -1,8 +1,8 @@
 """The bokeh backend: the native layout carries the spec's data, labels, title and colour range;
 its HTML renders offline in headless Chromium; tokens stay text.
 
-The figure catalogue (``FIGURES``) is shared with the HoloViews tests: one builder per figure
-kind (and variants: facets, sliders, token rows).
+The figure catalogue and the readers shared with the HoloViews tests live in
+:mod:`tests.backends.bokeh_helpers`.
 """
 
 from __future__ import annotations
@@ -10,128 +10,37 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from types import SimpleNamespace as NS
 
 import numpy as np
 import pytest
 
 import vizkit as vk
+from tests.backends.bokeh_helpers import (  # noqa: F401  (_duck_model_and_cache: tests/export/test_static.py imports it from here)
+    DEEP_TEXT,
+    DRAWN_PANELS,
+    FIGURES,
+    HOSTILE,
+    RNG,
+    SHOWN,
+    TICKS_JS,
+    TOKENS,
+    _duck_model_and_cache,
+    assert_clean,
+    assert_same,
+    bokeh_layout_of,
+    build,
+    check_hostile_slider_title_and_caption,
+    check_layout_follows_the_plan,
+    find,
+    text,
+)
 from tests.browser.harness import open_page
-from vizkit.backends import _layout as L
 from vizkit.backends import load, render
-from vizkit.figures._common import visible_token
+from vizkit.plan.ticks import axis_values, log_ticks
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import palette
-
-HOSTILE = ["<bos>", " When", "<img src=x onerror=alert(1)>", " Mary", "</script><script>alert(1)</script>", " Mary",
-           "$$x^2$$", "\n"]
-TOKENS = ["<bos>", " When", " Mary", " and", " John", " went", " Mary"]
-SHOWN = [visible_token(t) for t in HOSTILE]  # what a figure shows: whitespace made visible, nothing else changed
-RNG = np.random.default_rng(0)
-
-
-# ---------------------------------------------------------------------------------------------
-# The catalogue: every figure kind, built from small real-shaped data
-
-
-def _attention():
-    from vizkit.figures.attention import attention
-
-    n = len(TOKENS)
-    pat = np.tril(RNG.random((3, n, n)) + 0.05)
-    return attention(pat / pat.sum(-1, keepdims=True), tokens=TOKENS, title="Attention L0")
-
-
-def _attention_slider():
-    from vizkit.figures.attention import attention
-
-    n = len(TOKENS)
-    pat = np.tril(RNG.random((2, 2, n, n)) + 0.05)
-    return attention(pat / pat.sum(-1, keepdims=True), tokens=TOKENS, mode="slider")
-
-
-def _patching():
-    from vizkit.figures.patching import patching
-
-    return patching(RNG.normal(size=(3, len(TOKENS))), tokens=TOKENS, dims=("layer", "pos"), title="Residual patching")
-
-
-def _loss_curves():
-    from vizkit.figures.curves import loss_curves
-
-    steps = np.arange(1, 201)
-    return loss_curves({"lr=1e-3": 3 / steps**0.3 + RNG.random(200) * 0.1, "lr=3e-3": 3 / steps**0.4}, smooth=0.9,
-                       log_y=True, title="Loss")
-
-
-def _tokens():
-    from vizkit.figures.tokens import tokens
-
-    return tokens(TOKENS, RNG.normal(size=(2, len(TOKENS))), row_labels=["L0N1", "L1N7"], title="Neuron activations")
-
-
-def _head_scores():
-    from vizkit.figures.heads import head_scores
-
-    return head_scores({"induction": RNG.random((2, 4)), "previous token": RNG.random((2, 4))}, title="Head scores")
-
-
-def _duck_model_and_cache():
-    """A TransformerLens-shaped model (weights only) and cache, small enough to read."""
-    L, H, dh, d, V, P = 2, 2, 3, 6, 7, 5
-    model = NS(cfg=NS(n_layers=L, normalization_type="LN", eps=1e-5), W_U=RNG.normal(size=(d, V)), b_U=RNG.normal(size=V),
-               W_O=RNG.normal(size=(L, H, dh, d)), ln_final=NS(w=np.ones(d), b=np.zeros(d)))
-    cache = {"hook_embed": RNG.normal(size=(1, P, d)), "hook_pos_embed": RNG.normal(size=(1, P, d))}
-    for layer in range(L):
-        cache[f"blocks.{layer}.hook_resid_pre"] = RNG.normal(size=(1, P, d))
-        cache[f"blocks.{layer}.hook_attn_out"] = RNG.normal(size=(1, P, d))
-        cache[f"blocks.{layer}.attn.hook_z"] = RNG.normal(size=(1, P, H, dh))
-    cache[f"blocks.{L - 1}.hook_resid_post"] = RNG.normal(size=(1, P, d))
-    return model, cache, TOKENS[:P]
-
-
-def _logit_lens():
-    from vizkit.figures.lens import logit_lens
-
-    model, cache, toks = _duck_model_and_cache()
-    return logit_lens(cache, model, answers=[1, 2], tokens=toks)
-
-
-def _dla():
-    from vizkit.figures.lens import dla
-
-    model, cache, toks = _duck_model_and_cache()
-    return dla(cache, model, 3, tokens=toks)
-
-
-FIGURES = {
-    "attention": _attention,
-    "attention-slider": _attention_slider,
-    "patching": _patching,
-    "loss_curves": _loss_curves,
-    "tokens": _tokens,
-    "head_scores": _head_scores,
-    "logit_lens": _logit_lens,
-    "dla": _dla,
-    "imshow": lambda: vk.imshow(np.where(np.eye(4, 7) > 0, np.nan, RNG.normal(size=(4, 7))), dims=("layer", "pos"),
-                                x=TOKENS, title="Patching <b>effect</b>", zmid=0),
-    "imshow-facets": lambda: vk.imshow(RNG.random((3, 4, 5)), dims=("head", "q", "k"), facet="head", title="Heads"),
-    "imshow-slider": lambda: vk.imshow(RNG.random((3, 4, 4)), dims=("layer", "q", "k"), animate="layer", title="Layers"),
-    "line": lambda: vk.line(RNG.normal(size=(2, 30)).cumsum(1), dims=("run", "step"), names=["a", "b"], title="Lines"),
-    "line-tokens": lambda: vk.line(np.r_[1.0, 2.0, np.nan, 3.0, 2.0, 1.0, 0.5], x=TOKENS, log_y=True, title="Per token"),
-    "scatter": lambda: vk.scatter(RNG.normal(size=40), RNG.normal(size=40), color=RNG.normal(size=40),
-                                  hover=[f"p{i}" for i in range(40)], labels={"x": "PC1", "y": "PC2"}, title="Scatter"),
-    "bar": lambda: vk.bar(RNG.normal(size=(2, 5)), x=["L0H0", "L0H1", "L1H0", "L1H1", "L1H1"], names=["clean", "corrupt"],
-                          title="Bars"),
-    "bar-horizontal": lambda: vk.bar(RNG.random(4), x=["a", "b", "c", "d"], horizontal=True, title="Horizontal"),
-    "hist": lambda: vk.hist(RNG.normal(size=400), nbins=20, log_y=True, title="Histogram"),
-}
-
-
-def build(name: str):
-    """The catalogue figure ``name``."""
-    return FIGURES[name]()
+from vizkit.spec.text import visible_token
 
 
 def test_catalogue_covers_every_figure_kind():
@@ -143,21 +52,6 @@ def test_catalogue_covers_every_figure_kind():
 
 # ---------------------------------------------------------------------------------------------
 # What a user reads off the bokeh layout
-
-
-def text(value):
-    """The string of a bokeh text property (a plain string or a ``PlainText``)."""
-    return getattr(value, "text", value)
-
-
-def find(root, cls):
-    from bokeh.model.util import collect_models
-
-    return [m for m in collect_models(root) if isinstance(m, cls)]
-
-
-def assert_same(a, b):
-    np.testing.assert_array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
 
 
 def check_panel(p, panel):
@@ -215,9 +109,9 @@ def check_panel(p, panel):
         if axis.labels is not None:
             want = dict(zip(*axis.tick_positions(), strict=True))
         elif axis.log:  # plain-number ticks in every decade the data covers
-            values = L.axis_values(panel, "x" if axis is panel.x else "y")
+            values = axis_values(panel, "x" if axis is panel.x else "y")
             positive = values[np.isfinite(values) & (values > 0)]
-            want = dict(zip(*L.log_ticks(positive), strict=True))
+            want = dict(zip(*log_ticks(positive), strict=True))
             assert min(want) >= positive.min() / 1.0001 and max(want) <= positive.max() * 1.0001
         else:
             want = {}
@@ -256,6 +150,19 @@ def test_parity_with_the_spec(name):
         assert [f.visible for f in frames] == [True] + [False] * (fig.n_frames - 1)
 
 
+@pytest.mark.parametrize("static", [False, True])
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_the_layout_draws_what_the_plan_decides(name, static):
+    """Ticks, panel widths, caption (with the static frame note for an image) and colour range: the plan's, not the backend's own."""
+    from bokeh.models import Div
+
+    fig = build(name)
+    root = load("bokeh").render(fig, themes.get(), static=static)
+    check_layout_follows_the_plan(root, fig, themes.get(), static=static)
+    if static and fig.slider is not None:  # a picture says which one frame it shows
+        assert any("a static image shows one frame" in text(d.text) for d in find(root, Div))
+
+
 def test_heatmap_cells_sit_at_integer_positions_with_repeated_tokens_distinct():
     fig = build("imshow")
     p = render(fig, "bokeh").select_one({"name": "vizkit-panel-0-0"})
@@ -274,12 +181,7 @@ def test_crowded_token_axes_show_every_kth_label_as_plotly_and_matplotlib_do(bac
 
     toks = [f" t{i}" for i in range(60)]
     fig = vk.attention(np.tril(RNG.random((1, 60, 60))), tokens=toks, title="long prompt")
-    if backend == "bokeh":
-        root = render(fig, "bokeh")
-    else:
-        from vizkit.backends.holoviews import _bokeh_layout
-
-        root = _bokeh_layout(fig, themes.get())
+    root = bokeh_layout_of(fig, backend)
     p = next(p for p in find(root, Plot) if p.xaxis and p.xaxis[0].major_label_overrides)
     for axis, span in ((p.xaxis[0], p.width - 90), (p.yaxis[0], p.height - 100)):
         shown = {int(k): text(v) for k, v in axis.major_label_overrides.items()}
@@ -298,12 +200,7 @@ def test_every_panel_of_a_grid_shows_the_same_ticks(backend):
     toks = [f" tok{i}" for i in range(18)]
     pattern = np.tril(RNG.random((12, 18, 18)))
     fig = vk.attention(pattern / pattern.sum(-1, keepdims=True), tokens=toks, facet_cols=4)
-    if backend == "bokeh":
-        root = render(fig, "bokeh")
-    else:
-        from vizkit.backends.holoviews import _bokeh_layout
-
-        root = _bokeh_layout(fig, themes.get())
+    root = bokeh_layout_of(fig, backend)
     plots = [p for p in find(root, Plot) if p.xaxis and p.xaxis[0].major_label_overrides]
     assert len(plots) == 12
     for dim in ("xaxis", "yaxis"):
@@ -320,12 +217,7 @@ def test_a_long_title_is_not_clipped_on_the_left(backend):
     short, long = "Loss", "MiniLM layer 5: attention from [CLS] to each token (mean over heads; 26% on itself, left blank)"
     for title, align in ((short, "center"), (long, "left")):
         fig = vk.tokens(TOKENS, RNG.normal(size=len(TOKENS)), title=title)
-        if backend == "bokeh":
-            root = render(fig, "bokeh")
-        else:
-            from vizkit.backends.holoviews import _bokeh_layout
-
-            root = _bokeh_layout(fig, theme)
+        root = bokeh_layout_of(fig, backend, theme)
         (p,) = [p for p in find(root, Plot) if p.title is not None and text(p.title.text)]
         size = int(p.title.text_font_size.removesuffix("px"))
         assert text(p.title.text) == title and p.title.align == align
@@ -339,12 +231,7 @@ def test_a_log_axis_over_two_decades_is_labelled_in_every_decade(backend):
 
     y = np.vstack([np.linspace(1.5, 2.5, 20), np.r_[np.full(10, 60.0), np.full(10, 8.0)]])
     fig = vk.line(y, log_y=True, title="residual norm")
-    if backend == "bokeh":
-        root = render(fig, "bokeh")
-    else:
-        from vizkit.backends.holoviews import _bokeh_layout
-
-        root = _bokeh_layout(fig, themes.get())
+    root = bokeh_layout_of(fig, backend)
     (p,) = find(root, Plot)
     (axis,) = [a for a in p.left if isinstance(a, LogAxis)]
     shown = {float(k): text(v) for k, v in axis.major_label_overrides.items()}
@@ -393,7 +280,7 @@ def test_html_does_not_change_when_panel_is_imported():
 
 
 def test_modules_do_not_import_bokeh_or_holoviews():
-    code = ("import sys, vizkit.backends.bokeh, vizkit.backends.holoviews\n"
+    code = ("import sys, vizkit.backends.bokeh, vizkit.backends.holoviews, vizkit.backends._bokeh_models\n"
             "print([m for m in ('bokeh', 'holoviews', 'panel') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -401,21 +288,6 @@ def test_modules_do_not_import_bokeh_or_holoviews():
 
 # ---------------------------------------------------------------------------------------------
 # In the browser
-
-DEEP_TEXT = "el => (el.shadowRoot || el).textContent"
-DRAWN_PANELS = """() => [...Bokeh.index.all_views()]
-  .filter(v => (v.model.name || '').startsWith('vizkit-panel') && v.el.getBoundingClientRect().width > 0)
-  .map(v => v.model.name)"""
-TICKS_JS = """() => { const out = [];
-  for (const m of Bokeh.documents[0].all_models)
-    if (m.major_label_overrides) for (const v of m.major_label_overrides.values()) out.push(typeof v === 'string' ? v : v.text);
-  return out; }"""
-
-
-def assert_clean(report):
-    assert report.network_requests == [] and report.failed == []
-    assert report.errors == [] and report.console_errors == []
-    assert report.dialogs == []
 
 
 @pytest.mark.browser
@@ -482,29 +354,6 @@ def test_slider_shows_one_frame_at_a_time(tmp_path, chromium):
     assert_clean(report)
 
 
-def check_hostile_slider_title_and_caption(tmp_path, chromium, backend):
-    """Hostile slider name and labels, title and caption: shown as text, nothing executes (shared with HoloViews)."""
-    from vizkit.spec import ColorScale, Figure, Panel, Slider
-
-    labels = HOSTILE[2], HOSTILE[4], "<b>bold</b>"
-    fig = Figure(kind="imshow", title="<i>title</i>", slider=Slider(name="<b>pos</b>", labels=labels), notes=(HOSTILE[2],),
-                 panels=tuple(Panel(marks=(Heatmap(z=np.eye(2) * k, colorscale=ColorScale()),), title=f"frame {k}", frame=k)
-                              for k in range(3)))
-    report = open_page(chromium, fig.save(tmp_path / "slider.html", backend=backend), wait_for=".bk-Canvas")
-    page = report.page
-    title = page.locator(".bk-slider-title").first
-    assert title.evaluate("el => el.textContent") == f"<b>pos</b>: {labels[0]}"
-    page.locator(".noUi-handle").first.focus()
-    page.keyboard.press("End")
-    page.wait_for_timeout(300)
-    assert title.evaluate("el => el.textContent") == f"<b>pos</b>: {labels[-1]}"
-    texts = page.locator(".bk-Div").evaluate_all(
-        "els => els.map(el => [...el.shadowRoot.children].filter(c => c.tagName !== 'STYLE').map(c => c.textContent).join(''))")
-    assert "<i>title</i>" in texts and HOSTILE[2] in texts
-    assert page.locator("img, b, i").count() == 0
-    assert_clean(report)
-
-
 @pytest.mark.browser
 def test_hostile_slider_labels_title_and_caption_stay_text(tmp_path, chromium):
     check_hostile_slider_title_and_caption(tmp_path, chromium, "bokeh")
@@ -512,8 +361,10 @@ def test_hostile_slider_labels_title_and_caption_stay_text(tmp_path, chromium):
 
 @pytest.mark.browser
 def test_notebook_bundle_renders_offline_in_an_iframe(tmp_path, chromium):
+    from vizkit.export.notebook import mimebundle
+
     fig = build("imshow")
-    bundle = load("bokeh").mimebundle(fig, themes.get())
+    bundle = mimebundle(fig, "bokeh", theme=themes.get().name)  # export wraps the backend's page in the iframe
     assert set(bundle) == {"text/html", "text/plain"} and bundle["text/plain"].startswith("<vizkit.Figure")
     assert bundle["text/html"].startswith("<iframe srcdoc=")
     path = tmp_path / "notebook.html"

@@ -18,10 +18,13 @@ import numpy as np
 import pytest
 
 import vizkit as vk
-from tests.backends.test_bokeh import TOKENS, assert_clean, build
+from tests.backends.bokeh_helpers import TOKENS, assert_clean, build
 from tests.browser.harness import open_page
-from vizkit.backends import _layout, load, render
+from vizkit.backends import load, render
 from vizkit.errors import UnsupportedFigureError
+from vizkit.export import to_html
+from vizkit.export.notebook import mimebundle
+from vizkit.plan import figure_size
 from vizkit.spec import Heatmap, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import stops
@@ -275,7 +278,7 @@ def test_hostile_tokens_execute_nothing_and_show_as_text(tmp_path, chromium, kin
 @pytest.mark.parametrize("name, shown", [("attention", "L0H2"), ("tokens", "L1N7")])
 def test_notebook_bundle_renders_offline_in_an_iframe(tmp_path, chromium, name, shown):
     fig = build(name)
-    bundle = cv.mimebundle(fig, themes.get())
+    bundle = mimebundle(fig, "circuitsvis")
     assert set(bundle) == {"text/html", "text/plain"} and bundle["text/plain"].startswith("<vizkit.Figure")
     assert bundle["text/html"].startswith("<iframe srcdoc=")
     path = tmp_path / "notebook.html"
@@ -317,7 +320,7 @@ def test_static_png_and_pdf_are_pictures_of_the_view():
         png = to_bytes(fig, "png", "circuitsvis", scale=2)
         pdf = to_bytes(fig, "pdf", "circuitsvis")
     assert seen == []
-    width, height = _layout.size(fig, themes.get())  # the figure's size, as for every backend
+    width, height = figure_size(fig, themes.get())  # the figure's size, as for every backend
     image = Image.open(io.BytesIO(png)).convert("RGB")
     assert image.size == (2 * width, 2 * height)
     rgb = np.asarray(image)
@@ -334,7 +337,7 @@ def test_static_png_and_pdf_are_pictures_of_the_view():
 @pytest.mark.browser
 def test_static_token_rows_are_all_shown(tmp_path, chromium):
     fig = build("tokens")
-    page = cv.to_html(fig, themes.get(), static=True)
+    page = to_html(fig, "circuitsvis", static=True)
     parts = page_parts(page)
     assert [p["component"] for p in parts] == ["ColoredTokens", "ColoredTokens"]
     assert [p["title"] for p in parts] == ["L0N1", "L1N7"]
@@ -346,7 +349,7 @@ def test_static_token_rows_are_all_shown(tmp_path, chromium):
     path.write_text(page)
     report = open_page(chromium, path, wait_for=".vizkit-cv[data-fitted]")
     assert report.page.locator(".colored-tokens").count() == 2
-    assert report.page.locator(".vizkit-cv").bounding_box()["height"] == _layout.size(fig, themes.get())[1]
+    assert report.page.locator(".vizkit-cv").bounding_box()["height"] == figure_size(fig, themes.get())[1]
     assert_clean(report)
 
 

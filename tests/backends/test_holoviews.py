@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import vizkit as vk
-from tests.backends.test_bokeh import (
+from tests.backends.bokeh_helpers import (
     DEEP_TEXT,
     FIGURES,
     HOSTILE,
@@ -23,12 +23,13 @@ from tests.backends.test_bokeh import (
     assert_same,
     build,
     check_hostile_slider_title_and_caption,
+    check_layout_follows_the_plan,
     find,
     text,
 )
 from tests.browser.harness import open_page
 from vizkit.backends import render
-from vizkit.backends._layout import escape
+from vizkit.plan.text import escape
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import palette
@@ -36,9 +37,9 @@ from vizkit.spec.colors import palette
 
 def options(obj, group="plot") -> dict:
     """The bokeh options HoloViews holds for ``obj`` (HoloViews looks them up via its current backend)."""
-    from vizkit.backends.holoviews import _bokeh_store
+    from vizkit.backends.holoviews.store import bokeh_store
 
-    with _bokeh_store() as hv:
+    with bokeh_store() as hv:
         return hv.Store.lookup_options("bokeh", obj, group).kwargs
 
 
@@ -134,13 +135,23 @@ def test_parity_with_the_spec(name):
         assert [dim.pprint_value(k) for k in hmaps[0].keys()] == list(fig.slider.labels)
 
 
+@pytest.mark.parametrize("static", [False, True])
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_the_bokeh_layout_draws_what_the_plan_decides(name, static):
+    """Ticks, panel widths, caption and colour range of the rendered pages: the plan's, as in the bokeh backend."""
+    from vizkit.backends.holoviews import bokeh_layout
+
+    fig = build(name)
+    check_layout_follows_the_plan(bokeh_layout(fig, themes.get(), static=static), fig, themes.get(), static=static)
+
+
 def test_titles_with_braces_draw_literally():
     from bokeh.models import Title
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = vk.imshow(np.eye(3), title="attn {q} → {k")
-    titles = [text(t.text) for t in find(_bokeh_layout(fig, themes.get()), Title)]
+    titles = [text(t.text) for t in find(bokeh_layout(fig, themes.get()), Title)]
     assert "attn {q} → {k" in titles
 
 
@@ -156,27 +167,27 @@ def test_panels_under_the_colour_bar_keep_their_width():
     """bokeh aligns the frames of a grid column: every panel in the colour bar's column is as wide as its holder."""
     from bokeh.models import GridPlot
 
-    from vizkit.backends import bokeh as B
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
+    from vizkit.plan import plan
 
     pattern = np.tril(RNG.random((12, 6, 6)))
     fig = vk.attention(pattern / pattern.sum(-1, keepdims=True), facet_cols=4)
-    geo = B.Geometry(fig, themes.get())
-    grid = find(_bokeh_layout(fig, themes.get()), GridPlot)[0]
+    geo = plan(fig, themes.get()).geometry
+    grid = find(bokeh_layout(fig, themes.get()), GridPlot)[0]
     widths = {}
     for plot, _row, col, *_ in grid.children:
         widths.setdefault(col, set()).add(plot.width)
-    assert widths == {c: {geo.col_w[c] + (geo.cb_w if c == 3 else 0)} for c in range(4)}
+    assert widths == {c: {geo.col_widths[c] + (geo.colorbar_width if c == 3 else 0)} for c in range(4)}
 
 
 def test_paper_theme_hides_toolbars():
     from bokeh.models import GridPlot, Plot
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = build("imshow-facets")
     assert all(options(el)["toolbar"] is None for el in pages(render(fig, "holoviews", theme="paper"), fig).values())
-    layout = _bokeh_layout(fig, themes.THEMES["paper"])
+    layout = bokeh_layout(fig, themes.THEMES["paper"])
     assert [g.toolbar_location for g in find(layout, GridPlot)] == [None]
     assert {p.xaxis[0].major_label_text_font_size for p in find(layout, Plot)} == {f"{themes.THEMES['paper'].font_size}px"}
 
@@ -184,10 +195,10 @@ def test_paper_theme_hides_toolbars():
 def test_a_legend_beside_the_plot_sits_at_its_top():
     from bokeh.models import Legend, Plot
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = vk.line(RNG.normal(size=(3, 20)), title="runs")  # 700 px wide: the legend goes outside, on the right
-    legends = [(leg, p) for p in find(_bokeh_layout(fig, themes.get()), Plot) for leg in p.select({"type": Legend})]
+    legends = [(leg, p) for p in find(bokeh_layout(fig, themes.get()), Plot) for leg in p.select({"type": Legend})]
     assert legends and all(leg in p.right and leg.location == "top_left" for leg, p in legends)
 
 
@@ -230,10 +241,10 @@ def test_store_backend_is_left_as_the_user_had_it():
 def test_rendered_bokeh_models_keep_labels_literal_and_the_colour_range():
     from bokeh.models import Axis, LinearColorMapper, PlainText
 
-    from vizkit.backends.holoviews import _bokeh_layout
+    from vizkit.backends.holoviews import bokeh_layout
 
     fig = vk.imshow(RNG.normal(size=(2, len(HOSTILE))), dims=("layer", "pos"), x=HOSTILE, zmid=0)
-    layout = _bokeh_layout(fig, themes.get())
+    layout = bokeh_layout(fig, themes.get())
     xaxis = [a for a in find(layout, Axis) if len(a.major_label_overrides) == len(HOSTILE)][0]
     assert all(isinstance(v, PlainText) for v in xaxis.major_label_overrides.values())  # "$$x^2$$" is not TeX
     assert [text(v) for v in xaxis.major_label_overrides.values()] == SHOWN
@@ -346,10 +357,10 @@ def test_hostile_slider_labels_title_and_caption_stay_text(tmp_path, chromium):
 
 @pytest.mark.browser
 def test_notebook_bundle_renders_offline_in_an_iframe(tmp_path, chromium):
-    from vizkit.backends import load
+    from vizkit.export.notebook import mimebundle
 
     fig = build("line")
-    bundle = load("holoviews").mimebundle(fig, themes.get())
+    bundle = mimebundle(fig, "holoviews", theme=themes.get().name)  # export wraps the backend's page in the iframe
     assert bundle["text/html"].startswith("<iframe srcdoc=") and bundle["text/plain"].startswith("<vizkit.Figure")
     path = tmp_path / "notebook.html"
     path.write_text(f"<!DOCTYPE html><html><body>{bundle['text/html']}</body></html>")

@@ -21,11 +21,12 @@ import numpy as np
 import pytest
 
 import vizkit as vk
-from tests.backends.test_bokeh import FIGURES, HOSTILE, RNG, build
+from tests.backends.bokeh_helpers import FIGURES, HOSTILE, RNG, build
 from tests.export import check_png, check_svg, pixels_near
 from vizkit.backends import load, render
 from vizkit.errors import ExportError
 from vizkit.export import to_bytes
+from vizkit.export.notebook import mimebundle
 from vizkit.figures._common import visible_token
 from vizkit.spec import Axis, Bar, ColorScale, Figure, Heatmap, Line, Panel, Scatter, TokenText
 from vizkit.spec import theme as themes
@@ -422,7 +423,7 @@ def test_html_is_a_clear_error_naming_backends_that_can(tmp_path):
 
 def test_notebook_bundle_is_a_png():
     fig = build("patching")
-    bundle = load("matplotlib").mimebundle(fig, themes.get())
+    bundle = mimebundle(fig, "matplotlib")
     assert set(bundle) == {"image/png", "text/plain"} and bundle["text/plain"].startswith("<vizkit.Figure")
     check_png(base64.b64decode(bundle["image/png"]), (700, 450))
     with vk.use_backend("matplotlib"):

@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 
 import vizkit as vk
-from tests.backends.test_bokeh import FIGURES, build
+from tests.backends.bokeh_helpers import FIGURES, build
 from tests.browser.harness import open_page
 from vizkit.backends import render
 from vizkit.backends.plotly import unique_labels
+from vizkit.plan.colour import fills
+from vizkit.plan.text import escape, number_text
 from vizkit.spec import Bar, Heatmap, Line, Scatter, TokenText
 from vizkit.spec.colors import stops
 
@@ -59,9 +61,9 @@ def _check_trace(trace, mark, layout, row: int = 0):
         np.testing.assert_array_equal(np.asarray(values, dtype=float), mark.y)
     elif isinstance(mark, TokenText):  # one trace of token boxes per value row, then the colour bar's trace
         assert trace.type == "bar" and trace.orientation == "h"
-        assert list(trace.text) == [vk.backends._layout.escape(t) for t in mark.tokens]
-        assert list(trace.marker.color) == vk.backends._layout.fills(mark.values[row], mark.colorscale)
-        assert list(trace.customdata) == [vk.backends._layout.fmt(v) for v in mark.values[row]]
+        assert list(trace.text) == [escape(t) for t in mark.tokens]
+        assert list(trace.marker.color) == fills(mark.values[row], mark.colorscale)
+        assert list(trace.customdata) == [number_text(v) for v in mark.values[row]]
 
 
 def _n_traces(mark) -> int:
@@ -78,7 +80,7 @@ def _check_colorbar_trace(trace, mark):
 def test_parity_with_the_spec(name):
     fig = build(name)
     p = render(fig, "plotly")
-    assert (p.layout.title.text or None) == vk.backends._layout.escape(fig.title)  # plotly reads markup: titles escaped
+    assert (p.layout.title.text or None) == escape(fig.title)  # plotly reads markup: titles escaped
     traces = iter(p.data)
     for frame in range(fig.n_frames):
         for i, panel in enumerate(fig.frame_panels(frame)):
@@ -103,12 +105,12 @@ def test_parity_with_the_spec(name):
                 assert (ax.type == "log") == axis.log
     assert next(traces, None) is None
     if len(fig.frame_panels(0)) > 1:
-        assert [a.text for a in p.layout.annotations][: len(fig.frame_panels(0))] == [vk.backends._layout.escape(q.title) or ""
+        assert [a.text for a in p.layout.annotations][: len(fig.frame_panels(0))] == [escape(q.title) or ""
                                                                                       for q in fig.frame_panels(0)]
     if fig.slider is not None:
         assert [s.label for s in p.layout.sliders[0].steps] == list(fig.slider.labels)
     if fig.notes:
-        assert any(" · ".join(vk.backends._layout.escape(n) for n in fig.notes) == a.text for a in p.layout.annotations)
+        assert any(" · ".join(escape(n) for n in fig.notes) == a.text for a in p.layout.annotations)
 
 
 HOSTILE_PROBE = "() => ({pwned: window.__pwned === 1, imgs: document.querySelectorAll('img').length})"
@@ -160,3 +162,38 @@ def test_a_long_title_fits_inside_the_figure(tmp_path, chromium):
     assert report.page.locator(".gtitle").text_content() == title
     assert svg["x"] <= box["x"] and box["x"] + box["width"] <= svg["x"] + svg["width"], (box, svg)
     assert report.errors == [] and report.network_requests == []
+
+
+@pytest.mark.browser
+def test_user_labels_are_never_read_as_hover_template_fields(tmp_path, chromium):
+    """``labels={'x': '%{z}'}`` names the column ``%{z}`` in the hover; it never shows a value there."""
+    fig = vk.imshow(np.array([[0.25, 0.5], [0.75, 1.0]]), labels={"x": "%{z}", "y": "<b>%{x}</b>"})
+    trace = render(fig, "plotly").data[0]
+    assert trace.hovertemplate.count("%{") == 3  # the row, the column and the value: nothing from the labels
+    report = open_page(chromium, fig.save(tmp_path / "labels.html", backend="plotly"), wait_for=".js-plotly-plot")
+    box = report.page.locator(".nsewdrag").first.bounding_box()
+    report.page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)
+    report.page.wait_for_selector(".hovertext", timeout=5000)
+    hover = report.page.locator(".hovertext").first.text_content()
+    assert "%{z}: 1" in hover and "<b>%{x}</b>: 1" in hover, hover
+    assert report.errors == []
+
+
+def test_axes_are_set_once_per_panel_from_the_plan():
+    """Each panel's axes come from one layout update, with the plan's thinned ticks (the same in every backend)."""
+    from vizkit.plan import plan
+    from vizkit.spec import theme as themes
+
+    tokens = [f"tok{i}" for i in range(80)]
+    fig = vk.imshow(RNG_PATTERNS.random((4, 80, 80)), dims=("head", "query", "key"), x=tokens, y=tokens, facet="head",
+                    facet_cols=2)
+    planned = plan(fig, themes.get())
+    out = render(fig, "plotly")
+    for i, panel in enumerate(planned.frame(0)):
+        ax = _axis(out.layout, "x", i + 1)
+        assert [t.replace("\u200b", "") for t in ax.tickvals] == [tokens[int(k)] for k in panel.x.tickvals]
+        assert list(ax.ticktext) == list(panel.x.ticktext) and len(ax.ticktext) < 80
+        assert (ax.tickangle == -45) == panel.x.rotated
+
+
+RNG_PATTERNS = np.random.default_rng(3)

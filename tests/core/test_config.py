@@ -94,3 +94,68 @@ def test_theme_precedence(monkeypatch):
         assert vk.get_theme() == "paper"
     with pytest.raises(vk.VizkitError, match="unknown theme"):
         vk.set_theme("neon")
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry: declarations as data, third-party backends by entry point
+
+
+def _run(code: str, *, path: str | None = None) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    if path:
+        env["PYTHONPATH"] = os.pathsep.join([path, env.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.strip()
+
+
+def test_listing_capabilities_imports_no_backend_and_no_figure_module():
+    code = ("import sys, vizkit.backends as b\n"
+            "m = b.support_matrix_markdown(); b.backends_for('tokens'); b.support_matrix(['imshow'])\n"
+            "print(sorted(n for n in sys.modules if n.startswith(('vizkit.backends.', 'vizkit.figures'))))\n"
+            "print('| `attention` | ✓ | ✓ | ✓ | ✓ | ✓ |' in m)")
+    loaded, row = _run(code).splitlines()
+    assert loaded == "[]" and row == "True"
+
+
+def test_declarations_agree_with_each_backend_module():
+    from vizkit import backends
+
+    for name in backends.names():
+        module = backends.load(name)
+        assert module.NAME == name
+        assert module.KINDS == backends.declared_kinds(name)
+        assert frozenset(module.FORMATS) == backends.declared_formats(name)
+
+
+def test_a_backend_registered_at_run_time_is_listed_and_refused_for_kinds_it_does_not_draw():
+    from vizkit import backends
+
+    backends.register("toy", "vizkit.backends.plotly", kinds={"line"}, formats={"html"}, aliases=("ty",))
+    try:
+        assert "toy" in backends.names() and backends.check_backend_name("ty") == "toy"
+        assert "toy" in backends.backends_for("line") and "toy" not in backends.backends_for("imshow")
+        assert "toy" not in backends.backends_for("line", "png")
+        with pytest.raises(UnsupportedFigureError, match="'toy' backend cannot draw 'imshow'"):
+            resolve(vk.imshow(np.eye(2)), "ty")
+    finally:
+        backends.unregister("toy")
+    with pytest.raises(BackendError, match="unknown backend 'ty'"):
+        backends.check_backend_name("ty")
+
+
+def test_third_party_backends_register_through_an_entry_point(tmp_path):
+    """A package declares ``[vizkit.backends] toy = toy_backend``; vizkit finds it without importing it first."""
+    dist = tmp_path / "toy_backend-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-backend\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[vizkit.backends]\ntoy = toy_backend\n")
+    (tmp_path / "toy_backend.py").write_text("NAME = 'toy'\nKINDS = frozenset({'line'})\nFORMATS = frozenset({'png'})\n")
+    code = ("import sys, vizkit.backends as b\n"
+            "print(b.names()[-1], 'toy_backend' in sys.modules)\n"
+            "print(b.backends_for('line')[-1], b.supports('toy', 'imshow'), sorted(b.declared_formats('toy')))")
+    first, second = _run(code, path=str(tmp_path)).splitlines()
+    assert first == "toy False"  # listed from the entry point, not imported
+    assert second == "toy False ['png']"  # its declarations read from its module when needed

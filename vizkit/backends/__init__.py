@@ -1,23 +1,49 @@
-"""The backend registry: names → module paths, imported on first use.
+"""Backends: each translates a :class:`~vizkit.plan.Plan` into its library's native object.
 
-A backend module is a plain module (``vizkit.backends.plotly`` ...) that imports its plotting
-library only inside its functions, so importing the module to read its declarations is cheap.
-It defines:
+Loading is by name (:func:`load`); what each backend draws and writes is declared as data in
+:mod:`vizkit._registry` (re-exported here), so listing capabilities imports no backend module.
+A backend module imports its plotting library only inside its functions: importing it to read
+its declarations is cheap.
 
-``NAME``
-    the registry name.
-``KINDS``
-    the figure kinds it can draw (``"*"`` for all).
-``FORMATS``
-    the file formats it can write (``{"html", "png", "svg", "pdf"}`` or a subset).
-``render(fig, theme) -> native``
-    the native object (plotly Figure, bokeh layout, HoloViews object, matplotlib Figure, ...).
-``to_html(fig, theme) -> str``
-    standalone HTML with every asset inline (interactive backends).
-``mimebundle(fig, theme) -> dict``
-    what a notebook displays.
-``to_image(fig, fmt, theme, *, scale, width, height, timeout) -> bytes``
-    static export (optional).
+The backend contract
+--------------------
+A backend is a module (or package) defining:
+
+``NAME``, ``KINDS``, ``FORMATS``
+    its registry name, the figure kinds it draws (``"*"``: all) and the file formats it writes
+    (the registry's declaration for a built-in backend; tests check that they agree).
+``draw(plan) -> native``
+    the native object (plotly Figure, bokeh layout, HoloViews object, matplotlib Figure,
+    CircuitsVis ``RenderedHTML``) of a plan made by :func:`vizkit.plan.plan`. Everything the plan
+    decides (size, cells, ticks, shared colour scale, fills, inks, captions, hover names, token
+    boxes, display text) is read from it, never worked out again.
+``render(fig, theme, **options) -> native``
+    the same from a figure and a resolved theme (``draw(plan(fig, theme, **options))``).
+``html_parts(plan) -> (head, body)``
+    backends that write HTML: what goes in the page's ``<head>`` (library scripts and styles,
+    inline) and its ``<body>`` (one element of class ``vizkit-figure`` with the plot). Export
+    wraps them in one standalone page (:mod:`vizkit.export.pages`).
+``STATIC``
+    how export makes PNG, SVG and PDF:
+
+    - ``"kaleido"``: export runs kaleido on ``draw(plan)`` (a plotly figure);
+    - ``"browser"``: export screenshots the standalone page of ``html_parts(plan)`` (made with
+      ``static=True``) in headless Chromium; optional ``SELECTOR`` (default ``.vizkit-figure``),
+      ``READY_JS`` (truthy once drawn) and ``SVG_JS`` (the library's own SVG export);
+      ``SVG_BACKEND`` names another backend that draws its SVG (CircuitsVis draws on canvases);
+    - ``"native"``: the backend writes the bytes itself: ``image(plan, fmt, *, dpi) -> bytes``.
+``INTERACTIVE``
+    ``False`` for a backend that only draws pictures (matplotlib): its plans are always static.
+``NOTEBOOK``
+    what a notebook displays: ``"plotly"`` (plotly's mime JSON plus offline HTML), ``"iframe"``
+    (the standalone page in an ``iframe srcdoc``; optional ``iframe_size(plan) -> (w, h)``) or
+    ``"png"`` (``image(plan, "png", dpi=96)``).
+
+Backends never import :mod:`vizkit.export`; export imports them (the layers are
+spec → figures → plan → backends → export, checked by import-linter, see ``.importlinter``).
+A backend not yet on the plan may still define the former ``render(fig, theme)``,
+``to_html(fig, theme)``, ``mimebundle(fig, theme)`` and ``to_image(fig, fmt, theme, ...)``
+without ``draw``/``STATIC``: export falls back to them.
 """
 
 from __future__ import annotations
@@ -25,68 +51,40 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from .._registry import (
+    FIGURE_KINDS,
+    MODULE_PATHS,
+    backends_for,
+    check_backend_name,
+    declared_formats,
+    declared_kinds,
+    info,
+    names,
+    register,
+    support_matrix,
+    support_matrix_markdown,
+    supports,
+    unregister,
+)
 from ..errors import BackendError, UnsupportedFigureError
 
-_REGISTRY: dict[str, str] = {
-    "plotly": "vizkit.backends.plotly",
-    "bokeh": "vizkit.backends.bokeh",
-    "holoviews": "vizkit.backends.holoviews",
-    "matplotlib": "vizkit.backends.matplotlib",
-    "circuitsvis": "vizkit.backends.circuitsvis",
-}
-_ALIASES = {"mpl": "matplotlib", "hv": "holoviews", "cv": "circuitsvis"}
+__all__ = ["load", "resolve", "render", "make_plan", "register", "unregister", "names", "check_backend_name",
+           "supports", "backends_for", "support_matrix", "support_matrix_markdown", "declared_kinds",
+           "declared_formats", "FIGURE_KINDS"]
 
-
-def register(name: str, module_path: str) -> None:
-    """Register a backend module by import path (nothing is imported now)."""
-    _REGISTRY[name] = module_path
-
-
-def names() -> list[str]:
-    """All registered backend names, in the registry's order."""
-    return list(_REGISTRY)
-
-
-def check_backend_name(name: str) -> str:
-    if not isinstance(name, str):
-        raise BackendError(f"a backend name must be a string; got {type(name).__name__}")
-    name = _ALIASES.get(name, name)
-    if name not in _REGISTRY:
-        raise BackendError(f"unknown backend {name!r}; expected one of {names()}")
-    return name
+#: ``{name: module path}``, a live view of the registry (setting an item registers a backend).
+_REGISTRY = MODULE_PATHS
 
 
 def load(name: str) -> ModuleType:
     """The backend module for ``name`` (imported now if it was not yet)."""
-    name = check_backend_name(name)
+    entry = info(name)
     try:
-        return importlib.import_module(_REGISTRY[name])
+        return importlib.import_module(entry.module)
     except ModuleNotFoundError as exc:
-        if exc.name and _REGISTRY[name].startswith(exc.name):
-            raise BackendError(f"backend {name!r} is registered as {_REGISTRY[name]!r}, which does not exist") from exc
+        if exc.name and entry.module.startswith(exc.name):
+            raise BackendError(f"backend {entry.name!r} is registered as {entry.module!r}, which does not exist") from exc
         raise
-
-
-def supports(name: str, kind: str) -> bool:
-    kinds = load(name).KINDS
-    return kinds == "*" or kind in kinds
-
-
-def backends_for(kind: str) -> list[str]:
-    """The backends that can draw figures of ``kind`` (a registered backend whose module is missing is left out)."""
-    out = []
-    for n in names():
-        try:
-            if supports(n, kind):
-                out.append(n)
-        except BackendError:
-            continue
-    return out
-
-
-def support_matrix(kinds: list[str]) -> dict[str, dict[str, bool]]:
-    """``{kind: {backend: bool}}`` from each backend's own declaration."""
-    return {k: {n: supports(n, k) for n in names()} for k in kinds}
 
 
 def resolve(fig, backend: str | None = None) -> ModuleType:
@@ -107,21 +105,19 @@ def resolve(fig, backend: str | None = None) -> ModuleType:
     return module
 
 
-def render(fig, backend: str | None = None, *, theme: str | None = None):
+def make_plan(fig, theme: str | None = None, *, static: bool = False):
+    """The plan of ``fig`` with the theme in force (``theme``, else the figure's, else the setting)."""
+    from .._config import resolve_theme
+    from ..plan import plan
+
+    return plan(fig, resolve_theme(theme or fig.theme), static=static)
+
+
+def render(fig, backend: str | None = None, *, theme: str | None = None, static: bool = False):
     """The native object of ``fig`` in ``backend``."""
-    from ..spec import theme as themes
-
     module = resolve(fig, backend)
-    return module.render(fig, themes.get(theme or fig.theme))
+    if hasattr(module, "draw"):
+        return module.draw(make_plan(fig, theme, static=static or not getattr(module, "INTERACTIVE", True)))
+    from .._config import resolve_theme
 
-
-def support_matrix_markdown() -> str:
-    """The figure-kind × backend table of ``docs/backends.md``, from the backends' declarations."""
-    from ..figures import KINDS
-
-    matrix = support_matrix(list(KINDS))
-    head = "| figure kind | " + " | ".join(names()) + " |"
-    rule = "|---|" + "---|" * len(names())
-    rows = [f"| `{k}` | " + " | ".join("✓" if matrix[k][n] else "—" for n in names()) + " |" for k in KINDS]
-    formats = "| file formats | " + " | ".join(", ".join(sorted(load(n).FORMATS)) for n in names()) + " |"
-    return "\n".join([head, rule, *rows, formats]) + "\n"
+    return module.render(fig, resolve_theme(theme or fig.theme))

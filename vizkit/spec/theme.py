@@ -58,6 +58,9 @@ def check_theme_name(name: str) -> str:
 
 
 def get(name: str | None = None) -> Theme:
-    from .._config import get_theme
+    """The theme called ``name`` (``None``: ``"default"``).
 
-    return THEMES[get_theme(name)]
+    The theme *in force* (``vk.use_theme``, ``vk.set_theme``, ``VIZKIT_THEME``) is a setting, read
+    above the spec: ``vizkit._config.resolve_theme(name)``.
+    """
+    return THEMES[check_theme_name(name or "default")]

@@ -1,0 +1,156 @@
+"""Spec marks → bokeh glyphs on a plot: heatmap images, lines, scatters, bars and token boxes.
+
+Each drawer takes ``(plot, mark, fields, panel_plan, theme, shared_mapper)`` — ``fields`` are the
+mark's planned hover names, ``shared_mapper`` the colour mapper of the figure's shared scale when
+the mark uses it — and returns the renderers it added (for the legend) and a control widget or
+None (the token-row select).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...plan.colour import NAN_COLOR
+from ...plan.marks import bar_geometry
+from ...plan.tokens import MONO
+from ...spec import Bar, Heatmap, Line, Scatter, TokenText
+from ...spec.colors import CATEGORICAL
+from .._bokeh_models.hover import add_hover, bar_labels, heatmap_hover, number_formatter
+from .._bokeh_models.style import DASH, color_mapper, colorbar
+from .._bokeh_models.widgets import select_widget
+
+
+def heatmap(p, mark, fields, panel_plan, theme, shared_mapper):
+    """An ``image`` glyph with cells at integer positions; its own colour bar unless the grid shares one."""
+    from bokeh.models import ColumnDataSource
+
+    ny, nx = mark.z.shape
+    mapper = shared_mapper or color_mapper(mark.colorscale)
+    source = ColumnDataSource({"image": [np.asarray(mark.z, dtype=float)], "x": [-0.5], "y": [-0.5], "dw": [nx], "dh": [ny]})
+    r = p.image(image="image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=mapper)
+    heatmap_hover(p, r, mark, panel_plan.panel, fields, "@image")
+    if shared_mapper is None and mark.show_scale:
+        p.add_layout(colorbar(mapper, mark.colorscale, theme), "right")
+    return [r], None
+
+
+def line(p, mark, fields, panel_plan, theme, _shared_mapper):
+    """A line (and its markers) whose hover shows the series name, the hover label or x, and y."""
+    from bokeh.models import ColumnDataSource
+
+    data = {"x": mark.x, "y": mark.y}
+    if mark.hover_labels is not None:
+        data["label"] = list(mark.hover_labels)
+    source = ColumnDataSource(data)
+    color = mark.color or CATEGORICAL[0]
+    renderers = [p.line("x", "y", source=source, line_color=color, line_width=mark.width * theme.line_width / 2.0,
+                        line_alpha=mark.opacity, line_dash=DASH[mark.dash])]
+    if mark.markers:
+        renderers.append(p.scatter("x", "y", source=source, color=color, alpha=mark.opacity, size=6))
+    tips = [("", "@label")] if fields.label else [(fields.x, "@x{num}")]
+    if mark.name is not None:  # a column, not template text: names are data, never markup
+        source.data["name"] = [mark.name] * len(mark.x)
+        tips.insert(0, ("", "@name"))
+    add_hover(p, renderers[:1], [*tips, (fields.y, "@y{num}")], {"@x": number_formatter(), "@y": number_formatter()})
+    return renderers, None
+
+
+def scatter(p, mark, fields, panel_plan, theme, _shared_mapper):
+    """Points, coloured by value (with a colour bar) when the mark has values."""
+    from bokeh.models import ColumnDataSource
+    from bokeh.transform import transform
+
+    data = {"x": mark.x, "y": mark.y}
+    if mark.hover_labels is not None:
+        data["label"] = list(mark.hover_labels)
+    color = mark.color or CATEGORICAL[0]
+    if mark.values is not None:
+        data["value"] = mark.values
+        mapper = color_mapper(mark.colorscale, nan_color=NAN_COLOR)
+        color = transform("value", mapper)
+        p.add_layout(colorbar(mapper, mark.colorscale, theme), "right")
+    r = p.scatter("x", "y", source=ColumnDataSource(data), size=mark.size, fill_color=color, line_color=color,
+                  fill_alpha=mark.opacity, line_alpha=mark.opacity)
+    tips = [("", "@label")] if fields.label else []
+    tips += [(fields.x, "@x{num}"), (fields.y, "@y{num}")]
+    if fields.value is not None:
+        tips.append((fields.value, "@value{num}"))
+    add_hover(p, [r], tips, {"@x": number_formatter(), "@y": number_formatter(), "@value": number_formatter()})
+    return [r], None
+
+
+def bar(p, mark, fields, panel_plan, theme, _shared_mapper):
+    """Vertical or horizontal bars from their base; hover shows series name, category and value.
+
+    A labelled bar's category shows under its axis title alone (no "x" stand-in for a missing one).
+    """
+    from bokeh.models import ColumnDataSource
+
+    panel = panel_plan.panel
+    x, widths, base = bar_geometry(mark, panel)
+    cat_axis, val_axis = (panel.y, panel.x) if mark.horizontal else (panel.x, panel.y)
+    if val_axis.log and val_axis.range is None:  # the axis starts at the bars' base, not at log(0)
+        rng = p.x_range if mark.horizontal else p.y_range
+        rng.start = base
+    labels = bar_labels(mark, panel)
+    data = {"x": x, "top": mark.y, "width": widths}
+    if labels is not None:
+        data["label"] = labels
+    if mark.name is not None:
+        data["name"] = [mark.name] * len(x)
+    source = ColumnDataSource(data)
+    color = mark.color or CATEGORICAL[0]
+    style = dict(source=source, fill_color=color, line_color=color, fill_alpha=mark.opacity, line_alpha=mark.opacity)
+    if mark.horizontal:
+        r = p.hbar(y="x", right="top", left=base, height="width", **style)
+    else:
+        r = p.vbar(x="x", top="top", bottom=base, width="width", **style)
+    tips = [(cat_axis.title or "", "@label")] if labels is not None else [(fields.x, "@x{num}")]
+    add_hover(p, [r], [*([("", "@name")] if mark.name is not None else []), *tips, (fields.y, "@top{num}")],
+              {"@x": number_formatter(), "@top": number_formatter()})
+    return [r], None
+
+
+def tokens(p, mark, fields, panel_plan, theme, _shared_mapper):
+    """Token boxes (rects) at their planned places, coloured by value with the token drawn as canvas
+    text in the planned ink; a Select picks the value row."""
+    from bokeh.core.property.vectorization import value
+    from bokeh.models import ColumnDataSource, Range1d
+    from bokeh.transform import transform
+
+    planned = panel_plan.tokens
+    xs, ys, widths, x_end, font_px = planned.boxes
+    p.x_range = Range1d(-0.5, x_end)
+    p.y_range = Range1d(ys.max() + 0.5, -0.5)
+    p.xaxis.visible = p.yaxis.visible = False
+    p.xgrid.visible = p.ygrid.visible = False
+    p.outline_line_color = None
+    p.background_fill_color = theme.background
+    scale = mark.colorscale
+    mapper = color_mapper(scale, nan_color=NAN_COLOR)
+    source = ColumnDataSource({"x": xs, "y": ys, "w": widths, "token": list(mark.tokens), "value": mark.values[0],
+                               "ink": list(planned.inks[0])})
+    r = p.rect("x", "y", width="w", height=0.78, source=source, fill_color=transform("value", mapper), line_color=None)
+    p.text("x", "y", text="token", source=source, text_color="ink", text_align="center", text_baseline="middle",
+           text_font=value(MONO), text_font_size=f"{font_px:.1f}px")
+    add_hover(p, [r], [(fields.x, "@token"), (fields.value, "@value{num}")], {"@value": number_formatter()})
+    p.add_layout(colorbar(mapper, scale, theme), "right")
+    return [r], _row_select(planned, source, theme)
+
+
+def _row_select(planned, source, theme):
+    """A Select over the value rows: swaps the values (and text inks) of the token boxes."""
+    from bokeh.models import CustomJS
+
+    values = planned.mark.values
+    if values.shape[0] < 2:
+        return None
+    select = select_widget("row", planned.row_labels, theme)
+    select.js_on_change("value", CustomJS(
+        args={"source": source, "rows": [np.asarray(v, dtype=float) for v in values], "inks": [list(i) for i in planned.inks]},
+        code="const k = Number(cb_obj.value); source.data = {...source.data, value: rows[k], ink: inks[k]};"))
+    return select
+
+
+#: The drawer of each spec mark type.
+DRAWERS = {Heatmap: heatmap, Line: line, Scatter: scatter, Bar: bar, TokenText: tokens}

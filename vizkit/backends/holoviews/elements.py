@@ -1,0 +1,143 @@
+"""Spec marks → HoloViews elements with bokeh options: ``Image``, ``Curve``, ``Scatter``, ``Rectangles``, ``Labels``.
+
+Each maker takes ``(hv, mark, fields, panel_plan, theme, ctx)`` — ``fields`` the mark's planned
+hover names, ``ctx`` the page's token row and whether this panel draws the colour bar — and
+returns a list of elements. Hovers show what the bokeh backend's show, every name and label
+from a data column, never tooltip template text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...plan.colour import NAN_COLOR
+from ...plan.marks import bar_geometry
+from ...plan.tokens import MONO
+from ...spec import Bar, Heatmap, Line, Scatter, TokenText
+from ...spec.colors import CATEGORICAL, palette
+from .._bokeh_models.hover import bar_labels, heatmap_hover
+from .._bokeh_models.style import DASH
+
+
+def _cmap(scale):
+    return palette(scale.name, 256)
+
+
+def image(hv, mark, fields, panel_plan, theme, ctx):
+    """An ``Image`` with cells at integer positions (``z[0, 0]`` at x=0, y=0) and the bokeh backend's hover."""
+    ny, nx = mark.z.shape
+    img = hv.Image(np.flipud(np.asarray(mark.z, dtype=float)), bounds=(-0.5, -0.5, nx - 0.5, ny - 0.5),
+                   kdims=[hv.Dimension("x", label=fields.x), hv.Dimension("y", label=fields.y)],
+                   vdims=[hv.Dimension("z", label=fields.value)])
+    scale, panel = mark.colorscale, panel_plan.panel
+
+    def hover(plot, _element):
+        heatmap_hover(plot.state, plot.handles["glyph_renderer"], mark, panel, fields, "@image")
+
+    return [img.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=mark.show_scale and ctx.colorbar,
+                     clipping_colors={"NaN": "transparent"}, colorbar_opts={"title": scale.title} if scale.title else {},
+                     hooks=[hover], backend="bokeh")]
+
+
+def curve(hv, mark, fields, panel_plan, theme, ctx):
+    """A Curve (and its markers) whose hover shows series name, hover label or x, and y (columns)."""
+    kdims, vdims = [hv.Dimension("x", label=fields.x)], [hv.Dimension("y", label=fields.y)]
+    label = mark.name if mark.legend and mark.name is not None else ""
+    color = mark.color or CATEGORICAL[0]
+    columns, extra = [], []
+    tips = [("", "@{hover}")] if fields.label else [(fields.x, "@{x}")]
+    if mark.hover_labels is not None:
+        columns.append(np.asarray(mark.hover_labels, dtype=object))
+        extra.append(hv.Dimension("hover", label="label"))
+    if mark.name is not None:
+        columns.append(np.asarray([mark.name] * len(mark.x), dtype=object))
+        extra.append(hv.Dimension("series", label="series"))
+        tips.insert(0, ("", "@{series}"))
+    tips.append((fields.y, "@{y}"))
+    curve = hv.Curve((mark.x, mark.y, *columns), kdims, vdims + extra, label=label).opts(
+        color=color, line_width=mark.width * theme.line_width / 2.0, alpha=mark.opacity, line_dash=DASH[mark.dash],
+        tools=["hover"], hover_tooltips=tips, show_legend=bool(label), backend="bokeh")
+    if not mark.markers:
+        return [curve]
+    return [curve, hv.Scatter((mark.x, mark.y), kdims, vdims, label=label).opts(color=color, size=6, backend="bokeh")]
+
+
+def scatter(hv, mark, fields, panel_plan, theme, ctx):
+    """Points, coloured by value (with a colour bar) when the mark has values."""
+    kdims = [hv.Dimension("x", label=fields.x)]
+    vdims = [hv.Dimension("y", label=fields.y)]
+    data = [mark.x, mark.y]
+    opts = dict(size=mark.size, alpha=mark.opacity, tools=["hover"], show_legend=bool(mark.legend and mark.name))
+    if mark.values is not None:
+        s = mark.colorscale
+        vdims.append(hv.Dimension("value", label=fields.value))
+        data.append(mark.values)
+        opts.update(color="value", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True)
+    else:
+        opts["color"] = mark.color or CATEGORICAL[0]
+    tips = [(d.label, "@{" + d.name + "}") for d in kdims + vdims]
+    if fields.label:
+        vdims.append(hv.Dimension("label", label="label"))
+        data.append(np.asarray(mark.hover_labels, dtype=object))
+        tips.insert(0, ("", "@{label}"))
+    label = mark.name if mark.legend and mark.name is not None else ""
+    return [hv.Scatter(tuple(data), kdims, vdims, label=label).opts(hover_tooltips=tips, backend="bokeh", **opts)]
+
+
+def bars(hv, mark, fields, panel_plan, theme, ctx):
+    """Bars as rectangles: numeric centres and widths, vertical or horizontal, any axis type.
+
+    The hover shows what the bokeh backend's does (series name, category, value); a labelled bar's
+    category shows under its axis title alone.
+    """
+    panel = panel_plan.panel
+    x, widths, base = bar_geometry(mark, panel)
+    cat_axis, val_axis = (panel.y, panel.x) if mark.horizontal else (panel.x, panel.y)
+    lo, hi, bottom = x - widths / 2, x + widths / 2, np.full(len(x), base)
+    corners = (bottom, lo, mark.y, hi) if mark.horizontal else (lo, bottom, hi, mark.y)
+    labels = bar_labels(mark, panel)
+    columns, vdims = [mark.y], [hv.Dimension("value", label=fields.y)]
+    tips = [(fields.y, "@{value}")]
+    if labels is not None:
+        columns.append(np.asarray(labels, dtype=object))
+        vdims.append(hv.Dimension("category", label=cat_axis.title or "category"))
+        tips.insert(0, (cat_axis.title or "", "@{category}"))
+    else:
+        columns.append(x)
+        vdims.append(hv.Dimension("position", label=fields.x))
+        tips.insert(0, (fields.x, "@{position}"))
+    if mark.name is not None:
+        columns.append(np.asarray([mark.name] * len(x), dtype=object))
+        vdims.append(hv.Dimension("series", label="series"))
+        tips.insert(0, ("", "@{series}"))
+    rects = hv.Rectangles((*corners, *columns), vdims=vdims, label=mark.name if mark.legend and mark.name is not None else "")
+    color = mark.color or CATEGORICAL[0]
+    lim = {("xlim" if mark.horizontal else "ylim"): (base, None)} if val_axis.log and val_axis.range is None else {}
+    return [rects.opts(color=color, line_color=color, alpha=mark.opacity, tools=["hover"], hover_tooltips=tips,
+                       backend="bokeh", **lim)]
+
+
+def tokens(hv, mark, fields, panel_plan, theme, ctx):
+    """Token boxes at their planned places coloured by value row ``ctx.row``, the token drawn as canvas
+    text (never markup) in the planned ink."""
+    planned = panel_plan.tokens
+    xs, ys, widths, _, font_px = planned.boxes
+    s, values = mark.colorscale, mark.values[ctx.row]
+    rects = hv.Rectangles((xs - widths / 2, ys - 0.39, xs + widths / 2, ys + 0.39, values, np.asarray(mark.tokens, dtype=object)),
+                          vdims=[hv.Dimension("value", label=fields.value), hv.Dimension("token", label=fields.x)])
+    labels = hv.Labels((xs, ys, np.asarray(mark.tokens, dtype=object), np.asarray(planned.inks[ctx.row], dtype=object)),
+                       vdims=["token", "ink"])
+    return [rects.opts(color="value", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, line_color=None,
+                       clipping_colors={"NaN": NAN_COLOR}, tools=["hover"], backend="bokeh"),
+            labels.opts(text_color="ink", text_font_size=f"{font_px:.1f}px", hooks=[_mono], backend="bokeh")]
+
+
+def _mono(plot, _element):
+    """Token text in a monospace font (HoloViews would read a font list as a column name)."""
+    from bokeh.core.property.vectorization import value
+
+    plot.handles["glyph"].text_font = value(MONO)
+
+
+#: The element maker of each spec mark type.
+MAKERS = {Heatmap: image, Line: curve, Scatter: scatter, Bar: bars, TokenText: tokens}

@@ -1,0 +1,45 @@
+"""A planned figure through HoloViews to one bokeh layout: every page (slider frame or token row)
+rendered by ``hv.render``, then the same page around them as the bokeh backend's.
+
+Each page is rendered from the plan alone by :func:`render_page`, so a page can later be built on
+demand (issue 12) without changing what is drawn.
+"""
+
+from __future__ import annotations
+
+from .._bokeh_models.page import assemble
+from .._bokeh_models.widgets import frame_switch
+from .panels import compose, frame_panels, pages
+from .store import bokeh_store
+
+
+def bokeh_layout(plan):
+    """The bokeh layout of ``plan``: every page rendered by HoloViews, switched in the page by a slider or select."""
+    with bokeh_store() as hv:
+        keys, dim = pages(hv, plan)
+        frames = [render_page(hv, plan, *key) for key in keys]
+    controls = []
+    if dim is not None and plan.slider is None:  # token rows: a select shows one page at a time
+        labels = [dim[0].pprint_value(k) for k in dim[0].values]
+        controls.append(frame_switch(frames, dim[0].name, labels, plan.theme, select=True))
+    return assemble(plan, frames, controls=controls)
+
+
+def render_page(hv, plan, frame: int, row: int = 0):
+    """Slider frame ``frame`` (token row ``row``) rendered by HoloViews to bokeh models."""
+    root = hv.render(compose(hv, plan, frame_panels(hv, plan, frame, row)), backend="bokeh")
+    finish(root, plan.static)
+    return root
+
+
+def finish(root, static: bool) -> None:
+    """No HoloViz logo on the toolbars; for image export, plots drawn as SVG (vector PDF and SVG) with no toolbar."""
+    from bokeh.model.util import collect_models
+    from bokeh.models import Plot, Toolbar
+
+    for m in collect_models(root):
+        if isinstance(m, Toolbar):
+            m.logo = None
+        elif isinstance(m, Plot) and static:
+            m.output_backend = "svg"
+            m.toolbar_location = None

@@ -1,0 +1,62 @@
+"""Heatmaps, lines, points and bars on a matplotlib ``Axes``; each returns (artist, legend handle)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...plan.colour import NAN_COLOR
+from ...plan.geometry import PT_PER_PX
+from ...plan.marks import bar_geometry
+from ...spec import Bar, Heatmap, Line, Scatter
+from ...spec.colors import CATEGORICAL
+from .colour import colormap
+
+__all__ = ["DRAWERS"]
+
+_DASH = {"solid": "-", "dash": "--", "dot": ":"}
+
+
+def _heatmap(ax, mark, panel, theme):
+    """Cells at integer positions (row ``i`` at ``y = i``), NaN cells transparent, colours from zmin..zmax."""
+    cmap, norm = colormap(mark.colorscale)
+    ny, nx = mark.z.shape
+    image = ax.imshow(np.asarray(mark.z, dtype=float), cmap=cmap, norm=norm, origin="lower", aspect="auto",
+                      extent=(-0.5, nx - 0.5, -0.5, ny - 0.5), interpolation="none")
+    return image, image
+
+
+def _line(ax, mark, panel, theme):
+    """A polyline: NaN breaks it; width in px (scaled by the theme), dash, opacity, markers."""
+    color = mark.color or CATEGORICAL[0]
+    width = mark.width * theme.line_width / 2.0 * PT_PER_PX
+    (line,) = ax.plot(mark.x, mark.y, color=color, linewidth=width, alpha=mark.opacity, linestyle=_DASH[mark.dash],
+                      marker="o" if mark.markers else None, markersize=6 * PT_PER_PX, label=mark.name)
+    return line, line
+
+
+def _scatter(ax, mark, panel, theme):
+    """Points coloured by value on the spec's scale (NaN grey), or in one colour."""
+    kwargs = {"color": mark.color or CATEGORICAL[0]}
+    if mark.values is not None:
+        cmap, norm = colormap(mark.colorscale, bad=NAN_COLOR)
+        kwargs = {"c": np.asarray(mark.values, dtype=float), "cmap": cmap, "norm": norm, "plotnonfinite": True}
+    points = ax.scatter(mark.x, mark.y, s=(mark.size * PT_PER_PX) ** 2, alpha=mark.opacity, linewidths=0,
+                        label=mark.name, **kwargs)
+    return points, points
+
+
+def _bar(ax, mark, panel, theme):
+    """Bars at ``x`` with their widths; on a log value axis they start below the smallest bar."""
+    x, widths, base = bar_geometry(mark, panel)
+    y = np.asarray(mark.y, dtype=float)
+    if (panel.x if mark.horizontal else panel.y).log:
+        y = np.where(y > 0, y, np.nan)  # a log axis cannot show zero or negative bars
+    style = {"color": mark.color or CATEGORICAL[0], "alpha": mark.opacity, "label": mark.name, "linewidth": 0}
+    if mark.horizontal:
+        bars = ax.barh(x, y - base, height=widths, left=base, **style)
+    else:
+        bars = ax.bar(x, y - base, width=widths, bottom=base, **style)
+    return bars, bars.patches[0] if bars.patches else bars
+
+
+DRAWERS = {Heatmap: _heatmap, Line: _line, Scatter: _scatter, Bar: _bar}

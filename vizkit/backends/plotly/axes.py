@@ -1,0 +1,51 @@
+"""Plotly axis settings of every panel, built once as layout dicts (no per-panel axis scans)."""
+
+from __future__ import annotations
+
+from ...spec import Heatmap
+from ._text import label, unique_labels
+
+__all__ = ["axis_name", "panel_axes"]
+
+
+def axis_name(dim: str, index: int) -> str:
+    """The layout key of subplot ``index``'s (1-based, row-major) ``dim`` axis: ``xaxis``, ``xaxis2``, ..."""
+    return f"{dim}axis{'' if index == 1 else index}"
+
+
+def _axis(axis_plan, heat_labels, spec_range, theme) -> dict:
+    kw = {"title": {"text": label(axis_plan.title)} if axis_plan.title else None, "gridcolor": theme.grid, "zeroline": False}
+    if heat_labels is not None:  # cells on a category axis; the plan's ticks name categories
+        categories = unique_labels(heat_labels)
+        kw.update(type="category", categoryorder="array", categoryarray=categories, showgrid=False)
+        if axis_plan.tickvals is not None:
+            kw.update(tickmode="array", tickvals=[categories[int(v)] for v in axis_plan.tickvals],
+                      ticktext=[label(t) for t in axis_plan.ticktext])
+    elif axis_plan.tickvals is not None:
+        kw.update(tickmode="array", tickvals=list(axis_plan.tickvals), ticktext=[label(t) for t in axis_plan.ticktext])
+        if axis_plan.labels is not None:
+            kw["showgrid"] = False
+    if axis_plan.rotated:
+        kw["tickangle"] = -45
+    if axis_plan.log:
+        kw["type"] = "log"
+    if axis_plan.reversed:
+        kw["autorange"] = "reversed"
+    if spec_range is not None:  # the spec's own range (heatmap cells are autoranged to -0.5..n-0.5 already)
+        kw["range"] = list(spec_range)
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def panel_axes(panel_plan, index: int, theme) -> dict:
+    """``{"xaxisN": {...}, "yaxisN": {...}}`` for the panel at subplot ``index`` (1-based)."""
+    heat = next((m for m in panel_plan.marks if isinstance(m, Heatmap)), None)
+    out = {}
+    for dim in ("x", "y"):
+        heat_labels = None if heat is None else (heat.x_labels if dim == "x" else heat.y_labels)
+        out[axis_name(dim, index)] = _axis(panel_plan.axis(dim), heat_labels, panel_plan.panel.x.range if dim == "x" else panel_plan.panel.y.range,
+                                               theme)
+    if panel_plan.tokens is not None:  # character units across, one unit per wrapped line down
+        boxes = panel_plan.tokens.boxes
+        out[axis_name("x", index)] = {"visible": False, "range": [-0.5, boxes.x_end], "fixedrange": True}
+        out[axis_name("y", index)] = {"visible": False, "range": [float(boxes.line.max()) + 0.5, -0.5], "fixedrange": True}
+    return out
