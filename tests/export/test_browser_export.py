@@ -54,7 +54,7 @@ def test_chromium_path_prefers_the_env_var_then_debian_chromium(monkeypatch, tmp
 
 def test_no_browser_anywhere_names_the_fix(monkeypatch):
     monkeypatch.delenv("VIZKIT_CHROMIUM", raising=False)
-    monkeypatch.setattr(browser, "DEFAULT_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(browser.finder, "DEFAULT_CHROMIUM", "/nonexistent/chromium")
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ExportError, match=r"apt-get install chromium.*VIZKIT_CHROMIUM"):
         browser.chromium_path()
