@@ -156,8 +156,8 @@ def test_the_temporary_names_its_writer(tmp_path, monkeypatch, fig):
 @pytest.mark.parametrize("fmt, kills", [("html", 40), ("json", 40), ("png", 40)])
 def test_sigkill_at_random_moments_never_leaves_a_partial_file_or_a_temporary(tmp_path, fmt, kills):
     """A child saving a large figure is SIGKILLed at random moments; each time the destination is one of the two
-    complete versions, and the next save leaves no temporary behind."""
-    started = time.monotonic()
+    complete versions, and the next save leaves no temporary behind. (Rendering the two versions and starting
+    the browser for PNG come first and are not timed; the kills take 1-3 s on an idle machine, 30 s at load 30.)"""
     out = subprocess.run([sys.executable, str(HERE / "_kill_saver.py"), str(tmp_path), fmt, str(kills), "7"],
                          capture_output=True, text=True, timeout=240, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -171,7 +171,7 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file_or_a_temporary(tm
         assert kill["after_next_save"] == [f"fig.{fmt}"], f"kill {i}: left {kill['after_next_save']}"
     interrupted = sum(len(k["left_by_kill"]) > 1 for k in report["kills"])
     assert interrupted >= 3, f"only {interrupted} of {kills} kills landed inside a write: the test did not test it"
-    assert time.monotonic() - started < 60
+    assert report["kill_loop_s"] < 60, f"{kills} kills took {report['kill_loop_s']:.1f} s"
 
 
 # ---------------------------------------------------------------------------------------------
