@@ -10,10 +10,12 @@ setup:
 gallery: setup
 	$(PY) -m vizkit gallery --show
 
-# Whole test suite, browser tests in Debian's headless Chromium included.
+# Whole test suite, browser tests in Debian's headless Chromium included, over $(WORKERS) processes
+# (pytest-xdist; tests sharing a module-scoped fixture stay on one worker: see tests/conftest.py).
+WORKERS ?= 2
 test: setup
 	bash scripts/install-chromium.sh
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(WORKERS) --dist loadgroup
 
 lint: setup
 	$(PY) -m ruff check vizkit gallery tests scripts

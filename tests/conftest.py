@@ -1,9 +1,17 @@
-"""Shared fixtures: a real headless Chromium, a real TransformerLens 4 model and cache."""
+"""Shared fixtures: a real headless Chromium, a real TransformerLens 4 model and cache.
+
+Parallel runs (``make test`` runs ``pytest -n 2 --dist loadgroup``): every worker has its own
+session, so its own ``chromium`` fixture and its own export browser pool (one of each per worker,
+reused by every test there). Tests that share a module- or class-scoped fixture (a gallery server, a
+trained model) are grouped onto one worker by :func:`pytest_collection_modifyitems`, so the
+expensive fixture is built once; everything else is spread over the workers freely.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 import pytest
 
@@ -18,6 +26,38 @@ def chromium():
         pytest.fail(f"Debian's chromium is required at {CHROMIUM}: run the README's test command, which installs it")
     with _browser() as b:
         yield b
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_export_browsers():
+    """Close the library's export browsers when the session ends (a worker exits with no browser left behind)."""
+    yield
+    if "vizkit.export.browser" in sys.modules:
+        sys.modules["vizkit.export.browser"].close()
+
+
+def _shared_scope(item) -> str | None:
+    """The node id of the widest module/class/package scope whose fixture ``item`` uses, or None."""
+    info = getattr(item, "_fixtureinfo", None)
+    scopes = []
+    for defs in (info.name2fixturedefs.values() if info is not None else ()):
+        for fixturedef in defs[-1:]:
+            scope = getattr(fixturedef.scope, "value", fixturedef.scope)
+            if scope in ("package", "module", "class"):
+                scopes.append((("class", "module", "package").index(scope), scope))
+    if not scopes:
+        return None
+    widest = max(scopes)[1]
+    node = item.getparent(pytest.Package if widest == "package" else pytest.Module if widest == "module" else pytest.Class)
+    return node.nodeid if node is not None else item.nodeid.split("::")[0]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist's ``--dist loadgroup``, keep tests that share an expensive fixture on one worker."""
+    for item in items:
+        group = _shared_scope(item)
+        if group is not None and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(name=group))
 
 
 @pytest.fixture(autouse=True)

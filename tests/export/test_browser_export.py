@@ -54,7 +54,7 @@ def test_chromium_path_prefers_the_env_var_then_debian_chromium(monkeypatch, tmp
 
 def test_no_browser_anywhere_names_the_fix(monkeypatch):
     monkeypatch.delenv("VIZKIT_CHROMIUM", raising=False)
-    monkeypatch.setattr(browser, "DEFAULT_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(browser.finder, "DEFAULT_CHROMIUM", "/nonexistent/chromium")
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ExportError, match=r"apt-get install chromium.*VIZKIT_CHROMIUM"):
         browser.chromium_path()
@@ -90,6 +90,8 @@ def _alive(pid: int) -> bool:
 @pytest.mark.parametrize("which", ["plotly", "page"])
 def test_hung_browser_fails_within_the_timeout_and_is_killed(monkeypatch, tmp_path, plotly_fig, which):
     script, pids = _hanging_browser(tmp_path)
+    if which == "page":  # Playwright's driver (node) is started once per session, before the 3 s measured here
+        browser.html_to_image(BOX_HTML, "png", selector="#plot")
     monkeypatch.setenv("VIZKIT_CHROMIUM", str(script))
     export = (lambda: browser.plotly_image(plotly_fig, "png", timeout=3)) if which == "plotly" else \
         (lambda: browser.html_to_image(BOX_HTML, "png", selector="#plot", timeout=3))
