@@ -48,15 +48,15 @@ CORRUPTIONS = {
 
 
 def model():
-    """The trained 2-layer attention-only induction model (cached by ``gallery.data``)."""
-    from gallery.data.models import load_induction_model
+    """The trained 2-layer attention-only induction model (cached by ``vizkit_gallery.data``)."""
+    from vizkit_gallery.data.models import load_induction_model
 
     return load_induction_model()
 
 
 def token_names(tokens) -> list[str]:
     """``["BOS", "t57", ...]`` for one sequence (a ``[pos]`` or ``[1, pos]`` tensor)."""
-    from gallery.data.models import BOS, str_tokens
+    from vizkit_gallery.data.models import BOS, str_tokens
 
     names = str_tokens(tokens)
     return ["BOS" if n == f"t{BOS}" else n for n in names]
@@ -66,8 +66,7 @@ def token_names(tokens) -> list[str]:
 def run(seq_len: int = SEQ_LEN, seed: int = SEED, batch: int = 1):
     """``(tokens, logits, cache)`` of the model on ``induction_batch(seq_len, seed, batch)``."""
     import torch
-
-    from gallery.data.models import induction_batch
+    from vizkit_gallery.data.models import induction_batch
 
     tokens = induction_batch(seq_len, seed, batch)
     with MODEL_LOCK, torch.no_grad():
@@ -163,7 +162,7 @@ def corruption(what: str = "previous token", seq_len: int = SEQ_LEN, seed: int =
     tokens, logits, cache = run(seq_len, seed, 1)
     replaced = position - 1 if what == "previous token" else position
     used = set(tokens[0].tolist())
-    from gallery.data.models import D_VOCAB
+    from vizkit_gallery.data.models import D_VOCAB
 
     old = int(tokens[0, replaced])
     new = next(t for t in [*range(old + 1, D_VOCAB), *range(1, old)] if t not in used)
@@ -233,7 +232,7 @@ def _quiet():
 @functools.lru_cache(maxsize=64)
 def minilm(sentence: str):
     """``(str_tokens, patterns)`` of MiniLM on ``sentence``; patterns is a ``[layer, head, query, key]`` array."""
-    from gallery.data.models import minilm_attention
+    from vizkit_gallery.data.models import minilm_attention
 
     with MODEL_LOCK:
         toks, cache = minilm_attention(sentence)
@@ -250,8 +249,7 @@ def minilm_head_scores() -> dict:
     ``[CLS]``: the mean attention of every query on position 0 (BERT's attention sink).
     """
     import xarray as xr
-
-    from gallery.data.models import SENTENCES
+    from vizkit_gallery.data.models import SENTENCES
 
     prev, nxt, cls = [], [], []
     for sentence in SENTENCES:

@@ -9,7 +9,7 @@ others spread out; from layer 1 to 4 most heads put more than half of their atte
 layer 5 the attention spreads out again over the words.
 """
 
-from gallery.data.models import SENTENCES
+from vizkit_gallery.data.models import SENTENCES
 
 CATEGORY = "MiniLM (pretrained BERT) · attention"
 ORDER = 70

@@ -8,7 +8,7 @@ content words — nouns such as "trophy" and "suitcase" — and hardly the funct
 your own sentence to see which words it picks.
 """
 
-from gallery.data.models import SENTENCES
+from vizkit_gallery.data.models import SENTENCES
 
 CATEGORY = "MiniLM (pretrained BERT) · attention"
 ORDER = 73

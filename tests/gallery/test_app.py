@@ -69,7 +69,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def _view(examples_dir=FIXTURES):
-    from gallery.app import build_app
+    from vizkit_gallery.app import build_app
 
     template = build_app(examples_dir)
     return template, template.vizkit_gallery
@@ -159,7 +159,7 @@ def test_params_become_widgets_and_rebuild_the_figure(cache_dir):
 
 
 def test_clicked_cell_opens_the_linked_view(cache_dir):
-    from gallery import _app_render as R
+    from vizkit_gallery import render as R
 
     _, view = _view()
     view.select("fx_head_patching")
@@ -185,7 +185,8 @@ def test_build_errors_are_shown_not_raised(tmp_path, cache_dir):
 
 
 def test_thumbnails_are_small_pngs_cached_by_source_hash(tmp_path):
-    from gallery._app_catalog import THUMB_WIDTH, Catalog
+    from vizkit_gallery.catalog import Catalog
+    from vizkit_gallery.thumbnails import THUMB_WIDTH
 
     cat = Catalog(FIXTURES, thumbnail_dir=tmp_path)
     assert cat.thumbnails.missing() == list(cat.examples)
@@ -204,7 +205,7 @@ def test_thumbnails_are_small_pngs_cached_by_source_hash(tmp_path):
 
 
 def test_figure_cache_is_bounded_and_builds_once():
-    from gallery._app_catalog import LRUCache
+    from vizkit_gallery.catalog import LRUCache
 
     cache, calls = LRUCache(maxsize=2), []
 
@@ -230,15 +231,18 @@ def test_figure_cache_is_bounded_and_builds_once():
 def test_serve_listens_on_loopback_by_default(monkeypatch):
     import panel as pn
 
-    import gallery.app as app
+    import vizkit_gallery.server as app
     from vizkit import cli
 
     assert inspect.signature(app.serve).parameters["address"].default == "127.0.0.1"
     assert cli._parser().parse_args(["gallery"]).address == "127.0.0.1"
     seen = {}
 
+    from tornado.web import Application
+
     class FakeServer:
         port = None
+        _tornado = Application()  # what the Host check guards
 
         def start(self):
             seen["started"] = True
@@ -264,6 +268,7 @@ def test_serve_listens_on_loopback_by_default(monkeypatch):
     app.serve(port=0, examples_dir=FIXTURES)
     assert seen["address"] == "127.0.0.1" and seen["port"] > 0 and seen["show"] is False and seen["started"]
     assert all(o.split(":")[0] in ("127.0.0.1", "localhost") for o in seen["websocket_origin"])
+    assert FakeServer._tornado.default_router.rules[0].target.__name__ == "Forbidden"  # the Host check runs first
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,7 +370,7 @@ def _open(page, name: str, timeout: float = 60_000) -> None:
 
 
 def _backends(page) -> list[str]:
-    from gallery.app import BACKEND_LABELS
+    from vizkit_gallery.controls import BACKEND_LABELS
 
     by_label = {v: k for k, v in BACKEND_LABELS.items()}
     labels = page.locator(".vk-controls .bk-btn-group button").all_text_contents()
@@ -373,7 +378,7 @@ def _backends(page) -> list[str]:
 
 
 def _use(page, name: str, backend: str) -> None:
-    from gallery.app import BACKEND_LABELS
+    from vizkit_gallery.controls import BACKEND_LABELS
 
     figure = f".vk-figure.vk-example-{name}.vk-backend-{backend}"
     if not page.locator(figure).count():
