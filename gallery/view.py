@@ -89,6 +89,9 @@ class GalleryView:
         self.template = pn.template.BootstrapTemplate(
             title=TITLE, sidebar=[self.sidebar], main=[self.main], header_background="#1e1b4b", header_color="#ffffff",
             sidebar_width=300, main_max_width="1500px", favicon=None,
+            # No header busy spinner: Panel updates every session's spinner on every event of any session
+            # (a process-wide list), so ten tabs made every click ten times the work. Boxes show their own.
+            busy_indicator=None,
         )
         self.template.config.raw_css.append(PAGE_CSS)
         self.template.vizkit_gallery = self  # tests and notebooks reach the state through the page
@@ -135,19 +138,21 @@ class GalleryView:
             self._thumb_callback = pn.state.add_periodic_callback(self._poll_thumbnails, period=THUMB_POLL_MS)
 
     def close(self) -> None:
-        """The session ended: stop polling, ignore work still running, and drop the figures and panes held."""
+        """The session ended: stop polling, drop results still in flight, and let go of the figures held.
+
+        Panel objects are not touched: their document is already gone; Panel cleans up its models.
+        """
         self.closed = True
         if self._thumb_callback is not None:
-            self._thumb_callback.stop()
+            try:
+                self._thumb_callback.stop()
+            except Exception:  # the session's event loop may already have dropped it
+                pass
             self._thumb_callback = None
         for what in self._generation:
-            self._generation[what] += 1  # results still in flight are dropped
-        self.fig = None
-        self.linked.reset()
-        self.figure_row.objects = []
-        self.downloads.objects = []
-        self.params_box.objects = []
-        self.param_widgets = {}
+            self._generation[what] += 1
+        self.fig = self.example = None
+        self.linked.click = self.linked.fig = None
 
     # -- the sidebar -------------------------------------------------------------------------------
     def _sidebar_items(self) -> list[dict]:
