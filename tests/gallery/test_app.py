@@ -230,8 +230,8 @@ def test_figure_cache_is_bounded_and_builds_once():
 
 def test_serve_listens_on_loopback_by_default(monkeypatch):
     import panel as pn
-
     import vizkit_gallery.server as app
+
     from vizkit import cli
 
     assert inspect.signature(app.serve).parameters["address"].default == "127.0.0.1"
@@ -598,3 +598,28 @@ def test_holoviews_slider_is_shown_and_pages_the_layers(session):
     page.wait_for_function(f"() => ({PLOT_TITLES})().includes('L1H0')", timeout=30_000)
     assert "L0H0" not in page.evaluate(PLOT_TITLES)
     recorder.assert_clean()
+
+
+def test_a_too_long_prompt_is_refused_with_a_message(cache_dir):
+    from vizkit_gallery.controls import MAX_TEXT_CHARS
+
+    _, view = _view()
+    view.select("fx_prompt_attention")
+    prompt = view.param_widgets["prompt"]
+    prompt.value = "Alice likes big apples"
+    shown = view.fig
+    assert shown.meta["tokens"] == ["Alice", "likes", "big", "apples"]
+    prompt.value = "word " * 4000  # 20,000 characters
+    assert view.status.visible and f"at most {MAX_TEXT_CHARS:,}" in view.error and "20,000 characters" in view.error
+    assert view.fig is shown  # nothing was built: the figure shown stays
+    prompt.value = "x" * MAX_TEXT_CHARS  # the bound itself is accepted
+    assert view.error is None and not view.status.visible and view.fig.meta["tokens"] == ["x" * MAX_TEXT_CHARS]
+
+
+def test_error_text_is_shown_as_text_not_markup(tmp_path, cache_dir):
+    (tmp_path / "broken.py").write_text('"""Broken example."""\nCATEGORY = "X"\n\n'
+                                        'def build():\n    raise RuntimeError("<img src=x onerror=alert(1)> no model")\n')
+    _, view = _view(tmp_path)
+    view.select("broken")
+    assert "<img src=x onerror=alert(1)>" in view.error  # the message itself, for the user
+    assert "<img" not in view.status.object and "&lt;img src=x onerror=alert(1)&gt;" in view.status.object
