@@ -241,6 +241,23 @@ def minilm(sentence: str):
     return toks, pats
 
 
+#: MiniLM's context: the model reads at most this many tokens ([CLS] and [SEP] included).
+MINILM_CONTEXT = 512
+
+
+@functools.lru_cache(maxsize=64)
+def minilm_cut_note(sentence: str) -> str:
+    """``""``, or what was cut when ``sentence`` is longer than MiniLM's context (for the figure's title)."""
+    from vizkit_gallery.data.models import load_minilm
+
+    _, tokenizer = load_minilm()
+    n = len(tokenizer(sentence, truncation=False, verbose=False)["input_ids"])
+    if n <= MINILM_CONTEXT:
+        return ""
+    return (f" — the first {MINILM_CONTEXT} of its {n:,} tokens (MiniLM's context is {MINILM_CONTEXT} tokens; "
+            f"the last {n - MINILM_CONTEXT:,} were cut)")
+
+
 @functools.lru_cache(maxsize=1)
 def minilm_head_scores() -> dict:
     """``{"previous token", "next token", "[CLS]"}`` → ``[layer, head]`` mean attention over SENTENCES.

@@ -19,10 +19,11 @@ PARAMS = {"prompt": SENTENCES[0], "layer": [None, 0, 1, 2, 3, 4, 5], "head": [No
 def build(prompt: str = SENTENCES[0], layer: int | None = None, head: int | None = None):
     import vizkit as vk
 
-    from ._shared import minilm
+    from ._shared import minilm, minilm_cut_note
 
-    tokens, patterns = minilm(prompt.strip() or SENTENCES[0])
+    sentence = prompt.strip() or SENTENCES[0]
+    tokens, patterns = minilm(sentence)
     where = "every layer" if layer is None else f"layer {layer}"
     which = "" if head is None else f", head {head}"
     return vk.attention(patterns, layer=layer, heads=head, tokens=tokens, mode="slider", facet_cols=4 if head is None else 1,
-                        title=f"MiniLM attention, {where}{which}")
+                        title=f"MiniLM attention, {where}{which}{minilm_cut_note(sentence)}")

@@ -294,3 +294,9 @@ def test_minilm_layer0_head2_is_a_previous_token_head():
     fig = built("minilm_positional_heads")
     z = heatmap(fig).z
     assert all(int(np.argmax(z[q])) == q - 1 for q in range(2, len(z)))
+
+
+def test_minilm_prompt_longer_than_its_context_says_what_was_cut():
+    fig = module("minilm_attention").build(prompt="! " * 600, layer=0)  # 600 tokens + [CLS] and [SEP]
+    assert "the first 512 of its 602 tokens" in fig.title and "the last 90 were cut" in fig.title
+    assert "cut" not in module("minilm_attention").build(layer=0).title
