@@ -623,3 +623,15 @@ def test_error_text_is_shown_as_text_not_markup(tmp_path, cache_dir):
     view.select("broken")
     assert "<img src=x onerror=alert(1)>" in view.error  # the message itself, for the user
     assert "<img" not in view.status.object and "&lt;img src=x onerror=alert(1)&gt;" in view.status.object
+
+
+def test_catalogue_imports_no_panel_and_the_gallery_never_imports_the_cli():
+    code = ("import sys, vizkit_gallery, vizkit_gallery.discovery, vizkit_gallery.catalog\n"
+            "print(sorted(m for m in ('panel', 'bokeh', 'plotly', 'torch', 'vizkit.cli') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    for path in (REPO / "gallery").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not any(m == "vizkit.cli" or m.startswith("vizkit.cli.") for m in imported), path
