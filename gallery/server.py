@@ -71,7 +71,12 @@ def guard_hosts(server, hosts: set[str]) -> None:
 
 
 class _BenignClosedSocket(logging.Filter):
-    """Drops the record of a send to a websocket the browser already closed (a closed tab)."""
+    """Drops the record of a send to a websocket the browser already closed (a closed tab).
+
+    Tornado's write task then fails with ``WebSocketClosedError`` and asyncio logs its traceback
+    ("Task exception was never retrieved"); Bokeh adds a one-line warning. Nothing is wrong: the
+    session is destroyed moments later. Every other error is still logged.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         from tornado.iostream import StreamClosedError
@@ -82,7 +87,8 @@ class _BenignClosedSocket(logging.Filter):
             if isinstance(exc, (WebSocketClosedError, StreamClosedError)):
                 return False
             exc = exc.__cause__ or exc.__context__
-        return "WebSocketClosedError" not in record.getMessage()
+        message = record.getMessage()
+        return "WebSocketClosedError" not in message and "Failed sending message as connection was closed" not in message
 
 
 def quiet_closed_sockets() -> None:

@@ -164,5 +164,8 @@ def test_only_the_closed_socket_error_is_kept_out_of_the_log():
 
         chained = logging.LogRecord("tornado.application", logging.ERROR, __file__, 1, "Exception in callback", None, sys.exc_info())
     assert not keep(chained)
+    closed = logging.LogRecord("bokeh.server.views.ws", logging.WARNING, __file__, 1,
+                               "Failed sending message as connection was closed", None, None)
+    assert not keep(closed)  # Bokeh's one-line version of the same
     assert keep(record(RuntimeError("a real bug")))  # every other error is still logged
     assert keep(logging.LogRecord("bokeh", logging.WARNING, __file__, 1, "something else", None, None))
