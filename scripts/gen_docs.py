@@ -139,10 +139,10 @@ GALLERY_IMAGES = ROOT / "docs" / "gallery"
 
 
 def _examples():
-    from gallery._app_catalog import Example
-    from vizkit.cli import example_files
+    from vizkit.cli import find_gallery  # this checkout's gallery/, imported as vizkit_gallery
 
-    examples = [Example.read(name, path) for name, path in example_files(ROOT / "gallery" / "examples").items()]
+    discovery = find_gallery("discovery")
+    examples = [discovery.Example.read(name, path) for name, path in discovery.example_files(ROOT / "gallery" / "examples").items()]
     return sorted(examples, key=lambda e: (e.order, e.name))
 
 

@@ -224,9 +224,9 @@ def test_no_command_prints_help(capsys):
 
 def test_gallery_calls_serve_with_the_options(monkeypatch):
     calls = []
-    app = types.ModuleType("gallery.app")
+    app = types.ModuleType("vizkit_gallery.server")
     app.serve = lambda **kwargs: calls.append(kwargs)
-    monkeypatch.setitem(sys.modules, "gallery.app", app)
+    monkeypatch.setitem(sys.modules, "vizkit_gallery.server", app)
     assert main(["gallery"]) == 0
     assert main(["gallery", "--port", "0", "--address", "0.0.0.0", "--show", "--examples-dir", str(FIXTURES)]) == 0
     assert calls == [{"port": 5006, "address": "127.0.0.1", "show": False, "examples_dir": None},
@@ -235,7 +235,7 @@ def test_gallery_calls_serve_with_the_options(monkeypatch):
 
 
 def test_gallery_without_the_gallery_package_is_a_clear_error(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "gallery", None)  # makes `import gallery...` fail
-    monkeypatch.delitem(sys.modules, "gallery.app", raising=False)
+    monkeypatch.setitem(sys.modules, "vizkit_gallery", None)  # makes `import vizkit_gallery...` fail
+    monkeypatch.delitem(sys.modules, "vizkit_gallery.server", raising=False)
     assert main(["gallery"]) == 2
     assert "the gallery is not importable" in capsys.readouterr().err

@@ -77,20 +77,56 @@ def _csv(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# vizkit gallery
+# The gallery: found by name, never imported by the library below this module
+
+#: The gallery's import name (the repository folder ``gallery/``, installed under vizkit's own name).
+GALLERY = "vizkit_gallery"
+
+
+def find_gallery(submodule: str = ""):
+    """The gallery package, or one of its modules (``find_gallery("server")``).
+
+    In a source checkout (this ``vizkit`` beside ``pyproject.toml`` and ``gallery/``), the checkout's
+    own ``gallery/`` folder is imported as ``vizkit_gallery``, so the gallery always matches the
+    library it runs on; otherwise the installed ``vizkit_gallery``.
+
+    Raises
+    ------
+    VizkitError
+        If no gallery can be imported.
+    """
+    if GALLERY not in sys.modules:
+        _import_source_checkout_gallery()
+    name = f"{GALLERY}.{submodule}" if submodule else GALLERY
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name not in (GALLERY, name):
+            raise  # something the gallery needs is missing (Panel, ...): say exactly that
+        raise VizkitError(f"the gallery is not importable (no module {GALLERY!r}): reinstall vizkit "
+                          "(pip install 'vizkit[gallery]'), or run from the vizkit repository") from exc
+
+
+def _import_source_checkout_gallery() -> None:
+    root = Path(__file__).resolve().parents[1]
+    folder = root / "gallery"
+    if not ((root / "pyproject.toml").is_file() and (folder / "__init__.py").is_file()):
+        return
+    spec = importlib.util.spec_from_file_location(GALLERY, folder / "__init__.py", submodule_search_locations=[str(folder)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[GALLERY] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[GALLERY]
+        raise
 
 
 def _gallery(args) -> int:
-    try:
-        app = importlib.import_module("gallery.app")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("gallery", "gallery.app"):
-            raise
-        raise VizkitError("the gallery is not importable: run `vizkit gallery` from the vizkit repository "
-                          "(or install vizkit with its gallery: pip install 'vizkit[gallery]')") from exc
     if args.examples_dir is not None and not args.examples_dir.is_dir():
         raise VizkitError(f"--examples-dir {str(args.examples_dir)!r} is not a folder")
-    app.serve(port=args.port, address=args.address, show=args.show, examples_dir=args.examples_dir)
+    server = find_gallery("server")
+    server.serve(port=args.port, address=args.address, show=args.show, examples_dir=args.examples_dir)
     return 0
 
 
@@ -100,35 +136,12 @@ def _gallery(args) -> int:
 
 def example_files(examples_dir: Path | None = None) -> dict[str, Path]:
     """``{name: path}`` of the gallery examples (``*.py`` files not starting with ``_``), sorted by name."""
-    if examples_dir is None:
-        try:
-            spec = importlib.util.find_spec("gallery.examples")
-        except ModuleNotFoundError:
-            spec = None
-        if spec is None or not spec.submodule_search_locations:
-            raise VizkitError("no gallery found (the package gallery.examples is not importable); run from the "
-                              "vizkit repository or pass --examples-dir DIR")
-        examples_dir = Path(list(spec.submodule_search_locations)[0])
-    examples_dir = Path(examples_dir)
-    if not examples_dir.is_dir():
-        raise VizkitError(f"--examples-dir {str(examples_dir)!r} is not a folder")
-    return {p.stem: p for p in sorted(examples_dir.glob("*.py")) if not p.name.startswith("_")}
+    return find_gallery("discovery").example_files(examples_dir)
 
 
 def load_example(name: str, path: Path):
-    """Import the example module at ``path`` (as ``gallery.examples.NAME`` when it is the gallery's own)."""
-    qualified = f"gallery.examples.{name}"
-    try:
-        spec = importlib.util.find_spec(qualified)
-    except ModuleNotFoundError:
-        spec = None
-    if spec is not None and spec.origin and Path(spec.origin).resolve() == path.resolve():
-        return importlib.import_module(qualified)
-    spec = importlib.util.spec_from_file_location(f"vizkit_example_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """Import the example module at ``path`` (as ``vizkit_gallery.examples.NAME`` when it is the gallery's own)."""
+    return find_gallery("discovery").load_example(name, path)
 
 
 def _backend_names(requested: list[str] | None) -> list[str]:

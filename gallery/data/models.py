@@ -6,7 +6,7 @@ transformers are imported inside the functions that need them.
 The induction model
     :func:`load_induction_model` returns a 2-layer attention-only transformer (TransformerLens 4
     ``TransformerBridge``, booted with ``boot_native``) from the committed checkpoint
-    ``induction.pt``; ``python -m gallery.data.train_induction`` regenerates it. Layer 0 has a
+    ``induction.pt``; ``python -m vizkit_gallery.data.train_induction`` regenerates it. Layer 0 has a
     previous-token head and layer 1 an induction head. Its tokens are bare ids: :data:`BOS` is
     0 and ``1 .. D_VOCAB - 1`` are the random tokens; :func:`str_tokens` names them ``"t12"``.
     :func:`induction_batch` makes the repeated random sequences it predicts, and
@@ -78,13 +78,13 @@ def load_induction_model():
     Raises
     ------
     FileNotFoundError
-        If the checkpoint is missing (regenerate it with ``python -m gallery.data.train_induction``).
+        If the checkpoint is missing (regenerate it with ``python -m vizkit_gallery.data.train_induction``).
     """
     import torch
     from transformer_lens.model_bridge import TransformerBridge
 
     if not CHECKPOINT.exists():
-        raise FileNotFoundError(f"{CHECKPOINT} is missing: regenerate it with `python -m gallery.data.train_induction`")
+        raise FileNotFoundError(f"{CHECKPOINT} is missing: regenerate it with `python -m vizkit_gallery.data.train_induction`")
     payload = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)
     with torch.random.fork_rng(devices=[]):  # building the modules draws from the global RNG: leave the caller's alone
         model = TransformerBridge.boot_native(dict(payload["config"], init_weights=False))

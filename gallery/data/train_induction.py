@@ -11,10 +11,10 @@ hundred steps when the two heads form together: the "induction bump" of Olsson e
 
 Run from the repository root (about three minutes on two otherwise idle CPU cores)::
 
-    python -m gallery.data.train_induction
+    python -m vizkit_gallery.data.train_induction
 
 It writes, atomically, ``gallery/data/induction.pt`` (config + state dict, loaded by
-:func:`gallery.data.models.load_induction_model`) and ``gallery/data/induction_training_log.csv``
+:func:`vizkit_gallery.data.models.load_induction_model`) and ``gallery/data/induction_training_log.csv``
 (per step: ``step``, ``loss``, ``loss_first_copy``, ``loss_repeats``). All seeds are fixed.
 """
 

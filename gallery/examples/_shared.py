@@ -48,15 +48,15 @@ CORRUPTIONS = {
 
 
 def model():
-    """The trained 2-layer attention-only induction model (cached by ``gallery.data``)."""
-    from gallery.data.models import load_induction_model
+    """The trained 2-layer attention-only induction model (cached by ``vizkit_gallery.data``)."""
+    from vizkit_gallery.data.models import load_induction_model
 
     return load_induction_model()
 
 
 def token_names(tokens) -> list[str]:
     """``["BOS", "t57", ...]`` for one sequence (a ``[pos]`` or ``[1, pos]`` tensor)."""
-    from gallery.data.models import BOS, str_tokens
+    from vizkit_gallery.data.models import BOS, str_tokens
 
     names = str_tokens(tokens)
     return ["BOS" if n == f"t{BOS}" else n for n in names]
@@ -66,8 +66,7 @@ def token_names(tokens) -> list[str]:
 def run(seq_len: int = SEQ_LEN, seed: int = SEED, batch: int = 1):
     """``(tokens, logits, cache)`` of the model on ``induction_batch(seq_len, seed, batch)``."""
     import torch
-
-    from gallery.data.models import induction_batch
+    from vizkit_gallery.data.models import induction_batch
 
     tokens = induction_batch(seq_len, seed, batch)
     with MODEL_LOCK, torch.no_grad():
@@ -163,7 +162,7 @@ def corruption(what: str = "previous token", seq_len: int = SEQ_LEN, seed: int =
     tokens, logits, cache = run(seq_len, seed, 1)
     replaced = position - 1 if what == "previous token" else position
     used = set(tokens[0].tolist())
-    from gallery.data.models import D_VOCAB
+    from vizkit_gallery.data.models import D_VOCAB
 
     old = int(tokens[0, replaced])
     new = next(t for t in [*range(old + 1, D_VOCAB), *range(1, old)] if t not in used)
@@ -233,13 +232,30 @@ def _quiet():
 @functools.lru_cache(maxsize=64)
 def minilm(sentence: str):
     """``(str_tokens, patterns)`` of MiniLM on ``sentence``; patterns is a ``[layer, head, query, key]`` array."""
-    from gallery.data.models import minilm_attention
+    from vizkit_gallery.data.models import minilm_attention
 
     with MODEL_LOCK:
         toks, cache = minilm_attention(sentence)
     n = len([k for k in cache.keys() if str(k).endswith("attn.hook_pattern")])
     pats = np.stack([cache[f"blocks.{L}.attn.hook_pattern"][0].double().numpy() for L in range(n)])
     return toks, pats
+
+
+#: MiniLM's context: the model reads at most this many tokens ([CLS] and [SEP] included).
+MINILM_CONTEXT = 512
+
+
+@functools.lru_cache(maxsize=64)
+def minilm_cut_note(sentence: str) -> str:
+    """``""``, or what was cut when ``sentence`` is longer than MiniLM's context (for the figure's title)."""
+    from vizkit_gallery.data.models import load_minilm
+
+    _, tokenizer = load_minilm()
+    n = len(tokenizer(sentence, truncation=False, verbose=False)["input_ids"])
+    if n <= MINILM_CONTEXT:
+        return ""
+    return (f" — the first {MINILM_CONTEXT} of its {n:,} tokens (MiniLM's context is {MINILM_CONTEXT} tokens; "
+            f"the last {n - MINILM_CONTEXT:,} were cut)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,8 +266,7 @@ def minilm_head_scores() -> dict:
     ``[CLS]``: the mean attention of every query on position 0 (BERT's attention sink).
     """
     import xarray as xr
-
-    from gallery.data.models import SENTENCES
+    from vizkit_gallery.data.models import SENTENCES
 
     prev, nxt, cls = [], [], []
     for sentence in SENTENCES:

@@ -9,7 +9,7 @@ others spread out; from layer 1 to 4 most heads put more than half of their atte
 layer 5 the attention spreads out again over the words.
 """
 
-from gallery.data.models import SENTENCES
+from vizkit_gallery.data.models import SENTENCES
 
 CATEGORY = "MiniLM (pretrained BERT) · attention"
 ORDER = 70
@@ -19,10 +19,11 @@ PARAMS = {"prompt": SENTENCES[0], "layer": [None, 0, 1, 2, 3, 4, 5], "head": [No
 def build(prompt: str = SENTENCES[0], layer: int | None = None, head: int | None = None):
     import vizkit as vk
 
-    from ._shared import minilm
+    from ._shared import minilm, minilm_cut_note
 
-    tokens, patterns = minilm(prompt.strip() or SENTENCES[0])
+    sentence = prompt.strip() or SENTENCES[0]
+    tokens, patterns = minilm(sentence)
     where = "every layer" if layer is None else f"layer {layer}"
     which = "" if head is None else f", head {head}"
     return vk.attention(patterns, layer=layer, heads=head, tokens=tokens, mode="slider", facet_cols=4 if head is None else 1,
-                        title=f"MiniLM attention, {where}{which}")
+                        title=f"MiniLM attention, {where}{which}{minilm_cut_note(sentence)}")

@@ -8,7 +8,7 @@ content words — nouns such as "trophy" and "suitcase" — and hardly the funct
 your own sentence to see which words it picks.
 """
 
-from gallery.data.models import SENTENCES
+from vizkit_gallery.data.models import SENTENCES
 
 CATEGORY = "MiniLM (pretrained BERT) · attention"
 ORDER = 73
@@ -20,12 +20,13 @@ def build(prompt: str = SENTENCES[1], layer: int = 5):
 
     import vizkit as vk
 
-    from ._shared import minilm
+    from ._shared import minilm, minilm_cut_note
 
-    tokens, patterns = minilm(prompt.strip() or SENTENCES[1])
+    sentence = prompt.strip() or SENTENCES[1]
+    tokens, patterns = minilm(sentence)
     from_cls = patterns[layer, :, 0, :].mean(0)  # mean over heads of [CLS]'s attention to each key
     self_share = from_cls[0]
     from_cls[0] = np.nan  # [CLS] → [CLS]: most of it in the middle layers; it would wash out the colours
     return vk.tokens(tokens, from_cls, zmin=0.0, value_label="attention from [CLS]",
                      title=f"MiniLM layer {layer}: attention from [CLS] to each token "
-                           f"(mean over heads; {self_share:.0%} on itself, left blank)")
+                           f"(mean over heads; {self_share:.0%} on itself, left blank){minilm_cut_note(sentence)}")

@@ -8,7 +8,7 @@ previous-token head of the induction circuit does in a causal model. Pick anothe
 pattern does not depend on the words. (The head-score example measures it for every head.)
 """
 
-from gallery.data.models import SENTENCES
+from vizkit_gallery.data.models import SENTENCES
 
 CATEGORY = "MiniLM (pretrained BERT) · attention"
 ORDER = 71

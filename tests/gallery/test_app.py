@@ -69,7 +69,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def _view(examples_dir=FIXTURES):
-    from gallery.app import build_app
+    from vizkit_gallery.app import build_app
 
     template = build_app(examples_dir)
     return template, template.vizkit_gallery
@@ -159,7 +159,7 @@ def test_params_become_widgets_and_rebuild_the_figure(cache_dir):
 
 
 def test_clicked_cell_opens_the_linked_view(cache_dir):
-    from gallery import _app_render as R
+    from vizkit_gallery import render as R
 
     _, view = _view()
     view.select("fx_head_patching")
@@ -185,7 +185,8 @@ def test_build_errors_are_shown_not_raised(tmp_path, cache_dir):
 
 
 def test_thumbnails_are_small_pngs_cached_by_source_hash(tmp_path):
-    from gallery._app_catalog import THUMB_WIDTH, Catalog
+    from vizkit_gallery.catalog import Catalog
+    from vizkit_gallery.thumbnails import THUMB_WIDTH
 
     cat = Catalog(FIXTURES, thumbnail_dir=tmp_path)
     assert cat.thumbnails.missing() == list(cat.examples)
@@ -204,7 +205,7 @@ def test_thumbnails_are_small_pngs_cached_by_source_hash(tmp_path):
 
 
 def test_figure_cache_is_bounded_and_builds_once():
-    from gallery._app_catalog import LRUCache
+    from vizkit_gallery.catalog import LRUCache
 
     cache, calls = LRUCache(maxsize=2), []
 
@@ -229,16 +230,19 @@ def test_figure_cache_is_bounded_and_builds_once():
 
 def test_serve_listens_on_loopback_by_default(monkeypatch):
     import panel as pn
+    import vizkit_gallery.server as app
 
-    import gallery.app as app
     from vizkit import cli
 
     assert inspect.signature(app.serve).parameters["address"].default == "127.0.0.1"
     assert cli._parser().parse_args(["gallery"]).address == "127.0.0.1"
     seen = {}
 
+    from tornado.web import Application
+
     class FakeServer:
         port = None
+        _tornado = Application()  # what the Host check guards
 
         def start(self):
             seen["started"] = True
@@ -264,6 +268,7 @@ def test_serve_listens_on_loopback_by_default(monkeypatch):
     app.serve(port=0, examples_dir=FIXTURES)
     assert seen["address"] == "127.0.0.1" and seen["port"] > 0 and seen["show"] is False and seen["started"]
     assert all(o.split(":")[0] in ("127.0.0.1", "localhost") for o in seen["websocket_origin"])
+    assert FakeServer._tornado.default_router.rules[0].target.__name__ == "Forbidden"  # the Host check runs first
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,7 +370,7 @@ def _open(page, name: str, timeout: float = 60_000) -> None:
 
 
 def _backends(page) -> list[str]:
-    from gallery.app import BACKEND_LABELS
+    from vizkit_gallery.controls import BACKEND_LABELS
 
     by_label = {v: k for k, v in BACKEND_LABELS.items()}
     labels = page.locator(".vk-controls .bk-btn-group button").all_text_contents()
@@ -373,7 +378,7 @@ def _backends(page) -> list[str]:
 
 
 def _use(page, name: str, backend: str) -> None:
-    from gallery.app import BACKEND_LABELS
+    from vizkit_gallery.controls import BACKEND_LABELS
 
     figure = f".vk-figure.vk-example-{name}.vk-backend-{backend}"
     if not page.locator(figure).count():
@@ -593,3 +598,40 @@ def test_holoviews_slider_is_shown_and_pages_the_layers(session):
     page.wait_for_function(f"() => ({PLOT_TITLES})().includes('L1H0')", timeout=30_000)
     assert "L0H0" not in page.evaluate(PLOT_TITLES)
     recorder.assert_clean()
+
+
+def test_a_too_long_prompt_is_refused_with_a_message(cache_dir):
+    from vizkit_gallery.controls import MAX_TEXT_CHARS
+
+    _, view = _view()
+    view.select("fx_prompt_attention")
+    prompt = view.param_widgets["prompt"]
+    prompt.value = "Alice likes big apples"
+    shown = view.fig
+    assert shown.meta["tokens"] == ["Alice", "likes", "big", "apples"]
+    prompt.value = "word " * 4000  # 20,000 characters
+    assert view.status.visible and f"at most {MAX_TEXT_CHARS:,}" in view.error and "20,000 characters" in view.error
+    assert view.fig is shown  # nothing was built: the figure shown stays
+    prompt.value = "x" * MAX_TEXT_CHARS  # the bound itself is accepted
+    assert view.error is None and not view.status.visible and view.fig.meta["tokens"] == ["x" * MAX_TEXT_CHARS]
+
+
+def test_error_text_is_shown_as_text_not_markup(tmp_path, cache_dir):
+    (tmp_path / "broken.py").write_text('"""Broken example."""\nCATEGORY = "X"\n\n'
+                                        'def build():\n    raise RuntimeError("<img src=x onerror=alert(1)> no model")\n')
+    _, view = _view(tmp_path)
+    view.select("broken")
+    assert "<img src=x onerror=alert(1)>" in view.error  # the message itself, for the user
+    assert "<img" not in view.status.object and "&lt;img src=x onerror=alert(1)&gt;" in view.status.object
+
+
+def test_catalogue_imports_no_panel_and_the_gallery_never_imports_the_cli():
+    code = ("import sys, vizkit_gallery, vizkit_gallery.discovery, vizkit_gallery.catalog\n"
+            "print(sorted(m for m in ('panel', 'bokeh', 'plotly', 'torch', 'vizkit.cli') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    for path in (REPO / "gallery").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not any(m == "vizkit.cli" or m.startswith("vizkit.cli.") for m in imported), path

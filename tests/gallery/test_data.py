@@ -13,9 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from gallery.data import models
-from gallery.data.models import BOS, D_VOCAB, induction_batch, load_induction_model, load_training_log, str_tokens
+from vizkit_gallery.data import models
+from vizkit_gallery.data.models import BOS, D_VOCAB, induction_batch, load_induction_model, load_training_log, str_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Repeat offsets tried: the model was trained on offsets varying from 4 to 31.
@@ -23,7 +22,7 @@ SEQ_LENS = (8, 10, 15)
 
 
 def test_importing_the_loaders_imports_neither_torch_nor_transformer_lens():
-    code = ("import sys, gallery.data.models\n"
+    code = ("import sys, vizkit_gallery.data.models\n"
             "print(sorted(m for m in ('torch', 'transformer_lens', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -187,7 +187,7 @@ def test_on_click_shows_the_clicked_heads_attention(name):
 
 
 def test_the_named_heads_are_the_top_scoring_heads():
-    from gallery.examples._shared import INDUCTION_HEAD, PREV_HEAD
+    from vizkit_gallery.examples._shared import INDUCTION_HEAD, PREV_HEAD
 
     top = built("head_scores").meta["top_head"]
     assert top["previous token"] == "L{}H{}".format(*PREV_HEAD)
@@ -230,7 +230,7 @@ def test_the_loss_curve_ends_far_below_its_plateau():
 
 @pytest.mark.parametrize("corrupt, layer0_pos, layer1_pos", [("previous token", 0, 1), ("answer token", 1, 1)])
 def test_residual_patching_lights_up_where_the_information_is(corrupt, layer0_pos, layer1_pos):
-    from gallery.examples._shared import CORRUPT_POS, corruption
+    from vizkit_gallery.examples._shared import CORRUPT_POS, corruption
 
     c = corruption(corrupt)
     z = heatmap(built("resid_patching", corrupt=corrupt)).z
@@ -241,7 +241,7 @@ def test_residual_patching_lights_up_where_the_information_is(corrupt, layer0_po
 
 
 def test_head_patching_finds_the_previous_token_head_and_the_induction_heads():
-    from gallery.examples._shared import PREV_HEAD
+    from vizkit_gallery.examples._shared import PREV_HEAD
 
     z = heatmap(built("head_patching", corrupt="previous token")).z
     assert tuple(int(i) for i in np.unravel_index(np.argmax(z), z.shape)) == PREV_HEAD and z[PREV_HEAD] > 0.9
@@ -251,7 +251,7 @@ def test_head_patching_finds_the_previous_token_head_and_the_induction_heads():
 
 
 def test_induction_heads_are_restored_through_their_keys_or_their_values():
-    from gallery.examples._shared import PREV_HEAD
+    from vizkit_gallery.examples._shared import PREV_HEAD
 
     fig = built("head_patching_every", corrupt="previous token")
     assert heatmap(fig, "v").z[PREV_HEAD] > 0.9
@@ -294,3 +294,9 @@ def test_minilm_layer0_head2_is_a_previous_token_head():
     fig = built("minilm_positional_heads")
     z = heatmap(fig).z
     assert all(int(np.argmax(z[q])) == q - 1 for q in range(2, len(z)))
+
+
+def test_minilm_prompt_longer_than_its_context_says_what_was_cut():
+    fig = module("minilm_attention").build(prompt="! " * 600, layer=0)  # 600 tokens + [CLS] and [SEP]
+    assert "the first 512 of its 602 tokens" in fig.title and "the last 90 were cut" in fig.title
+    assert "cut" not in module("minilm_attention").build(layer=0).title

@@ -34,24 +34,59 @@ class Rendered:
 
 def prepare(fig, backend: str) -> Rendered:
     """The native object of ``fig`` in ``backend`` (or PNG bytes / iframe HTML), with its CSS size."""
-    from vizkit.backends import _layout as L
-    from vizkit.backends import load, resolve
-    from vizkit.spec import theme as themes
+    from vizkit.export import to_bytes
 
-    module = resolve(fig, backend)
-    theme = themes.get(fig.theme)
-    width, height = L.size(fig, theme)
+    from .library import css_size
+
+    width, height = css_size(fig)
     if backend == "matplotlib":
-        width, height = module.size(fig, theme)
-        native = module.to_image(fig, "png", theme, scale=PNG_SCALE)
+        native = to_bytes(fig, "png", "matplotlib", scale=PNG_SCALE)
+        width, height = _png_size(native, PNG_SCALE)
     elif backend == "circuitsvis":
-        native = load("circuitsvis").mimebundle(fig, theme)["text/html"]
-    elif backend == "holoviews":
-        _holoviews_on_bokeh()
-        native = module.render(fig, theme)
+        native = _iframe(fig.to_html(backend="circuitsvis"), fig, width, height)
     else:
-        native = module.render(fig, theme)
+        if backend == "holoviews":
+            _holoviews_on_bokeh()
+        native = fig.to(backend)
     return Rendered(backend, native, int(width), int(height), fig)
+
+
+def _png_size(png: bytes, scale: float) -> tuple[int, int]:
+    """The CSS size of a PNG drawn at ``scale`` pixels per CSS pixel (read from its IHDR header)."""
+    return round(int.from_bytes(png[16:20], "big") / scale), round(int.from_bytes(png[20:24], "big") / scale)
+
+
+def _iframe(page: str, fig, width: int, height: int) -> str:
+    """A standalone page in an ``iframe srcdoc``: its scripts run isolated from Panel's page.
+
+    The height is a first guess (the page's own script fits its frame once drawn); every
+    attribute is escaped, so the page's text (token strings) stays data.
+    """
+    guess = width + 180 if fig.kind == "attention" and not fig.height else height + 60
+    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" title="{html.escape(fig.title or "vizkit figure", quote=True)}" '
+            f'style="border: 0; width: {width + 16}px; max-width: 100%; height: {guess}px;" loading="eager"></iframe>')
+
+
+def prepare_shared(cat, fig, backend: str) -> Rendered:
+    """:func:`prepare`, shared by every session where it can be.
+
+    PNGs and CircuitsVis pages are plain data: drawn once per figure for all sessions (the
+    catalogue's ``views`` cache). Plotly, bokeh and HoloViews objects are rendered per session
+    (a pane links to and mutates them; bokeh models belong to one document).
+    """
+    from .thumbnails import MPL_LOCK
+
+    if backend not in ("matplotlib", "circuitsvis"):
+        return prepare(fig, backend)
+
+    def compute():
+        if backend == "matplotlib":
+            with MPL_LOCK:
+                return fig, prepare(fig, backend)
+        return fig, prepare(fig, backend)
+
+    held, rendered = cat.views.get((backend, id(fig)), compute)
+    return rendered if held is fig else compute()[1]  # an id reused after the figure left the cache
 
 
 def _holoviews_on_bokeh() -> None:
