@@ -26,8 +26,7 @@ def formats(backend: str) -> frozenset[str]:
     """The file formats ``backend`` writes (``json`` needs no backend and is always offered)."""
     import vizkit.backends as registry
 
-    declared = getattr(registry, "declared_formats", None)  # the leaf registry declares them as data
-    return frozenset(declared(backend)) if declared is not None else frozenset(registry.load(backend).FORMATS)
+    return frozenset(registry.declared_formats(backend))  # declared as data: no backend is imported
 
 
 def css_size(fig) -> tuple[int, int]:
@@ -35,8 +34,6 @@ def css_size(fig) -> tuple[int, int]:
     from vizkit.spec import theme as themes
 
     theme = themes.get(fig.theme)
-    try:
-        from vizkit.plan import figure_size
-    except ImportError:  # before the plan step: the backends' shared layout module
-        from vizkit.backends._layout import size as figure_size
+    from vizkit.plan import figure_size
+
     return figure_size(fig, theme)

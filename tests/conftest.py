@@ -12,11 +12,30 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from tests.browser.harness import CHROMIUM
 from tests.browser.harness import browser as _browser
+
+# This checkout's gallery/ as ``vizkit_gallery``: an installed vizkit maps the folder to that name, a source
+# checkout run with ``PYTHONPATH=.`` has no such module. A temporary folder holding a ``vizkit_gallery`` link
+# to ``gallery/`` goes first on ``sys.path`` and ``PYTHONPATH`` (for the processes tests start), so every
+# test exercises this checkout's gallery.
+GALLERY = Path(__file__).resolve().parents[1] / "gallery"
+
+
+def _link_gallery() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="vizkit-gallery-path-"))
+    (folder / "vizkit_gallery").symlink_to(GALLERY, target_is_directory=True)
+    sys.path.insert(0, str(folder))
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(folder), *filter(None, [os.environ.get("PYTHONPATH")])])
+
+
+if "vizkit_gallery" not in sys.modules:
+    _link_gallery()
 
 
 @pytest.fixture(scope="session")

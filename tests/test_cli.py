@@ -18,7 +18,7 @@ import pytest
 
 from tests.export import check_pdf, check_png, check_svg
 from vizkit import backends
-from vizkit.backends import _layout
+from vizkit.plan import figure_size
 from vizkit.cli import main
 from vizkit.spec import Figure
 from vizkit.spec import theme as themes
@@ -85,7 +85,7 @@ def test_python_m_vizkit_export_writes_every_file_and_each_opens(tmp_path):
     paper = themes.THEMES["paper"]
     for name, title in (("patch_sweep", "Residual sweep"), ("two_runs", "Two runs")):
         fig = _build(folder, name)
-        width, height = _layout.size(fig, paper)
+        width, height = figure_size(fig, paper)
         check_png((out / f"{name}.plotly.png").read_bytes(), (width * 2, height * 2))
         check_svg((out / f"{name}.plotly.svg").read_bytes(), (width, height), title)
         check_pdf((out / f"{name}.plotly.pdf").read_bytes(), (width, height), title)
@@ -137,7 +137,7 @@ def test_exporting_real_gallery_examples_in_every_format_and_backend(tmp_path):
     assert written == want and "0 failed" in proc.stdout
     for name in names:
         fig = Figure.from_dict(json.loads((out / f"{name}.json").read_text()))
-        width, height = _layout.size(fig, themes.get())
+        width, height = figure_size(fig, themes.get())
         for backend in backends_:
             if (out / f"{name}.{backend}.png").exists():
                 check_png((out / f"{name}.{backend}.png").read_bytes(), (width, height), tol_px=2 if backend != "matplotlib" else 1)
@@ -171,7 +171,7 @@ def to_image(fig, fmt, theme, *, scale=1.0, width=None, height=None, timeout=60.
 
     from PIL import Image
 
-    w, h = _layout.size(fig, theme)
+    w, h = figure_size(fig, theme)
     image = Image.fromarray((np.indices((int(h * scale), int(w * scale))).sum(0) % 256).astype(np.uint8))
     buf = io.BytesIO()
     image.save(buf, format="PNG")
@@ -186,7 +186,7 @@ def test_pairs_a_backend_cannot_draw_are_skipped(tmp_path, monkeypatch, capsys):
     assert code == 0
     assert [p.name for p in out.iterdir()] == ["two_runs.toy.png"]
     fig = _build(folder, "two_runs")
-    w, h = _layout.size(fig, themes.get())
+    w, h = figure_size(fig, themes.get())
     check_png((out / "two_runs.toy.png").read_bytes(), (w * 2, h * 2))
     captured = capsys.readouterr()
     assert "skipped patch_sweep with toy: the toy backend does not draw 'imshow' figures" in captured.err

@@ -43,8 +43,6 @@ def test_choosing_a_backend_reads_the_registry_not_the_backend():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-@pytest.mark.xfail(strict=True, reason="vizkit.figures._common imports vizkit.backends (a figure call checks its backend "
-                                       "through resolve); the lead moves that check onto vizkit._registry on merge")
 def test_imports_follow_the_layers_contract():
     """``.importlinter``: no import runs from a lower layer to a higher one, and no sibling packages import each other in a cycle."""
     from pathlib import Path

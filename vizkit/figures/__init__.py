@@ -1,10 +1,9 @@
 """Figure functions: thin builders from data to a :class:`vizkit.Figure` spec.
 
 They never import a backend. ``KINDS`` lists every figure kind vizkit draws, in the order the
-docs show them.
+docs show them; it is declared once, as data, in the leaf registry.
 """
 
-KINDS = (
-    "attention", "patching", "loss_curves", "tokens", "head_scores", "logit_lens", "dla",
-    "imshow", "line", "scatter", "bar", "hist",
-)
+from .._registry import FIGURE_KINDS as KINDS
+
+__all__ = ["KINDS"]

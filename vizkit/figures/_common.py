@@ -234,11 +234,18 @@ def figure(kind: str, panels: list, **kwargs) -> Figure:
 def check_backend_and_theme(fig: Figure) -> None:
     """Fail at the figure call, not later when it shows, on a misspelt theme or a backend that
     does not exist or cannot draw ``fig``'s kind. (The one place figures consult the backend
-    registry: switch this import to the leaf registry when it lands.)"""
+    registry, the leaf :mod:`vizkit._registry`: no backend module is imported.)"""
     if fig.backend is not None:
-        from ..backends import resolve
+        from .._config import get_backend
+        from .._registry import backends_for, supports
+        from ..errors import UnsupportedFigureError
 
-        resolve(fig)
+        name = get_backend(fig.backend)
+        if not supports(name, fig.kind):
+            can = ", ".join(repr(n) for n in backends_for(fig.kind))
+            raise UnsupportedFigureError(
+                f"the {name!r} backend cannot draw {fig.kind!r} figures; backends that can: {can}. "
+                f"Pass backend=... or use vk.use_backend(...).")
     if fig.theme is not None:
         from ..spec.theme import check_theme_name
 

@@ -17,14 +17,13 @@ import numpy as np
 from ..adapters.attention import patterns
 from ..errors import LabelError, ShapeError, VizkitError
 from ..spec import ColorScale, Slider
+from ..spec.masks import CAUSAL_TOL, is_causal  # noqa: F401  (CAUSAL_TOL re-exported)
 from . import _common as c
 from ._keywords import figure_function
 from ._panels import heatmap_panel, outer_titles
 
 __all__ = ["attention", "is_causal", "patterns", "heatmap_panel", "outer_titles"]
 
-#: Values above the diagonal at most this large count as "nothing" when detecting causal masks.
-CAUSAL_TOL = 1e-6
 
 
 @figure_function
@@ -142,22 +141,6 @@ def _head_title(layers, head_ids, li: int, hi: int) -> str | None:
     if layers is None:
         return head
     return f"L{layers[li]}{head or ''}"
-
-
-def is_causal(values: np.ndarray) -> bool:
-    """Whether every value above the diagonal (key after query) is ~0: a causal model's pattern.
-
-    ``values`` is ``[..., query, key]``; with fewer queries than keys (generation with a KV
-    cache) the queries are the last positions.
-    """
-    nq, nk = values.shape[-2:]
-    if nq > nk:  # more queries than keys is not self-attention over one prefix: nothing to call causal
-        return False
-    upper = np.triu(np.ones((nq, nk), dtype=bool), k=1 + nk - nq)
-    if not upper.any():
-        return False
-    above = values[..., upper]
-    return bool(np.all(np.abs(above[np.isfinite(above)]) <= CAUSAL_TOL))
 
 
 def _scale(values: np.ndarray, colorscale: str | None, zmin: float | None, zmax: float | None, zmid: float | None,

@@ -19,6 +19,8 @@ SCALES: dict[str, list[str]] = {
     "Blues": ["#f7fbff", "#e3eef9", "#cfe1f2", "#b5d4e9", "#93c3df", "#6daed5", "#4b98ca", "#2e7ebc", "#1864aa", "#0a4a90", "#08306b"],
     "Reds": ["#fff5f0", "#fee3d6", "#fdc9b4", "#fcaa8e", "#fc8a6b", "#f9694c", "#ef4533", "#d92723", "#bb151a", "#970b13", "#67000d"],
     "Greens": ["#f7fcf5", "#e8f6e3", "#d0edca", "#b2e0ab", "#8ed18c", "#66bd6f", "#3da75a", "#238c45", "#03702e", "#005723", "#00441b"],
+    # plotly's Portland (neel-plotly's scatter default), its 5 stops resampled at 11
+    "Portland": ["#0c3383", "#0b5599", "#0a77af", "#3897a0", "#95b56c", "#f2d338", "#f2b838", "#f29d38", "#ed7833", "#e34b28", "#d91e1e"],
     "Greys": ["#ffffff", "#f2f2f2", "#e2e2e2", "#cecece", "#b4b4b4", "#979797", "#7a7a7a", "#5f5f5f", "#404040", "#1e1e1e", "#000000"],
     "RdBu": ["#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061"],
     "PiYG": ["#8e0152", "#c51b7d", "#de77ae", "#f1b6da", "#fde0ef", "#f7f7f7", "#e6f5d0", "#b8e186", "#7fbc41", "#4d9221", "#276419"],

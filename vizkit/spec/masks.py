@@ -25,7 +25,10 @@ def is_causal(values, *, tol: float = CAUSAL_TOL) -> bool:
     diagonal (a single query on the last key) is not called causal.
     """
     values = np.asarray(values, dtype=float)
-    upper = upper_triangle(*values.shape[-2:])
+    n_query, n_key = values.shape[-2:]
+    if n_query > n_key:  # more queries than keys is not self-attention over one prefix: nothing to call causal
+        return False
+    upper = upper_triangle(n_query, n_key)
     if not upper.any():
         return False
     above = values[..., upper]
