@@ -18,8 +18,8 @@ import pytest
 
 from tests.export import check_pdf, check_png, check_svg
 from vizkit import backends
-from vizkit.plan import figure_size
 from vizkit.cli import main
+from vizkit.plan import figure_size
 from vizkit.spec import Figure
 from vizkit.spec import theme as themes
 

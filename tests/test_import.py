@@ -5,8 +5,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 HEAVY = ("torch", "plotly", "bokeh", "holoviews", "panel", "matplotlib", "transformer_lens", "circuitsvis", "pandas", "xarray")
 
 

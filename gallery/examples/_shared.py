@@ -66,6 +66,7 @@ def token_names(tokens) -> list[str]:
 def run(seq_len: int = SEQ_LEN, seed: int = SEED, batch: int = 1):
     """``(tokens, logits, cache)`` of the model on ``induction_batch(seq_len, seed, batch)``."""
     import torch
+
     from vizkit_gallery.data.models import induction_batch
 
     tokens = induction_batch(seq_len, seed, batch)
@@ -266,6 +267,7 @@ def minilm_head_scores() -> dict:
     ``[CLS]``: the mean attention of every query on position 0 (BERT's attention sink).
     """
     import xarray as xr
+
     from vizkit_gallery.data.models import SENTENCES
 
     prev, nxt, cls = [], [], []

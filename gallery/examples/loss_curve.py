@@ -17,9 +17,8 @@ PARAMS = {"smooth": [0.9, 0.0, 0.99], "split": [True, False], "log_y": [False, T
 
 
 def build(smooth: float = 0.9, split: bool = True, log_y: bool = False):
-    from vizkit_gallery.data.models import load_training_log
-
     import vizkit as vk
+    from vizkit_gallery.data.models import load_training_log
 
     log = load_training_log(per_copy=split)
     return vk.loss_curves(log, smooth=smooth, log_y=log_y, labels={"x": "training step", "y": "loss (nats)"},

@@ -15,9 +15,9 @@ import pytest
 import vizkit as vk
 from tests.export import check_pdf, check_png, check_svg, pixels_near
 from vizkit import backends
-from vizkit.plan import figure_size
 from vizkit.errors import ExportError, UnsupportedFigureError
 from vizkit.export.browser import recording_requests
+from vizkit.plan import figure_size
 from vizkit.spec import ColorScale, Figure, Panel, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import CATEGORICAL, stops

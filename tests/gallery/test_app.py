@@ -230,8 +230,8 @@ def test_figure_cache_is_bounded_and_builds_once():
 
 def test_serve_listens_on_loopback_by_default(monkeypatch):
     import panel as pn
-    import vizkit_gallery.server as app
 
+    import vizkit_gallery.server as app
     from vizkit import cli
 
     assert inspect.signature(app.serve).parameters["address"].default == "127.0.0.1"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from vizkit_gallery.data import models
 from vizkit_gallery.data.models import BOS, D_VOCAB, induction_batch, load_induction_model, load_training_log, str_tokens
 

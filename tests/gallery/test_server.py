@@ -142,6 +142,7 @@ def test_only_the_closed_socket_error_is_kept_out_of_the_log():
 
     from tornado.iostream import StreamClosedError
     from tornado.websocket import WebSocketClosedError
+
     from vizkit_gallery.server import _BenignClosedSocket
 
     def record(exc, msg="Task exception was never retrieved"):
