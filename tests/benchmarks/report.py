@@ -47,8 +47,10 @@ def medians(records: list[Record]) -> dict[tuple[str, str], dict]:
 
 
 def best_peer(table: dict, workload: str, metric: str) -> tuple[str, float] | None:
+    """The peer with the lowest median of ``metric`` among the peers whose page was drawn (a blank page is no result)."""
     peers = [(c.name, table[workload, c.name][metric]) for c in contenders()
-             if not c.is_vizkit and (workload, c.name) in table and table[workload, c.name][metric] is not None]
+             if not c.is_vizkit and (workload, c.name) in table and table[workload, c.name]["drawn"]
+             and table[workload, c.name][metric] is not None]
     return min(peers, key=lambda p: p[1]) if peers else None
 
 
@@ -90,7 +92,8 @@ def markdown(records: list[Record], settings: Settings, chart_name: str | None, 
         "",
         "Every contender writes standalone HTML (JavaScript inline) for the same causal softmax attention "
         "patterns (deterministic seed, BOS / previous-token / induction-like / diffuse heads, six planted one-cell spikes "
-        "per head). One run, interleaved: per workload, each repetition runs every contender once, the order rotated. "
+        "per head). One run, interleaved: each repetition runs every contender once on every workload (smallest first), "
+        "the contender order rotated between repetitions. "
         f"{settings.reps} repetitions; the numbers are medians over the runs in which the page was drawn (size and build "
         "time over every build).",
         "",
@@ -132,11 +135,14 @@ def markdown(records: list[Record], settings: Settings, chart_name: str | None, 
                 continue
             cells = []
             for m, *_ in METRICS:
-                ours, best = table[w.name, c.name][m], best_peer(table, w.name, m)
-                if best is None:
-                    cells.append("no peer value")
+                row, best = table[w.name, c.name], best_peer(table, w.name, m)
+                ours = row[m] if row["drawn"] else None
+                if not row["drawn"]:
+                    cells.append(f"not drawn ({row['status']})")
                 elif ours is None:
-                    cells.append(f"no value ({table[w.name, c.name]['status']})")
+                    cells.append("—")
+                elif best is None:
+                    cells.append("no peer drew it" if m != "slider_ms" else "no peer slider")
                 else:
                     cells.append(f"{ours / best[1]:.2f} ({best[0]})")
             lines.append(f"| {c.name} | " + " | ".join(cells) + " |")
@@ -164,7 +170,9 @@ def chart(records: list[Record], path: Path) -> None:
             shown = [(y, v * scale, colours[n]) for y, n, v in zip(ys, names, values, strict=True) if v is not None]
             if shown:
                 ax.barh([s[0] for s in shown], [s[1] for s in shown], color=[s[2] for s in shown])
-                ax.set_xscale("log")
+                ax.set_xlim(0, 1.25 * max(s[1] for s in shown))
+                for y, v, _ in shown:
+                    ax.text(v, y, f" {v:.1f}", va="center", fontsize=7)
             for y, n, v in zip(ys, names, values, strict=True):
                 if v is None:
                     status = table.get((w.name, n), {}).get("status", "not run")

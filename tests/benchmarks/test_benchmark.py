@@ -28,9 +28,10 @@ def test_benchmark_against_peers(tmp_path):
     out_md = Path(os.environ.get("VIZKIT_BENCH_OUT", default_out))
     load_before = os.getloadavg()
     records = run(tmp_path / "scratch", settings=settings)
-    report.write(records, settings, out_md, load_before)
     save_records(records, tmp_path / "records.json")
-    print(f"\n[bench] report: {out_md}")
+    print(f"\n[bench] raw measurements: {tmp_path / 'records.json'}")
+    report.write(records, settings, out_md, load_before)
+    print(f"[bench] report: {out_md}")
 
     # every vizkit interactive backend drew every workload: its numbers are real, not a blank page's
     undrawn = sorted({(r.workload, r.contender, r.detail) for r in records if r.contender in INTERACTIVE and r.status != "ok"})
