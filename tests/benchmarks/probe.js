@@ -5,8 +5,8 @@
 // as a drawn heatmap when it is displayed at >= MIN_SIDE CSS px on both sides, is not a strip (a colour
 // bar), and at least MIN_CHROMATIC of its pixels are coloured: alpha > 16 and max-min channel >= 6 (axes,
 // text, blank canvases and white backgrounds are grey or transparent, so they never count).
-// window.__vkbench.poll(expected) resolves with performance.now() (ms since navigation start) of the first
-// poll at which at least `expected` surfaces are drawn heatmaps.
+// window.__vkbench.poll(expected) resolves with performance.now() (ms since navigation start) at the end of the
+// first poll that finds at least `expected` surfaces drawn as heatmaps.
 (() => {
   const MIN_SIDE = 24, MIN_CHROMATIC = 0.01, SCRATCH = 256;
   const scratch = document.createElement("canvas");
@@ -83,9 +83,10 @@
   function poll(expected, { interval = 50, isDone = (m) => m.drawn >= expected } = {}) {
     return new Promise((resolve) => {
       const tick = async () => {
-        const t = performance.now();
         const m = await measure();
-        if (isDone(m)) resolve({ t, ...m });
+        // the time is read once the drawn state is confirmed: image decoding is awaited inside measure(),
+        // and a state reached during that wait must not be dated before it
+        if (isDone(m)) resolve({ t: performance.now(), ...m });
         else setTimeout(tick, interval);
       };
       tick();
