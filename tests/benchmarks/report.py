@@ -36,8 +36,8 @@ def medians(records: list[Record]) -> dict[tuple[str, str], dict]:
             source = [r for r in runs if r.html_bytes is not None] if name in ("html_bytes", "build_s") else drawn
             values = [getattr(r, name) for r in source if getattr(r, name) is not None]
             row[name] = statistics.median(values) if values else None
-        failed = [r for r in runs if r.status != "ok"]
-        row["status"] = "drawn" if not failed else failed[0].status
+        failed = [r for r in runs if r.status not in ("ok", "skipped")]
+        row["status"] = "drawn" if drawn else (failed[0].status if failed else "skipped")
         notes = sorted({r.detail for r in runs if r.detail})
         if any(r.network_requests for r in runs):
             notes.append(f"asks the network for {max(r.network_requests for r in runs)} file(s) (aborted)")
