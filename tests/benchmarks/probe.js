@@ -1,0 +1,132 @@
+// The benchmark's "was it drawn" detector, injected before any page script (Playwright add_init_script).
+//
+// A heatmap is drawn when a raster surface shows it: a <canvas> (bokeh, HoloViews, CircuitsVis; shadow
+// roots included) or an SVG/HTML <image>/<img> with a data: URL (plotly's heatmap layer). A surface counts
+// as a drawn heatmap when it is displayed at >= MIN_SIDE CSS px on both sides, is not a strip (a colour
+// bar), and at least MIN_CHROMATIC of its pixels are coloured: alpha > 16 and max-min channel >= 6 (axes,
+// text, blank canvases and white backgrounds are grey or transparent, so they never count).
+// window.__vkbench.poll(expected) resolves with performance.now() (ms since navigation start) at the end of the
+// first poll that finds at least `expected` surfaces drawn as heatmaps.
+(() => {
+  const MIN_SIDE = 24, MIN_CHROMATIC = 0.01, SCRATCH = 256;
+  const scratch = document.createElement("canvas");
+  const imageCache = new Map();  // href -> Promise<fraction>
+
+  function allRoots(root, out) {
+    out.push(root);
+    const walker = (root.ownerDocument || root).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+    for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) allRoots(n.shadowRoot, out);
+    return out;
+  }
+
+  function surfaces() {
+    const found = [];
+    for (const root of allRoots(document, [])) {
+      for (const el of root.querySelectorAll("canvas, image, img")) {
+        const r = el.getBoundingClientRect();
+        if (r.width < MIN_SIDE || r.height < MIN_SIDE) continue;
+        if (r.width > 4 * r.height || r.height > 4 * r.width) continue;  // colour bars, sliders
+        const style = getComputedStyle(el);
+        if (style.visibility === "hidden" || style.display === "none" || Number(style.opacity) === 0) continue;
+        if (el.tagName.toLowerCase() === "canvas") found.push({ el, canvas: el });
+        else {
+          const href = el.getAttribute("href") || el.getAttribute("xlink:href") || el.getAttribute("src") || "";
+          if (href.startsWith("data:image")) found.push({ el, href });
+        }
+      }
+    }
+    return found;
+  }
+
+  function chromaticFraction(source, w, h) {
+    if (!w || !h) return 0;
+    const s = Math.min(1, SCRATCH / Math.max(w, h));
+    scratch.width = Math.max(1, Math.round(w * s));
+    scratch.height = Math.max(1, Math.round(h * s));
+    const ctx = scratch.getContext("2d", { willReadFrequently: true });
+    ctx.clearRect(0, 0, scratch.width, scratch.height);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "high";
+    try { ctx.drawImage(source, 0, 0, scratch.width, scratch.height); } catch (e) { return 0; }
+    const px = ctx.getImageData(0, 0, scratch.width, scratch.height).data;
+    let coloured = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i + 3] <= 16) continue;
+      const hi = Math.max(px[i], px[i + 1], px[i + 2]), lo = Math.min(px[i], px[i + 1], px[i + 2]);
+      if (hi - lo >= 6) coloured++;
+    }
+    return coloured / (px.length / 4);
+  }
+
+  function imageFraction(href) {
+    if (!imageCache.has(href)) {
+      imageCache.set(href, new Promise((resolve) => {
+        const img = new Image();
+        img.onload = () => resolve(chromaticFraction(img, img.naturalWidth, img.naturalHeight));
+        img.onerror = () => resolve(0);
+        img.src = href;
+      }));
+    }
+    return imageCache.get(href);
+  }
+
+  async function measure() {
+    const found = surfaces();
+    const fractions = await Promise.all(found.map((s) => (s.canvas
+      ? chromaticFraction(s.canvas, s.canvas.width, s.canvas.height) : imageFraction(s.href))));
+    const drawn = found.filter((s, i) => fractions[i] >= MIN_CHROMATIC);
+    const fingerprint = drawn.map((s) => (s.canvas ? "c" : s.href.length + ":" + s.href.slice(-64))).join("|")
+      + "#" + fractions.map((f) => f.toFixed(4)).join(",");
+    return { surfaces: found.length, drawn: drawn.length, fractions, fingerprint };
+  }
+
+  function poll(expected, { interval = 50, isDone = (m) => m.drawn >= expected } = {}) {
+    return new Promise((resolve) => {
+      const tick = async () => {
+        const m = await measure();
+        // the time is read once the drawn state is confirmed: image decoding is awaited inside measure(),
+        // and a state reached during that wait must not be dated before it
+        if (isDone(m)) resolve({ t: performance.now(), ...m });
+        else setTimeout(tick, interval);
+      };
+      tick();
+    });
+  }
+
+  // A slider step as a user makes it, through the library's own slider: plotly's slider step command, or the
+  // value of BokehJS's Slider model (vizkit bokeh/HoloViews frame switch, Panel's embedded HoloMap slider).
+  function stepSlider(kind) {
+    if (kind === "plotly") {
+      const gd = document.querySelector(".js-plotly-plot");
+      const step = gd._fullLayout.sliders[0]._input.steps[1];
+      window.Plotly[step.method](gd, ...step.args);  // what a click on the step does (Plots.executeAPICommand)
+      return true;
+    }
+    if (kind === "bokeh") {
+      for (const doc of window.Bokeh.documents) {
+        for (const model of doc._all_models.values()) {
+          const type = model.type || model.constructor.__name__ || model.constructor.name;
+          if (/Slider$/.test(type) && "value" in model) {
+            const next = Array.isArray(model.options) ? model.options[1] : Number(model.start) + Number(model.step || 1);
+            model.value = next;
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  async function sliderLatency(kind, expected, timeoutMs) {
+    const before = await measure();
+    const t0 = performance.now();
+    if (!stepSlider(kind)) return { error: "no slider found" };
+    const done = await Promise.race([
+      poll(expected, { interval: 10, isDone: (m) => m.drawn >= expected && m.fingerprint !== before.fingerprint }),
+      new Promise((resolve) => setTimeout(() => resolve(null), timeoutMs)),
+    ]);
+    return done ? { ms: done.t - t0 } : { error: `no new frame drawn within ${timeoutMs} ms` };
+  }
+
+  window.__vkbench = { surfaces, measure, poll, sliderLatency };
+})();
