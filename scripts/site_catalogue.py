@@ -144,6 +144,6 @@ def build(out_dir: Path) -> str:
             label = html.escape(f"{entry.title} ({backend})")
             if len(entry.backends) > 1:
                 parts.append(f"**{backend}**\n")
-            parts.append(f'<iframe class="vizkit-figure" src="figures/{name}" title="{label}"></iframe>\n')
+            parts.append(f'<iframe class="vizkit-figure" src="figures/{name}" title="{label}" loading="lazy"></iframe>\n')
         parts.append("```python\n" + entry.code + "\n```\n")
     return "\n".join(parts)

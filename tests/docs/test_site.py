@@ -152,23 +152,39 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-#: In a figure's document, the size of the largest drawn element (svg, canvas, img), shadow roots included (bokeh).
-_LARGEST_DRAWING = """() => {
-  let best = [0, 0];
+#: In a figure's document, [width, height] of the union of what is drawn: svg, canvas and img elements
+#: and coloured boxes (CircuitsVis' tokens), shadow roots included (bokeh), clipped to the document
+#: (plotly keeps an off-screen measuring svg far outside it).
+_DRAWN_BOX = """() => {
+  const W = Math.max(document.documentElement.scrollWidth, innerWidth);
+  const H = Math.max(document.documentElement.scrollHeight, innerHeight);
+  let box = null;
   const walk = (root) => {
     for (const el of root.querySelectorAll('*')) {
       if (el.shadowRoot) walk(el.shadowRoot);
-      if (!['svg', 'canvas', 'img'].includes(el.tagName.toLowerCase())) continue;
+      const tag = el.tagName.toLowerCase();
+      const bg = getComputedStyle(el).backgroundColor;
+      const coloured = bg && bg !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(bg) && el.children.length === 0;
+      if (!['svg', 'canvas', 'img'].includes(tag) && !coloured) continue;
       const r = el.getBoundingClientRect();
-      if (r.width * r.height > best[0] * best[1]) best = [r.width, r.height];
+      const x0 = Math.max(r.left, 0), y0 = Math.max(r.top, 0), x1 = Math.min(r.right, W), y1 = Math.min(r.bottom, H);
+      if (x1 - x0 < 1 || y1 - y0 < 1) continue;
+      box = box ? [Math.min(box[0], x0), Math.min(box[1], y0), Math.max(box[2], x1), Math.max(box[3], y1)] : [x0, y0, x1, y1];
     }
   };
   walk(document);
-  return best;
+  return box ? [box[2] - box[0], box[3] - box[1], box[3]] : [0, 0, 0];
 }"""
 
 
+def min_size(src: str) -> tuple[int, int]:
+    """What a figure must at least measure (CSS px) to count as drawn: token text is one line high."""
+    return (200, 14) if Path(src).name.startswith("tokens-") else MIN_FIGURE
+
+
 def test_every_page_opens_cleanly_and_draws_its_figures(site, served, chromium):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     problems, drawn = [], {}
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     try:
@@ -178,25 +194,32 @@ def test_every_page_opens_cleanly_and_draws_its_figures(site, served, chromium):
             page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
             page.on("requestfailed", lambda req, failed=failed: failed.append(f"{req.url} ({req.failure})"))
             page.on("response", lambda r, failed=failed: failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served) else route.abort())
-            page.goto(f"{served}/{path.name}", wait_until="load", timeout=60_000)
+            page.on("request", lambda req, failed=failed: None if req.url.startswith((served, "data:", "blob:", "about:"))
+                    else failed.append(f"{req.url} (leaves the site)"))
+            page.goto(f"{served}/{path.name}", wait_until="load", timeout=120_000)
             for frame_el in page.locator("iframe.vizkit-figure").all():
-                frame_el.scroll_into_view_if_needed()
-                frame = frame_el.content_frame
+                frame_el.scroll_into_view_if_needed()  # the catalogue's frames load lazily, when scrolled to
                 name = frame_el.get_attribute("src")
+                page.wait_for_function("f => f.contentDocument && f.contentDocument.readyState === 'complete' "
+                                       "&& f.contentDocument.location.href !== 'about:blank'",
+                                       arg=frame_el.element_handle(), timeout=120_000)
+                frame = frame_el.element_handle().content_frame()
+                want_w, want_h = min_size(name)
                 try:
-                    frame.wait_for_function(f"({_LARGEST_DRAWING})()[0] >= {MIN_FIGURE[0]} && "
-                                            f"({_LARGEST_DRAWING})()[1] >= {MIN_FIGURE[1]}", timeout=30_000)
-                except Exception:
+                    frame.wait_for_function(f"(({_DRAWN_BOX})()[0] >= {want_w}) && (({_DRAWN_BOX})()[1] >= {want_h})",
+                                            timeout=30_000)
+                except PlaywrightTimeout:
                     pass  # reported below with the size it reached
-                width, height = frame.evaluate(_LARGEST_DRAWING)
                 page.wait_for_timeout(600)  # let fit_figures.js size the frame after the figure lays out
+                width, height, bottom = frame.evaluate(_DRAWN_BOX)
                 box = frame_el.bounding_box()
                 drawn[name] = (round(width), round(height), round(box["height"]))
-                if width < MIN_FIGURE[0] or height < MIN_FIGURE[1]:
-                    problems.append(f"{path.name}: figure {name} drawn at {width:.0f}×{height:.0f} px")
-                elif box["height"] < height:
-                    problems.append(f"{path.name}: figure {name} ({height:.0f} px tall) clipped by its {box['height']:.0f} px frame")
+                if width < want_w or height < want_h:
+                    problems.append(f"{path.name}: figure {name} drawn at {width:.0f}×{height:.0f} px, "
+                                    f"expected at least {want_w}×{want_h}")
+                elif box["height"] + 1 < bottom:
+                    problems.append(f"{path.name}: figure {name} (drawn down to {bottom:.0f} px) clipped by its "
+                                    f"{box['height']:.0f} px frame")
             for img in page.locator("article img").all():
                 img.scroll_into_view_if_needed()
                 if not img.evaluate("i => i.complete && i.naturalWidth > 0"):
@@ -208,4 +231,5 @@ def test_every_page_opens_cleanly_and_draws_its_figures(site, served, chromium):
     finally:
         context.close()
     assert len(drawn) >= 15, f"the catalogue should embed at least 15 live figures; found {sorted(drawn)}"
+    print("figure sizes (drawn width, height, frame height):", drawn)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
