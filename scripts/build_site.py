@@ -54,7 +54,7 @@ NAV: list = [
     ("Benchmarks", "benchmarks.md"),
     ("Migrating", "migrating.md"),
 ]
-_OUTSIDE_LINK = re.compile(r"\]\((\.\./[^)\s#]+)(#[^)\s]*)?\)")
+_OUTSIDE_LINK = re.compile(r"\[([^\]]*)\]\((\.\./[^)\s#]+)(#[^)\s]*)?\)")
 _REMOTE_ASSET = re.compile(r"""<(script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']\s*(https?:)?//""",
                            re.IGNORECASE)
 _CSS_REMOTE = re.compile(r"""@import\s+(url\()?["']?\s*(https?:)?//|url\(\s*["']?\s*(https?:)?//""", re.IGNORECASE)
@@ -79,18 +79,26 @@ def stage(src: Path) -> None:
 
 
 def _bring_in_outside_links(text: str, src: Path) -> str:
-    """Point links out of ``docs/`` (``../gallery/x.py``) at copies under ``source/`` in the site."""
+    """Point links out of ``docs/`` (``../gallery/x.py``) at copies under ``source/`` in the site.
+
+    A file is copied in as it is (served as a download). A folder, or a Markdown file outside
+    ``docs/`` (the README: its own links would not resolve in the site), cannot be: the link
+    becomes its text and the repository path in code.
+    """
 
     def replace(match: re.Match) -> str:
-        target = (DOCS / match.group(1)).resolve()
-        if not target.is_file() or ROOT not in target.parents:
-            raise SiteError(f"a docs page links to {match.group(1)!r}, which is not a file of the repository; "
+        label, link, anchor = match.group(1), match.group(2), match.group(3) or ""
+        target = (DOCS / link).resolve()
+        if ROOT not in target.parents or not target.exists():
+            raise SiteError(f"a docs page links to {link!r}, which is not in the repository; "
                             "fix the link in the page (or the generator that writes it)")
-        relative = target.relative_to(ROOT)
+        relative = target.relative_to(ROOT).as_posix()
+        if target.is_dir() or target.suffix == ".md":
+            return f"{label} (`{relative}{'/' if target.is_dir() else ''}` in the repository)"
         copy = src / "source" / relative
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target, copy)
-        return f"](source/{relative.as_posix()}{match.group(2) or ''})"
+        return f"[{label}](source/{relative}{anchor})"
 
     return _OUTSIDE_LINK.sub(replace, text)
 
