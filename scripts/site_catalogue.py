@@ -128,7 +128,8 @@ def build(out_dir: Path) -> str:
     figures.mkdir(parents=True, exist_ok=True)
     namespace: dict = {"__name__": "__catalogue__"}
     exec(compile(SETUP, "catalogue[setup]", "exec"), namespace)
-    parts = ["# Figure catalogue\n",
+    parts = ["---\nhide:\n  - toc\n---\n",  # the whole column for the figures
+             "# Figure catalogue\n",
              "Every figure kind of vizkit, live: hover, zoom and slide them. Each is drawn from the shipped "
              "induction model or MiniLM by the code under it (set up as in [Getting started](getting_started.md)), "
              "saved with `fig.save(\"name.html\")` as vizkit's standalone offline HTML and embedded here. "

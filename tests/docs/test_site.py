@@ -173,7 +173,7 @@ _DRAWN_BOX = """() => {
     }
   };
   walk(document);
-  return box ? [box[2] - box[0], box[3] - box[1], box[3]] : [0, 0, 0];
+  return box ? [box[2] - box[0], box[3] - box[1], box[3], box[2]] : [0, 0, 0, 0];
 }"""
 
 
@@ -186,7 +186,7 @@ def test_every_page_opens_cleanly_and_draws_its_figures(site, served, chromium):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     problems, drawn = [], {}
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
     try:
         for path in _pages(site):
             page = context.new_page()
@@ -211,12 +211,15 @@ def test_every_page_opens_cleanly_and_draws_its_figures(site, served, chromium):
                 except PlaywrightTimeout:
                     pass  # reported below with the size it reached
                 page.wait_for_timeout(600)  # let fit_figures.js size the frame after the figure lays out
-                width, height, bottom = frame.evaluate(_DRAWN_BOX)
+                width, height, bottom, right = frame.evaluate(_DRAWN_BOX)
                 box = frame_el.bounding_box()
                 drawn[name] = (round(width), round(height), round(box["height"]))
                 if width < want_w or height < want_h:
                     problems.append(f"{path.name}: figure {name} drawn at {width:.0f}×{height:.0f} px, "
                                     f"expected at least {want_w}×{want_h}")
+                elif box["width"] + 1 < right:
+                    problems.append(f"{path.name}: figure {name} (drawn out to {right:.0f} px) cut off by its "
+                                    f"{box['width']:.0f} px wide frame (its colour bar or last panels are hidden)")
                 elif box["height"] + 1 < bottom:
                     problems.append(f"{path.name}: figure {name} (drawn down to {bottom:.0f} px) clipped by its "
                                     f"{box['height']:.0f} px frame")
