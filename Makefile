@@ -24,6 +24,8 @@ bench: setup
 	bash scripts/install-chromium.sh
 	$(PY) -m pytest -q tests/benchmarks -m benchmark -s
 
-# Regenerate the generated docs: support matrix, API reference, gallery page and its pictures.
+# Regenerate the generated docs (support matrix, API reference, gallery page and its pictures), then build
+# the documentation site into site/ (offline: MkDocs Material, live figures).
 docs: setup
 	$(PY) scripts/gen_docs.py
+	$(PY) scripts/build_site.py --out site

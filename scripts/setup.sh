@@ -16,6 +16,6 @@ fi
 if ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
   .venv/bin/python -m pip install --quiet "torch==2.13.0" || .venv/bin/python -m pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
 fi
-.venv/bin/python -m pip install --quiet -e ".[all,test]"
+.venv/bin/python -m pip install --quiet -e ".[all,test,docs]"
 rm -f .venv/.vizkit-installed-*
 touch "$STAMP"
