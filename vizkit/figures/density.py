@@ -110,7 +110,9 @@ def density(
     if log_color:
         z = np.log10(z)
     color_title = c.label_for(labels, "color", default="log₁₀ count" if log_color else "count")
-    scale = c.colorscale(z, colorscale=colorscale or DEFAULT_SEQUENTIAL, title=color_title, diverging=False)
+    # a cell holding one point gets a visible colour, not the scale's blank-looking lowest end
+    lowest = np.log10(0.5) if log_color else 0.0
+    scale = c.colorscale(z, colorscale=colorscale or DEFAULT_SEQUENTIAL, title=color_title, diverging=False, zmin=lowest)
     xl, yl = bin_labels(x_edges), bin_labels(y_edges)
     x_title, y_title = c.label_for(labels, "x", default="x"), c.label_for(labels, "y", default="y")
     mark = Heatmap(z=z, colorscale=scale, x_labels=xl, y_labels=yl, x_title=x_title, y_title=y_title, value_label=color_title)
