@@ -204,17 +204,28 @@ def _pair_range(xb, yb) -> np.ndarray:
     return np.array([x.min(), x.max(), y.min(), y.max()])
 
 
+#: Points binned at a time inside a chunk, so the index temporaries stay small whatever the chunk size.
+_SLICE = 1 << 20
+
+
 def _density_block(xb, yb, x_edges, y_edges) -> np.ndarray:
     """Flattened ``nx × ny`` counts of one chunk, then ``[n_nonfinite, n_outside]``."""
-    x = np.asarray(xb, dtype=float).ravel()
-    y = np.asarray(yb, dtype=float).ravel()
-    ok = np.isfinite(x) & np.isfinite(y)
-    n_bad = x.size - int(np.count_nonzero(ok))
-    inside = ok & (x >= x_edges[0]) & (x <= x_edges[-1]) & (y >= y_edges[0]) & (y <= y_edges[-1])
-    xi, yi = bin_index(x[inside], x_edges), bin_index(y[inside], y_edges)
+    x_all = np.asarray(xb).ravel()
+    y_all = np.asarray(yb).ravel()
     nx, ny = len(x_edges) - 1, len(y_edges) - 1
-    counts = np.bincount(xi * ny + yi, minlength=nx * ny)
-    return np.concatenate([counts.astype(np.int64), [n_bad, int(np.count_nonzero(ok)) - int(np.count_nonzero(inside))]])
+    counts = np.zeros(nx * ny, dtype=np.int64)
+    n_bad = n_outside = 0
+    for start in range(0, x_all.size, _SLICE):
+        x = x_all[start:start + _SLICE].astype(float, copy=False)
+        y = y_all[start:start + _SLICE].astype(float, copy=False)
+        ok = np.isfinite(x) & np.isfinite(y)
+        inside = ok & (x >= x_edges[0]) & (x <= x_edges[-1]) & (y >= y_edges[0]) & (y <= y_edges[-1])
+        n_ok, n_in = int(np.count_nonzero(ok)), int(np.count_nonzero(inside))
+        n_bad += x.size - n_ok
+        n_outside += n_ok - n_in
+        xi, yi = bin_index(x[inside], x_edges), bin_index(y[inside], y_edges)
+        counts += np.bincount(xi * ny + yi, minlength=nx * ny)
+    return np.concatenate([counts, [n_bad, n_outside]])
 
 
 def density_counts(x: Any, y: Any, *, nbins: int | tuple[int, int] = 200,
