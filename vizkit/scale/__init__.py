@@ -12,6 +12,7 @@ Public names
     :func:`block_raster`      a tokens × neurons matrix reduced block by block (max, or signed max magnitude)
     :func:`lazy_hist`, :func:`lazy_imshow`  the figure specs built from those aggregates
     :func:`collect`           run a model over token batches into a resumable Zarr store
+    :func:`zoomable_density`  a HoloViews DynamicMap that re-bins a density on Dask at every zoom
 
 The computations run on the active ``dask.distributed`` client when there is one, otherwise on
 Dask's local threaded scheduler; only aggregates come back to this process.
@@ -33,6 +34,7 @@ _LAZY = {
     "lazy_hist": "vizkit.scale.figures",
     "lazy_imshow": "vizkit.scale.figures",
     "collect": "vizkit.scale.collect",
+    "zoomable_density": "vizkit.scale.interactive",
     "StoreMismatchError": "vizkit.scale.collect",
 }
 
