@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError, VizkitError
-from .inputs import as_dask, dask_array
+from ..errors import ShapeError, VizkitError, require
+from .inputs import EXTRA, as_dask, dask_array
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def _density_block(xb, yb, x_edges, y_edges) -> np.ndarray:
 
 
 def density_counts(x: Any, y: Any, *, nbins: int | tuple[int, int] = 200,
-                   range: tuple[tuple[float, float], tuple[float, float]] | None = None) -> DensityCounts:
+                   range: tuple[tuple[float, float], tuple[float, float]] | None = None, engine: str = "numpy") -> DensityCounts:
     """Exact 2-D counts of the points ``(x[i], y[i])``, computed on Dask chunk by chunk.
 
     Parameters
@@ -240,6 +240,10 @@ def density_counts(x: Any, y: Any, *, nbins: int | tuple[int, int] = 200,
         Bins along x and along y.
     range : ((xlo, xhi), (ylo, yhi)), optional
         Outer edges; default: the extent of the points whose x and y are both finite.
+    engine : {"numpy", "datashader"}
+        ``"numpy"`` bins each chunk with numpy's edge rule (exactly ``histogram2d``'s counts);
+        ``"datashader"`` aggregates with ``datashader.Canvas.points`` over a Dask DataFrame
+        (needs ``dask[dataframe]``; a point on an inner cell edge may fall on the other side).
 
     Returns
     -------
@@ -274,11 +278,30 @@ def density_counts(x: Any, y: Any, *, nbins: int | tuple[int, int] = 200,
     (xlo, xhi), (ylo, yhi) = (_outer_edges(float(a), float(b)) for a, b in range)
     x_edges = np.linspace(xlo, xhi, nx + 1)
     y_edges = np.linspace(ylo, yhi, ny + 1)
+    if engine == "datashader":
+        return _datashader_counts(xa, ya, x_edges, y_edges)
+    if engine != "numpy":
+        raise VizkitError(f"engine must be 'numpy' or 'datashader'; got {engine!r}")
     parts = [da.from_delayed(dask.delayed(_density_block)(a, b, x_edges, y_edges), shape=(nx * ny + 2,), dtype=np.int64)
              for a, b in zip(xb, yb, strict=True)]
     (total,) = _compute(da.stack(parts).sum(axis=0))
     return DensityCounts(x_edges=x_edges, y_edges=y_edges, counts=np.asarray(total[:-2]).reshape(nx, ny),
                          n_points=int(xa.size), n_nonfinite=int(total[-2]), n_outside=int(total[-1]), n_chunks=len(xb))
+
+
+def _datashader_counts(xa, ya, x_edges, y_edges) -> DensityCounts:
+    """The same counts aggregated by datashader (``Canvas.points`` with ``count()``) on Dask."""
+    ds = require("datashader", EXTRA, "density(engine='datashader')")
+    dd = require("dask.dataframe", EXTRA, "density(engine='datashader')")
+    da = dask_array()
+    points = dd.from_dask_array(da.stack([xa.ravel(), ya.ravel()], axis=1).astype(float), columns=["x", "y"])
+    canvas = ds.Canvas(plot_width=len(x_edges) - 1, plot_height=len(y_edges) - 1,
+                       x_range=(x_edges[0], x_edges[-1]), y_range=(y_edges[0], y_edges[-1]))
+    ok = da.isfinite(xa) & da.isfinite(ya)
+    agg, n_ok = _compute(canvas.points(points, "x", "y", agg=ds.count()), ok.sum())
+    counts = np.asarray(agg.values, dtype=np.int64).T  # datashader: [y, x]
+    return DensityCounts(x_edges=x_edges, y_edges=y_edges, counts=counts, n_points=int(xa.size),
+                         n_nonfinite=int(xa.size - n_ok), n_outside=int(n_ok - counts.sum()), n_chunks=int(xa.npartitions))
 
 
 def _raster_block(block, fy: int, fx: int, how: str) -> np.ndarray:

@@ -18,7 +18,7 @@ from .inputs import EXTRA
 
 
 def zoomable_density(x: Any, y: Any, *, nbins: int | tuple[int, int] = 300, log_color: bool = True,
-                     labels: tuple[str, str] = ("x", "y")):
+                     labels: tuple[str, str] = ("x", "y"), engine: str = "numpy"):
     """A HoloViews ``DynamicMap`` of the point density of ``(x, y)``, re-binned at each zoom.
 
     Parameters
@@ -30,6 +30,8 @@ def zoomable_density(x: Any, y: Any, *, nbins: int | tuple[int, int] = 300, log_
         Colour by log₁₀ of the count (empty cells blank, as in ``density``).
     labels : (str, str)
         Axis titles.
+    engine : {"numpy", "datashader"}
+        How each view is counted (see :func:`vizkit.scale.density_counts`).
 
     Returns
     -------
@@ -40,7 +42,7 @@ def zoomable_density(x: Any, y: Any, *, nbins: int | tuple[int, int] = 300, log_
     """
     hv = require("holoviews", EXTRA, "zoomable densities")
     require("holoviews.plotting.bokeh", EXTRA, "zoomable densities")  # registers the bokeh options used below
-    full = density_counts(x, y, nbins=nbins)
+    full = density_counts(x, y, nbins=nbins, engine=engine)
     extent = ((full.x_edges[0], full.x_edges[-1]), (full.y_edges[0], full.y_edges[-1]))
     kdims = [hv.Dimension("x", label=labels[0]), hv.Dimension("y", label=labels[1])]
     vdim = hv.Dimension("z", label="log₁₀ count" if log_color else "count")
@@ -49,7 +51,7 @@ def zoomable_density(x: Any, y: Any, *, nbins: int | tuple[int, int] = 300, log_
         if x_range is None or y_range is None:
             counts = full
         else:
-            counts = density_counts(x, y, nbins=nbins, range=(tuple(map(float, x_range)), tuple(map(float, y_range))))
+            counts = density_counts(x, y, nbins=nbins, range=(tuple(map(float, x_range)), tuple(map(float, y_range))), engine=engine)
         z = counts.counts.T.astype(float)
         z[z == 0] = np.nan
         if log_color:
