@@ -1,0 +1,25 @@
+"""MiniLM's MLP neurons over a whole corpus: the max-activation raster, tokens × neurons.
+
+The post-GELU activation of every MLP neuron of one layer (columns) on every token of the corpus
+(rows: 4,096 WordPiece tokens of Python standard-library docstrings, in reading order), reduced
+on Dask to a raster a screen can show. Each cell is the maximum of its block of tokens ×
+neurons, never a mean, so a neuron that fires hard on a single token still lights up its cell;
+the notes say the block size and how many values went in. Bright columns are neurons that fire
+often; isolated bright cells are neurons that fire on a few specific tokens.
+"""
+
+CATEGORY = "Dataset scale (MiniLM over a corpus, on Dask)"
+ORDER = 81
+PARAMS = {"layer": [3, 0, 1, 2, 4, 5], "rows": [512, 256, 1024]}
+
+
+def build(layer: int = 3, rows: int = 512):
+    from gallery.data.corpus import minilm_activations
+    from vizkit.scale import lazy_imshow
+
+    from ._shared import MODEL_LOCK
+
+    with MODEL_LOCK:
+        acts = minilm_activations()[f"blocks.{layer}.mlp.hook_post"]
+    return lazy_imshow(acts, how="max", max_cells=(rows, 768), colorscale="viridis", labels={"color": "max activation"},
+                       title=f"MiniLM layer {layer}: max MLP activation per block of tokens × neurons")

@@ -1,0 +1,54 @@
+"""Dataset scale: Dask/Zarr inputs, collection over a dataset, aggregation chunk by chunk.
+
+Everything here is optional (``pip install 'vizkit[scale]'``: dask, distributed, zarr,
+datashader) and loads only when used: importing this package imports none of them, and
+:func:`is_lazy` answers from the object's type without importing anything.
+
+Public names
+    :func:`is_lazy`           is this a Dask array, a Dask-backed xarray, a Zarr array or a Zarr path?
+    :func:`as_dask`           any of those as a labelled Dask-backed ``xarray.DataArray``
+    :func:`hist_counts`       exact histogram counts on Dask (linear or log-spaced bins)
+    :func:`density_counts`    exact 2-D point counts on Dask
+    :func:`block_raster`      a tokens × neurons matrix reduced block by block (max, or signed max magnitude)
+    :func:`lazy_hist`, :func:`lazy_imshow`  the figure specs built from those aggregates
+    :func:`collect`           run a model over token batches into a resumable Zarr store
+    :func:`zoomable_density`  a HoloViews DynamicMap that re-bins a density on Dask at every zoom
+
+The computations run on the active ``dask.distributed`` client when there is one, otherwise on
+Dask's local threaded scheduler; only aggregates come back to this process.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .inputs import is_lazy
+
+_LAZY = {
+    "as_dask": "vizkit.scale.inputs",
+    "hist_counts": "vizkit.scale.aggregate",
+    "density_counts": "vizkit.scale.aggregate",
+    "block_raster": "vizkit.scale.aggregate",
+    "HistCounts": "vizkit.scale.aggregate",
+    "DensityCounts": "vizkit.scale.aggregate",
+    "lazy_hist": "vizkit.scale.figures",
+    "lazy_imshow": "vizkit.scale.figures",
+    "collect": "vizkit.scale.collect",
+    "zoomable_density": "vizkit.scale.interactive",
+    "StoreMismatchError": "vizkit.scale.collect",
+}
+
+__all__ = ["is_lazy", *_LAZY]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vizkit.scale' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
