@@ -31,6 +31,8 @@ _LAZY = {
     "head_scores": "vizkit.figures.heads",
     "logit_lens": "vizkit.figures.lens",
     "dla": "vizkit.figures.lens",
+    "density": "vizkit.figures.density",
+    "collect": "vizkit.scale.collect",
     "neuron_activations": "vizkit.figures.neurons",
     "topk_tokens": "vizkit.figures.neurons",
     "topk_samples": "vizkit.figures.neurons",

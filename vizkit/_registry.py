@@ -29,7 +29,7 @@ ENTRY_POINT_GROUP = "vizkit.backends"
 #: Every figure kind vizkit draws, in the order the docs show them.
 FIGURE_KINDS: tuple[str, ...] = (
     "attention", "patching", "loss_curves", "tokens", "head_scores", "logit_lens", "dla",
-    "imshow", "line", "scatter", "bar", "hist",
+    "imshow", "line", "scatter", "bar", "hist", "density",
 )
 
 #: File formats a backend can write (``json`` needs no backend).

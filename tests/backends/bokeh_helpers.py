@@ -117,6 +117,7 @@ FIGURES = {
                           title="Bars"),
     "bar-horizontal": lambda: vk.bar(RNG.random(4), x=["a", "b", "c", "d"], horizontal=True, title="Horizontal"),
     "hist": lambda: vk.hist(RNG.normal(size=400), nbins=20, log_y=True, title="Histogram"),
+    "density": lambda: vk.density(RNG.normal(size=3000), RNG.normal(size=3000), nbins=20, title="Density"),
 }
 
 

@@ -38,7 +38,7 @@ _SCRIPT = textwrap.dedent("""
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import vizkit  # noqa: F401  (imports outside the timed part)
-    from vizkit.scale import lazy_hist
+    from vizkit.figures.lazy import lazy_hist
     from vizkit.figures.density import density
 
     side, workload, n, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])

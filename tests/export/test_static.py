@@ -69,6 +69,7 @@ KINDS = {
                            title="Logit attribution"), "Logit attribution", (BLUE,)),
     "hist": (lambda: vk.hist(RNG.normal(size=2000), nbins=30, title="Activation histogram"),
              "Activation histogram", (BLUE,)),
+    "density": (lambda: vk.density(*RNG.normal(size=(2, 5000)), nbins=30, title="Neuron density"), "Neuron density", ()),
     "tokens-spec": (lambda: Figure(kind="tokens", title="Token values", panels=(Panel(marks=(
         TokenText(tokens=tuple(TOKENS), values=np.linspace(0, 1, len(TOKENS)), colorscale=ColorScale("Blues", 0, 1)),)),)),
         "Token values", (TOP_OF_BLUES,)),

@@ -12,7 +12,8 @@ da = pytest.importorskip("dask.array")
 
 from vizkit.errors import EmptyDataError, ShapeError, UnsupportedInputError  # noqa: E402
 from vizkit.figures.density import density  # noqa: E402
-from vizkit.scale import block_raster, density_counts, hist_counts, is_lazy, lazy_hist, lazy_imshow  # noqa: E402
+from vizkit.figures.lazy import lazy_hist, lazy_imshow  # noqa: E402
+from vizkit.scale import block_raster, density_counts, hist_counts, is_lazy  # noqa: E402
 
 
 def _awkward(rng, shape):

@@ -70,6 +70,16 @@ def imshow(
     kind, value_label : str, optional
         The figure kind and the hover/colour-bar name of the value (for figures built on imshow).
     """
+    from ..scale import is_lazy
+
+    if is_lazy(data):  # Dask/Zarr: aggregated chunk by chunk on Dask, only the raster enters the spec
+        if facet is not None or animate is not None:
+            raise VizkitError("imshow of Dask/Zarr data draws one 2-D raster; got facet=/animate=. "
+                              "Select a slice first (data[i] or .sel(...)), then call imshow once per slice")
+        from .lazy import lazy_imshow
+
+        return lazy_imshow(data, dims, x=x, y=y, labels=labels, title=title, zmin=zmin, zmax=zmax, zmid=zmid,
+                           colorscale=colorscale, width=width, height=height, backend=backend, theme=theme)
     da = _prep(data, dims)
     facet, animate = _split_dims(da, facet, animate)
     plotted = [d for d in da.dims if d not in (facet, animate)]
@@ -345,6 +355,7 @@ def hist(
     *,
     nbins: int = 50,
     range: tuple[float, float] | None = None,
+    log_x: bool = False,
     log_y: bool = False,
     density: bool = False,
     labels: dict | None = None,
@@ -362,7 +373,21 @@ def hist(
         A dict overlays one translucent histogram per entry on shared bins.
     density : bool
         Normalise each histogram to unit area.
+    log_x : bool
+        Log-spaced bins on a log x axis (feature densities, firing frequencies); values ≤ 0 are
+        left out and counted in a note.
+
+    Dask arrays, Dask-backed xarray, Zarr arrays and Zarr paths are counted on Dask, chunk by chunk
+    (exact counts, on the active ``dask.distributed`` client if there is one): only the counts
+    enter the figure.
     """
+    from ..scale import is_lazy
+
+    if is_lazy(values):
+        from .lazy import lazy_hist
+
+        return lazy_hist(values, nbins=nbins, range=range, log_x=log_x, log_y=log_y, density=density, labels=labels,
+                         title=title, width=width, height=height, backend=backend, theme=theme)
     series = values if isinstance(values, dict) else {None: values}
     flat = {k: c.numeric(to_numpy(v), "hist values").ravel() for k, v in series.items()}
     finite = {k: v[np.isfinite(v)] for k, v in flat.items()}
@@ -373,15 +398,29 @@ def hist(
         raise EmptyDataError("hist() got no finite values to count")
     if nbins < 1:
         raise VizkitError(f"nbins must be at least 1; got {nbins}")
-    edges = np.histogram_bin_edges(allv, bins=nbins, range=range)
+    non_positive = 0
+    if log_x:
+        positive = allv[allv > 0]
+        non_positive = int(allv.size - positive.size)
+        if positive.size == 0:
+            raise VizkitError(f"hist(log_x=True) needs positive values; all {allv.size} finite values are ≤ 0")
+        lo, hi = range if range is not None else (float(positive.min()), float(positive.max()))
+        if not 0 < lo <= hi:
+            raise VizkitError(f"hist(log_x=True) needs a positive range; got {(lo, hi)}")
+        edges = np.geomspace(lo, hi if hi > lo else lo * 10, nbins + 1)
+    else:
+        edges = np.histogram_bin_edges(allv, bins=nbins, range=range)
     marks = []
     for i, (k, v) in enumerate(finite.items()):
         counts, _ = np.histogram(v, bins=edges, density=density)
-        marks.append(Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, widths=np.diff(edges), name=k,
+        centres = np.sqrt(edges[:-1] * edges[1:]) if log_x else (edges[:-1] + edges[1:]) / 2
+        marks.append(Bar(x=centres, y=counts, widths=np.diff(edges), name=k,
                          color=CATEGORICAL[i % len(CATEGORICAL)], opacity=0.6 if len(finite) > 1 else 1.0,
                          legend=k is not None))
-    panel = Panel(marks=tuple(marks), x=Axis(c.label_for(labels, "x", default="value")),
+    panel = Panel(marks=tuple(marks), x=Axis(c.label_for(labels, "x", default="value"), log=log_x),
                   y=Axis(c.label_for(labels, "y", default="density" if density else "count"), log=log_y))
     dropped = sum(int(v.size - finite[k].size) for k, v in flat.items())
-    return c.figure("hist", [panel], title=title, width=width, height=height, theme=theme, backend=backend,
-                    notes=[f"{dropped} NaN/inf values left out"] if dropped else [])
+    notes = [f"{dropped} NaN/inf values left out"] if dropped else []
+    if non_positive:
+        notes.append(f"{non_positive} values ≤ 0 left out (log-spaced bins)")
+    return c.figure("hist", [panel], title=title, width=width, height=height, theme=theme, backend=backend, notes=notes)

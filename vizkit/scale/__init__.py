@@ -10,12 +10,13 @@ Public names
     :func:`hist_counts`       exact histogram counts on Dask (linear or log-spaced bins)
     :func:`density_counts`    exact 2-D point counts on Dask
     :func:`block_raster`      a tokens × neurons matrix reduced block by block (max, or signed max magnitude)
-    :func:`lazy_hist`, :func:`lazy_imshow`  the figure specs built from those aggregates
     :func:`collect`           run a model over token batches into a resumable Zarr store
     :func:`zoomable_density`  a HoloViews DynamicMap that re-bins a density on Dask at every zoom
 
 The computations run on the active ``dask.distributed`` client when there is one, otherwise on
-Dask's local threaded scheduler; only aggregates come back to this process.
+Dask's local threaded scheduler; only aggregates come back to this process. The figure specs
+built from the aggregates live with the other figure functions (:mod:`vizkit.figures.lazy`:
+``lazy_hist``, ``lazy_imshow``): ``vk.hist`` and ``vk.imshow`` hand lazy inputs to them.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ _LAZY = {
     "block_raster": "vizkit.scale.aggregate",
     "HistCounts": "vizkit.scale.aggregate",
     "DensityCounts": "vizkit.scale.aggregate",
-    "lazy_hist": "vizkit.scale.figures",
-    "lazy_imshow": "vizkit.scale.figures",
     "collect": "vizkit.scale.collect",
     "zoomable_density": "vizkit.scale.interactive",
     "StoreMismatchError": "vizkit.scale.collect",

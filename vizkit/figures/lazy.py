@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import LabelError, ShapeError
-from ..figures import _common as c
+from ..scale.aggregate import block_raster, hist_counts
+from ..scale.inputs import as_dask
 from ..spec import Axis, Bar, Heatmap, Panel
 from ..spec.colors import CATEGORICAL
-from .aggregate import block_raster, hist_counts
-from .inputs import as_dask
+from . import _common as c
 
 
 def counted_note(n_counted: int, n_values: int, n_chunks: int, what: str = "values") -> str:
