@@ -99,7 +99,7 @@ def server(root: Path, pythonpath: Path):
                JUPYTER_CONFIG_DIR=str(root / ".jupyter-config"))
     log = open(root / ".jupyter-lab.log", "wb")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-                             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False"],
+                             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False", "--allow-root"],
                             cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -142,8 +142,11 @@ def run_in_lab(browser, base_and_token, *, timeout_s: float = 420) -> dict:
     errors: list[str] = []
     page = _open(browser, f"{base}/lab/tree/tour.ipynb?token={token}", errors)
     page.wait_for_timeout(3000)
-    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-    page.locator('.lm-Menu-item[data-command="notebook:run-all-cells"]').click()
+    page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first.click()
+    page.keyboard.press("Control+Shift+c")  # the command palette
+    page.keyboard.type("Run All Cells")
+    page.wait_for_timeout(500)
+    page.keyboard.press("Enter")
     page.wait_for_function(
         "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.innerText);"
         " return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }", timeout=timeout_s * 1000, polling=1000)
