@@ -62,7 +62,7 @@ MEASURE_JS = r"""
         r.right = b.left + Math.max(doc.documentElement.scrollWidth, root ? root.getBoundingClientRect().right : 0);
         const bokeh = win.Bokeh && win.Bokeh.documents && win.Bokeh.documents.length > 0;
         r.drawn = b.height > 50 && (bokeh || (root && root.innerText.trim().length > 0) || !!doc.querySelector('canvas, svg'));
-        r.labels = root ? root.innerText.split(/\s+/).filter(Boolean) : null;
+        r.labels = null;  // canvas (bokeh) or React (CircuitsVis) text: not read yet
       }
     }
   }

@@ -210,14 +210,14 @@ def test_lab_frames_fit_and_do_not_grow(lab_results, backend):
     assert not bad, f"(frame height, content height, frame height after two resizes) px: {bad}"
 
 
-@pytest.mark.parametrize("backend", xfail_for({"plotly", "bokeh", "holoviews"}, "multi-panel figures are 1000 px wide; the column is ~950 px"))
+@pytest.mark.parametrize("backend", xfail_for({"bokeh", "holoviews"}, "multi-panel figures are 1000 px wide; the column is ~950 px"))
 def test_lab_figure_inside_column(lab_results, backend):
     """The figure's right edge (where the colour bar is) lies inside the output column."""
     over = {t: (m["right"], m["column_right"]) for t in tags_of(backend) for m in [lab_results["run"][t]] if m["right"] > m["column_right"] + 1}
     assert not over, f"(figure right, column right) px at a {lab_results['column_width']} px column: {over}"
 
 
-@pytest.mark.parametrize("backend", xfail_for({"plotly"}, "attention axes label every 2nd-4th token"))
+@pytest.mark.parametrize("backend", ["plotly"])  # bokeh/HoloViews draw ticks on a canvas; not measured yet
 def test_lab_every_token_labelled(lab_results, backend):
     missing = {}
     for t in tags_of(backend):
@@ -230,7 +230,9 @@ def test_lab_every_token_labelled(lab_results, backend):
     assert not missing, f"token labels not shown: {missing}"
 
 
-@pytest.mark.parametrize("backend", xfail_for({"bokeh", "holoviews", "circuitsvis"}, "untrusted: iframes with scripts are blank"))
+@pytest.mark.parametrize("backend", xfail_for({"plotly", "bokeh", "holoviews", "circuitsvis"},
+                                              "untrusted in Lab: plotly outputs show no drawn trace (to confirm); "
+                                              "bokeh/HoloViews/CircuitsVis iframes blank"))
 def test_lab_untrusted_shows_every_figure(lab_results, backend):
     blank = [t for t in tags_of(backend) if not lab_results["untrusted"].get(t, {}).get("drawn")]
     assert not blank, f"blank when untrusted: {blank}"
