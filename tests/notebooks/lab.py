@@ -161,6 +161,10 @@ def run_in_lab(browser, base_and_token, *, timeout_s: float = 420) -> dict:
     page.context.close()
     page = _open(browser, f"{base}/lab/tree/untrusted.ipynb?token={token}", errors)
     page.wait_for_timeout(8000)
+    # Off-screen images load lazily: bring every output into view once before measuring.
+    page.evaluate("async () => { for (const o of document.querySelectorAll('.jp-OutputArea-output')) {"
+                  " o.scrollIntoView(); await new Promise(r => setTimeout(r, 150)); } }")
+    page.wait_for_timeout(1000)
     untrusted = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
     page.context.close()
     widths = [m["column_width"] for m in run.values() if m["column_width"]]
