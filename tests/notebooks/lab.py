@@ -1,0 +1,172 @@
+"""JupyterLab and Chromium plumbing for the notebook tour: start Lab, Run All, measure each output.
+
+:func:`measure_outputs` works on both a live Lab page and nbconvert's HTML (both use the
+``jp-CodeCell`` / ``jp-OutputArea-output`` classes). For each figure cell (source starting
+``# tour: <tag>``) it reports whether a figure is drawn, the figure's right edge against the
+output column's, the iframe's height against its content's, and the text labels shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+#: An iframe fits its figure when frame and content heights differ by at most this many px.
+FIT_PX = 12
+NBCONVERT_CELLS = ".jp-CodeCell"
+#: Lab at this viewport with the file browser open leaves an output column of about 950 px.
+VIEWPORT = (1280, 900)
+
+MEASURE_JS = r"""
+(sel) => {
+  const out = {};
+  for (const cell of document.querySelectorAll(sel)) {
+    const ed = cell.querySelector('.jp-InputArea-editor');
+    const m = ed && ed.innerText.match(/# tour: (\S+)/);
+    if (!m) continue;
+    const areas = [...cell.querySelectorAll('.jp-OutputArea-output')];
+    const area = areas[areas.length - 1];
+    const r = {drawn: false, right: 0, column_right: 0, column_width: 0, labels: null};
+    out[m[1]] = r;
+    if (!area) continue;
+    const col = area.getBoundingClientRect();
+    r.column_right = col.right; r.column_width = col.width;
+    const plot = area.querySelector('.js-plotly-plot'), img = area.querySelector('img'), frame = area.querySelector('iframe');
+    if (plot) {
+      const svgs = [...plot.querySelectorAll('.main-svg')];
+      r.right = Math.max(...svgs.map(s => s.getBoundingClientRect().right), 0);
+      const cb = [...plot.querySelectorAll('.colorbar')].map(c => c.getBoundingClientRect().right);
+      if (cb.length) r.right = Math.max(r.right, ...cb);
+      r.drawn = svgs.length > 0 && plot.querySelectorAll('.trace, .hm, .heatmaplayer image, .point, .bars path').length > 0;
+      r.labels = [...plot.querySelectorAll('.xtick text, .ytick text')].map(t => t.textContent.replace(/\u200b/g, '').trim());
+    } else if (img) {
+      const b = img.getBoundingClientRect();
+      r.right = b.right; r.drawn = img.complete && img.naturalWidth > 0 && b.height > 50;
+    } else if (frame) {
+      const b = frame.getBoundingClientRect();
+      r.frame_h = b.height; r.right = b.right;
+      const doc = frame.contentDocument, win = frame.contentWindow;
+      if (doc && doc.body) {
+        const root = doc.querySelector('.vizkit-figure');
+        const pad = parseFloat(getComputedStyle(doc.body).paddingBottom) || 0;
+        r.content_h = root ? root.getBoundingClientRect().bottom + pad : doc.documentElement.scrollHeight;
+        r.right = b.left + Math.max(doc.documentElement.scrollWidth, root ? root.getBoundingClientRect().right : 0);
+        const bokeh = win.Bokeh && win.Bokeh.documents && win.Bokeh.documents.length > 0;
+        r.drawn = b.height > 50 && (bokeh || (root && root.innerText.trim().length > 0) || !!doc.querySelector('canvas, svg'));
+        r.labels = null;  // canvas (bokeh) or React (CircuitsVis) text: not read yet
+      }
+    }
+  }
+  return out;
+}
+"""
+
+
+def measure_outputs(page, cell_selector: str) -> dict[str, dict]:
+    """``{tag: measurements}`` of every figure cell on ``page`` (see the module docstring)."""
+    return page.evaluate(MEASURE_JS, cell_selector)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(root: Path, pythonpath: Path):
+    """JupyterLab on 127.0.0.1 (free port, random token) serving ``root``; yields ``(base_url, token)``.
+
+    Settings, runtime and config live under ``root/.jupyter-*``; windowing is off so every
+    cell's output is in the DOM. The whole process group is killed on exit.
+    """
+    token = secrets.token_hex(16)
+    port = _free_port()
+    settings = root / ".jupyter-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    env = dict(os.environ, PYTHONPATH=str(pythonpath), JUPYTERLAB_SETTINGS_DIR=str(root / ".jupyter-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(root / ".jupyter-workspaces"), JUPYTER_RUNTIME_DIR=str(root / ".jupyter-runtime"),
+               JUPYTER_CONFIG_DIR=str(root / ".jupyter-config"))
+    log = open(root / ".jupyter-lab.log", "wb")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False", "--allow-root"],
+                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start: see {root / '.jupyter-lab.log'}") from None
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def _open(browser, url: str, errors: list[str]):
+    context = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, wait_until="load", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+    return page
+
+
+def run_in_lab(browser, base_and_token, *, timeout_s: float = 420) -> dict:
+    """Run All on ``tour.ipynb``, measure, resize twice, measure; then open ``untrusted.ipynb`` and measure.
+
+    Returns ``{"errors", "column_width", "run", "resized", "untrusted"}``.
+    """
+    base, token = base_and_token
+    errors: list[str] = []
+    page = _open(browser, f"{base}/lab/tree/tour.ipynb?token={token}", errors)
+    page.wait_for_timeout(3000)
+    page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first.click()
+    page.keyboard.press("Control+Shift+c")  # the command palette
+    page.keyboard.type("Run All Cells")
+    page.wait_for_timeout(500)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.innerText);"
+        " return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }", timeout=timeout_s * 1000, polling=1000)
+    page.wait_for_timeout(5000)
+    run = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
+    for width in (1000, 1500, VIEWPORT[0]):
+        page.set_viewport_size({"width": width, "height": VIEWPORT[1]})
+        page.wait_for_timeout(1500)
+    page.wait_for_timeout(2000)
+    resized = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
+    page.screenshot(path=str(Path(os.environ.get("VIZKIT_TOUR_SHOTS", "/tmp")) / "vizkit-lab-tour.png"), full_page=False)
+    page.context.close()
+    page = _open(browser, f"{base}/lab/tree/untrusted.ipynb?token={token}", errors)
+    page.wait_for_timeout(8000)
+    # Off-screen images load lazily: bring every output into view once before measuring.
+    page.evaluate("async () => { for (const o of document.querySelectorAll('.jp-OutputArea-output')) {"
+                  " o.scrollIntoView(); await new Promise(r => setTimeout(r, 150)); } }")
+    page.wait_for_timeout(1000)
+    untrusted = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
+    page.context.close()
+    widths = [m["column_width"] for m in run.values() if m["column_width"]]
+    return {"errors": errors, "column_width": round(max(widths)) if widths else 0, "run": run, "resized": resized,
+            "untrusted": untrusted}

@@ -1,0 +1,110 @@
+"""Write ``figure_tour.ipynb``: one figure of each kind in each backend that draws it, on the shipped models.
+
+Run ``python -m tests.notebooks.make_tour`` after changing :data:`FIGURES` or :data:`BACKENDS`
+and commit the notebook; ``test_tour_notebook_is_current`` fails while the two disagree.
+
+Each figure cell starts with the comment ``# tour: <figure>/<backend>`` so the browser test can
+tell which output it is measuring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NOTEBOOK = Path(__file__).with_name("figure_tour.ipynb")
+
+SETUP = '''\
+import numpy as np
+import torch
+
+import vizkit as vk
+
+try:  # the gallery package is being renamed; accept both names
+    from vizkit_gallery.data import models
+except ImportError:
+    from gallery.data import models
+
+SEQ_LEN = 10
+model = models.load_induction_model()
+tokens = models.induction_batch(SEQ_LEN, 0, 1)
+with torch.no_grad():
+    logits, cache = model.run_with_cache(tokens)
+names = models.str_tokens(tokens[0])
+n_layers, n_heads = model.cfg.n_layers, model.cfg.n_heads
+
+resid = np.stack([cache[f"blocks.{L}.hook_resid_post"][0].norm(dim=-1).numpy() for L in range(n_layers)])
+log_probs = logits[0].double().log_softmax(-1)
+per_token_loss = -log_probs[:-1].gather(-1, tokens[0, 1:, None])[:, 0].numpy()
+patterns = np.stack([cache[f"blocks.{L}.attn.hook_pattern"][0].numpy() for L in range(n_layers)])
+induction = np.array([[np.diagonal(patterns[L, h], -(SEQ_LEN - 1)).mean() for h in range(n_heads)] for L in range(n_layers)])
+ablation = np.zeros((n_layers, n_heads))
+base_loss = per_token_loss[SEQ_LEN:].mean()
+for L in range(n_layers):
+    for h in range(n_heads):
+        def zero_head(z, hook, h=h):
+            z[:, :, h] = 0.0
+            return z
+        with torch.no_grad():
+            ablated = model.run_with_hooks(tokens, return_type="logits", fwd_hooks=[(f"blocks.{L}.attn.hook_z", zero_head)])
+        lp = ablated[0].double().log_softmax(-1)[:-1].gather(-1, tokens[0, 1:, None])[:, 0].numpy()
+        ablation[L, h] = lp[SEQ_LEN:].mean() + base_loss
+training_log = models.load_training_log()
+POS = SEQ_LEN + 4
+answer = int(tokens[0, POS + 1])
+minilm_tokens, minilm_cache = models.minilm_attention(models.SENTENCES[0])
+'''
+
+#: figure name → the call (``{b}`` is the backend); every call uses the setup cell's data.
+FIGURES: dict[str, str] = {
+    "imshow": 'vk.imshow(resid, dims=("layer", "pos"), x=names, title="Residual norm by layer and position", backend="{b}")',
+    "line": 'vk.line(resid[-1], x=names, markers=True, title="Final residual norm", backend="{b}")',
+    "scatter": 'vk.scatter(resid[-1][1:], per_token_loss, hover=names[1:], title="Loss against residual norm", backend="{b}")',
+    "bar": 'vk.bar(induction.ravel(), x=[f"L{L}H{h}" for L in range(n_layers) for h in range(n_heads)], '
+           'title="Induction score per head", backend="{b}")',
+    "hist": 'vk.hist(logits[0].flatten(), nbins=50, title="Logits", backend="{b}")',
+    "attention_grid": 'vk.attention(minilm_cache, layer=1, tokens=minilm_tokens, title="MiniLM layer 1", backend="{b}")',
+    "attention_slider": 'vk.attention(cache, tokens=names, mode="slider", title="Every layer", backend="{b}")',
+    "patching": 'vk.patching(ablation, dims=("layer", "head"), value_label="loss increase", title="Zero-ablation", backend="{b}")',
+    "loss_curves": 'vk.loss_curves(training_log, smooth=0.9, log_y=True, title="Training loss", backend="{b}")',
+    "tokens": 'vk.tokens(names[1:], per_token_loss, value_label="loss (nats)", title="Per-token loss", backend="{b}")',
+    "head_scores": 'vk.head_scores(induction, title="Induction scores", backend="{b}")',
+    "logit_lens": 'vk.logit_lens(cache, model, answers=[answer], pos=POS, tokens=names, title="Logit lens", backend="{b}")',
+    "dla": 'vk.dla(cache, model, answer, per="head", pos=POS, tokens=names, title="Direct logit attribution", backend="{b}")',
+}
+
+#: The backends that draw each figure (``vizkit.backends.backends_for`` of its kind on today's main).
+ALL = ("plotly", "bokeh", "holoviews", "matplotlib")
+BACKENDS: dict[str, tuple[str, ...]] = {name: ALL for name in FIGURES}
+BACKENDS["attention_grid"] = BACKENDS["attention_slider"] = BACKENDS["tokens"] = (*ALL, "circuitsvis")
+
+
+def cells() -> list[tuple[str, str]]:
+    """``[(tag, source)]`` of the figure cells in notebook order; tag is ``"<figure>/<backend>"``."""
+    return [(f"{name}/{b}", f"# tour: {name}/{b}\n" + call.replace("{b}", b)) for name, call in FIGURES.items() for b in BACKENDS[name]]
+
+
+def build():
+    """The notebook (an ``nbformat`` node, no outputs)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(nbformat.v4.new_markdown_cell("# vizkit figure tour\nOne figure of each kind in each backend that "
+                                                  "draws it, on the induction model and MiniLM. Generated by "
+                                                  "`tests/notebooks/make_tour.py`."))
+    nb.cells.append(nbformat.v4.new_code_cell(SETUP))
+    nb.cells.extend(nbformat.v4.new_code_cell(src) for _, src in cells())
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    return nb
+
+
+def text() -> str:
+    import nbformat
+
+    return nbformat.writes(build()) + "\n"
+
+
+if __name__ == "__main__":
+    NOTEBOOK.write_text(text())
+    print(f"wrote {NOTEBOOK} ({len(cells())} figure cells)")
