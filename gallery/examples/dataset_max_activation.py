@@ -15,7 +15,7 @@ PARAMS = {"layer": [3, 0, 1, 2, 4, 5], "rows": [512, 256, 1024]}
 
 def build(layer: int = 3, rows: int = 512):
     from gallery.data.corpus import minilm_activations
-    from vizkit.scale import lazy_imshow
+    from vizkit.figures.lazy import lazy_imshow  # imshow of Dask data with its block reduction and raster size
 
     from ._shared import MODEL_LOCK
 

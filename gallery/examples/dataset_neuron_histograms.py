@@ -17,7 +17,7 @@ PARAMS = {"layer": [3, 0, 1, 2, 4, 5], "view": ["activations", "firing frequency
 
 def build(layer: int = 3, view: str = "activations", log_y: bool = True):
     from gallery.data.corpus import minilm_activations
-    from vizkit.scale import lazy_hist
+    from vizkit import hist as lazy_hist  # vk.hist counts Dask data on Dask, chunk by chunk
 
     from ._shared import MODEL_LOCK
 

@@ -66,8 +66,14 @@ def test_websocket_from_another_origin_is_refused(server):
         conn.close()
         return 101
 
-    assert asyncio.run(handshake("http://evil.example", server.host)) == 403  # Bokeh's origin check
-    assert asyncio.run(handshake(f"http://{server.host}", f"evil.example:{port}")) == 403  # the Host check
+    def run(coro) -> int:  # in a thread of its own: a Playwright test may have left an event loop running in this one
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coro).result(timeout=60)
+
+    assert run(handshake("http://evil.example", server.host)) == 403  # Bokeh's origin check
+    assert run(handshake(f"http://{server.host}", f"evil.example:{port}")) == 403  # the Host check
 
 
 # ---------------------------------------------------------------------------------------------
