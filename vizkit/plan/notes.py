@@ -43,7 +43,8 @@ def _labels(fig):
 
 
 def display_notes(fig) -> tuple[str, ...]:
-    """The notes the display adds to ``fig``'s caption: ±inf cells counted, distinct long labels counted."""
+    """The notes the display adds to ``fig``'s caption: ±inf cells counted (unless a figure note already
+    counts NaN/inf values), distinct long labels counted."""
     from ..spec import Heatmap, TokenText
 
     n_pos = n_neg = 0
@@ -51,5 +52,7 @@ def display_notes(fig) -> tuple[str, ...]:
         if isinstance(m, (Heatmap, TokenText)):
             p, n = nonfinite_counts(m.z if isinstance(m, Heatmap) else m.values)
             n_pos, n_neg = n_pos + p, n_neg + n
+    if any("inf" in note for note in fig.notes):
+        n_pos = n_neg = 0
     long = {t for t in _labels(fig) if is_shortened(t)}
     return tuple(note for note in (inf_note(n_pos, n_neg), shortened_note(len(long))) if note)

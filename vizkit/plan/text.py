@@ -31,7 +31,7 @@ VISIBLE_CONTROLS = str.maketrans({"\n": "↵", "\t": "⇥", "\r": "↵",
                                   **{chr(c): chr(0x2400 + c) for c in range(32) if c not in (9, 10, 13)}})
 
 #: The longest tick/category label drawn in full; longer ones end in :data:`ELLIPSIS`.
-MAX_LABEL_CHARS = 40
+MAX_LABEL_CHARS = 50
 ELLIPSIS = "…"
 
 #: Characters a reader cannot see or that change how their neighbours read: C0 controls (but tab,
