@@ -220,7 +220,7 @@ def test_inf_cells_are_marked_gaps_counted_in_the_caption(dtype):
     assert np.isnan(drawn[0, 1]) and np.isnan(drawn[1, 0]) and np.isnan(drawn[1, 2])  # not the top/bottom colour
     assert drawn[1, 1] == 1.0
     marks = [t for t in native.data if isinstance(t.meta, dict) and t.meta.get("vizkit_inf")]
-    assert len(marks) == 1 and sorted(zip(marks[0].x, marks[0].y, marks[0].customdata)) == \
+    assert len(marks) == 1 and sorted(zip(marks[0].x, marks[0].y, marks[0].customdata, strict=True)) == \
         [(0, 1, "-inf"), (1, 0, "+inf"), (2, 1, "+inf")]
     caption = native.layout.annotations[-1].text
     assert "inf" in caption and "3" in caption
