@@ -401,3 +401,11 @@ def test_token_text_for_circuitsvis_marks_whitespace_shortens_and_escapes_once()
     assert token_text("ab\u202edc") == "ab⟨U+202E⟩dc"
     long = token_text("q" * 5000)
     assert long.endswith("…") and len(long) == 50
+
+
+@pytest.mark.parametrize("kind", ["tokens", "attention"])
+def test_a_lone_surrogate_token_is_shown_not_a_crash(kind):
+    fig = vk.tokens(["\ud800", "a"], np.array([0.0, 1.0])) if kind == "tokens" else \
+        vk.attention(np.tril(np.ones((1, 2, 2))) / 2, tokens=["\ud800", "a"])
+    page = fig.to_html(backend="circuitsvis")
+    assert "⟨U+D800⟩" in page.encode("utf-8").decode("utf-8")

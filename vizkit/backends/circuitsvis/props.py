@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import warnings
 
 import numpy as np
@@ -36,6 +37,11 @@ def token_text(token) -> str:
     CircuitsVis (see the lead's decision on issue 13).
     """
     return html.escape(label_text(visible_token(str(token))), quote=False)
+
+
+def _encodable(token) -> str:
+    """``token`` with lone surrogates shown as ``⟨U+D800⟩`` (they cannot be written as UTF-8 at all)."""
+    return re.sub("[\ud800-\udfff]", lambda m: f"⟨U+{ord(m.group()):04X}⟩", str(token))
 
 
 def _negative_colour(colours, zmin: float) -> str:
@@ -91,7 +97,7 @@ def _attention_view(fig) -> tuple[str, dict, list[str]]:
     if scale.zmin < 0 and _negative_colour(colours, scale.zmin) == NEGATIVE_COLOR:
         notes.append("negative values in red")
     return "AttentionHeads", {
-        "attention": z, "tokens": [str(t) for t in tokens],
+        "attention": z, "tokens": [_encodable(t) for t in tokens],
         "attentionHeadNames": [html.escape(label_text(p.title or f"Head {i}"), quote=False) for i, p in enumerate(panels)],
         "minValue": scale.zmin, "maxValue": scale.zmax, "negativeColor": _negative_colour(colours, scale.zmin),
         "positiveColor": colours[-1],
@@ -105,7 +111,7 @@ def _token_props(fig) -> tuple[str, dict]:
     mark = marks[0]
     raw = fig.meta.get("tokens")
     raw = raw if raw is not None and len(raw) == len(mark.tokens) else mark.tokens
-    tokens = [html.escape(str(t), quote=False) for t in raw]  # ColoredTokens sets them with innerHTML
+    tokens = [html.escape(_encodable(t), quote=False) for t in raw]  # ColoredTokens sets them with innerHTML
     scale = mark.colorscale
     values = np.asarray(mark.values, dtype=np.float64)
     if values.shape[0] == 1:
