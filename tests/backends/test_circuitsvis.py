@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -359,3 +360,52 @@ def test_svg_goes_through_matplotlib():
 
     svg = to_bytes(build("tokens"), "svg", "circuitsvis").decode()
     assert svg.lstrip().startswith(("<?xml", "<svg"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: odd inputs drawn honestly
+
+
+def test_negative_attention_is_not_coloured_near_white():
+    pat = np.full((1, 3, 3), 0.2)
+    pat[0, 2, 0] = -0.5
+    native = render(vk.attention(pat), "circuitsvis")
+    neg = native.props["negativeColor"]
+    lum = (0.299 * int(neg[1:3], 16) + 0.587 * int(neg[3:5], 16) + 0.114 * int(neg[5:7], 16)) / 255
+    assert native.props["minValue"] < 0 and lum < 0.6, neg  # −0.5 must not look like 0 (white)
+
+
+def test_a_figure_too_large_for_circuitsvis_warns_with_its_size_and_a_faster_backend():
+    from vizkit.backends.circuitsvis.props import SlowRenderWarning
+
+    pat = np.tril(np.ones((12, 160, 160))) / np.arange(1, 161)[:, None]
+    with pytest.warns(SlowRenderWarning, match=r"12 heads.*160.*plotly"):
+        render(vk.attention(pat), "circuitsvis")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SlowRenderWarning)
+        render(vk.attention(pat[:1, :8, :8]), "circuitsvis")  # a small one draws quietly
+
+
+def test_inf_in_attention_is_counted_in_the_caption():
+    pat = np.tril(np.full((1, 3, 3), 0.3))
+    pat[0, 1, 0] = np.inf
+    page = vk.attention(pat).to_html(backend="circuitsvis")
+    assert "1 cell at ±inf drawn as 0" in page
+
+
+def test_token_text_for_circuitsvis_marks_whitespace_shortens_and_escapes_once():
+    from vizkit.backends.circuitsvis.props import token_text
+
+    assert token_text(" ") == "␣" and token_text("\n") == "↵" and token_text("") == "∅"
+    assert token_text("<img src=x>") == "&lt;img src=x&gt;"
+    assert token_text("ab\u202edc") == "ab⟨U+202E⟩dc"
+    long = token_text("q" * 5000)
+    assert long.endswith("…") and len(long) == 50
+
+
+@pytest.mark.parametrize("kind", ["tokens", "attention"])
+def test_a_lone_surrogate_token_is_shown_not_a_crash(kind):
+    fig = vk.tokens(["\ud800", "a"], np.array([0.0, 1.0])) if kind == "tokens" else \
+        vk.attention(np.tril(np.ones((1, 2, 2))) / 2, tokens=["\ud800", "a"])
+    page = fig.to_html(backend="circuitsvis")
+    assert "⟨U+D800⟩" in page.encode("utf-8").decode("utf-8")

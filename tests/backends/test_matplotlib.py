@@ -462,3 +462,43 @@ def test_no_pyplot_figures_and_the_backend_unchanged():
         build(name).to("matplotlib")
     to_bytes(build("imshow"), "png", "matplotlib")
     assert plt.get_fignums() == figures and matplotlib.get_backend() == backend
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: odd inputs drawn honestly
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_inf_cells_are_marked_gaps_counted_in_the_caption(dtype):
+    z = np.array([[0.0, np.inf, 0.5], [-np.inf, 1.0, np.inf]], dtype=dtype)
+    native = render(vk.imshow(z), "matplotlib")
+    ax = native.axes[0]
+    drawn = ax.images[0].get_array()
+    assert drawn.mask[0, 1] and drawn.mask[1, 0] and drawn.mask[1, 2] and not drawn.mask[1, 1]  # gaps, not end colours
+    marked = {c.get_gid(): sorted(map(tuple, c.get_offsets().tolist())) for c in ax.collections if c.get_gid()}
+    assert marked == {"vizkit-inf+": [(1.0, 0.0), (2.0, 1.0)], "vizkit-inf-": [(0.0, 1.0)]}
+    assert any("inf" in t.get_text() for t in native.texts)
+
+
+def test_bidi_zero_width_and_nul_labels_are_shown_and_the_svg_stays_valid():
+    fig = vk.imshow(np.zeros((1, 3)), x=["ab\u202edc", "a\u200b", "nul\x00"], title="t\x00\u202e")
+    native = render(fig, "matplotlib")
+    ticks = [t.get_text() for t in native.axes[0].get_xticklabels()]
+    assert ticks[:2] == ["ab⟨U+202E⟩dc", "a⟨U+200B⟩"]
+    assert "\x00" not in "".join(ticks)
+    ET.fromstring(to_bytes(fig, "svg", backend="matplotlib"))
+
+
+def test_long_labels_end_in_an_ellipsis_and_the_caption_says_how_many():
+    native = render(vk.imshow(np.zeros((1, 2)), x=["z" * 5000, "b"]), "matplotlib")
+    tick = native.axes[0].get_xticklabels()[0].get_text()
+    assert tick.endswith("…") and len(tick) <= 50
+    assert any("1 label shortened" in t.get_text() for t in native.texts)
+
+
+def test_a_lone_point_shows_a_marker_and_log_y_gaps_at_zero():
+    line = render(vk.line(np.array([1.0, np.nan, 2.0, 3.0])), "matplotlib").axes[0].lines[0]
+    assert line.get_marker() == "o" and list(line.get_markevery()) == [0]
+    line = render(vk.line(np.array([1.0, 0.5, 0.0, -1.0, 0.25]), log_y=True), "matplotlib").axes[0].lines[0]
+    y = np.asarray(line.get_ydata(), dtype=float)
+    assert y[:2].tolist() == [1.0, 0.5] and np.isnan(y[2:4]).all() and y[4] == 0.25

@@ -197,3 +197,91 @@ def test_axes_are_set_once_per_panel_from_the_plan():
 
 
 RNG_PATTERNS = np.random.default_rng(3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: odd inputs drawn honestly
+
+
+def test_zero_width_tokens_never_merge_a_duplicate_column():
+    fig = vk.imshow(np.arange(4.0).reshape(1, 4), x=["a", "a", "a\u200b", "b"])
+    native = render(fig, "plotly")
+    categories = list(native.layout.xaxis.categoryarray)
+    assert len(set(categories)) == 4  # four tokens, four columns
+    assert list(native.data[0].x) == categories
+    assert list(native.layout.xaxis.ticktext) == ["a", "a", "a⟨U+200B⟩", "b"]  # the real zero-width character shown
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_inf_cells_are_marked_gaps_counted_in_the_caption(dtype):
+    z = np.array([[0.0, np.inf, 0.5], [-np.inf, 1.0, np.inf]], dtype=dtype)
+    native = render(vk.imshow(z), "plotly")
+    drawn = np.asarray(native.data[0].z, dtype=float)
+    assert np.isnan(drawn[0, 1]) and np.isnan(drawn[1, 0]) and np.isnan(drawn[1, 2])  # not the top/bottom colour
+    assert drawn[1, 1] == 1.0
+    marks = [t for t in native.data if isinstance(t.meta, dict) and t.meta.get("vizkit_inf")]
+    assert len(marks) == 1 and sorted(zip(marks[0].x, marks[0].y, marks[0].customdata, strict=True)) == \
+        [(0, 1, "-inf"), (1, 0, "+inf"), (2, 1, "+inf")]
+    caption = native.layout.annotations[-1].text
+    assert "inf" in caption and "3" in caption
+
+
+def test_inf_in_attention_is_a_gap_counted_in_the_caption():
+    import torch
+
+    pat = torch.full((1, 3, 3), 0.25, dtype=torch.bfloat16)
+    pat[0, 2, 1] = float("inf")
+    native = render(vk.attention(pat), "plotly")
+    heat = next(t for t in native.data if t.type == "heatmap")
+    assert np.isnan(np.asarray(heat.z, dtype=float)[2, 1])
+    assert any("inf" in a.text for a in native.layout.annotations)
+
+
+def test_slider_step_labels_are_text_not_markup():
+    import xarray as xr
+
+    steps = ["<b>x</b>", "<a href='javascript:window.__pwned=1'>l</a>"]
+    da = xr.DataArray(np.zeros((2, 2, 2)), dims=("step", "r", "c"), coords={"step": steps})
+    native = render(vk.imshow(da, animate="step"), "plotly")
+    shown = [s.label for s in native.layout.sliders[0].steps]
+    assert shown == [escape(s) for s in steps] and all("<" not in s for s in shown)
+
+
+def test_long_labels_end_in_an_ellipsis_with_a_note_and_the_hover_keeps_them():
+    long = "y" * 5000
+    native = render(vk.imshow(np.zeros((1, 2)), x=[long, "b"]), "plotly")
+    tick = native.layout.xaxis.ticktext[0]
+    assert tick.endswith("…") and len(tick) <= 50
+    assert native.data[0].x[0] == long  # the category (what the hover shows) is the full label
+    assert "1 label shortened" in native.layout.annotations[-1].text
+
+
+def test_bidi_override_is_shown_not_obeyed():
+    native = render(vk.imshow(np.zeros((1, 2)), x=["ab\u202edc", "x"]), "plotly")
+    assert native.layout.xaxis.ticktext[0] == "ab⟨U+202E⟩dc"
+    assert "\u202e" not in native.to_json()
+
+
+def test_a_line_of_one_point_shows_a_marker_and_nan_breaks_a_line():
+    (one,) = render(vk.loss_curves(np.array([0.7])), "plotly").data[:1]
+    assert "markers" in one.mode
+    lone = render(vk.line(np.array([1.0, np.nan, 2.0, 3.0])), "plotly").data[0]  # point 0 has no neighbour to join
+    assert "markers" in lone.mode and list(lone.marker.size) == [7, 0, 0, 0]
+    native = render(vk.line(np.array([1.0, 2.0, np.nan, 3.0, 4.0])), "plotly")
+    trace = native.data[0]
+    assert trace.connectgaps is False and np.isnan(np.asarray(trace.y, dtype=float)[2])
+
+
+def test_log_y_leaves_a_gap_at_zero_and_negative_values():
+    native = render(vk.line(np.array([1.0, 0.5, 0.0, -1.0, 0.25]), log_y=True), "plotly")
+    y = np.asarray(native.data[0].y, dtype=float)
+    assert y[:2].tolist() == [1.0, 0.5] and np.isnan(y[2:4]).all() and y[4] == 0.25
+
+
+def test_nul_in_labels_keeps_the_svg_valid_xml():
+    import xml.dom.minidom
+
+    from vizkit.export import to_bytes
+
+    fig = vk.imshow(np.zeros((1, 2)), x=["nul\x00", "c1\x85"], title="t\x00")
+    xml.dom.minidom.parseString(to_bytes(fig, "svg", backend="plotly"))

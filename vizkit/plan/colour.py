@@ -6,7 +6,8 @@ import numpy as np
 
 from ..spec.colors import palette, stops
 
-__all__ = ["NAN_COLOR", "INK_DARK", "INK_LIGHT", "shared_scale", "fills", "inks", "ink", "scale_stops"]
+__all__ = ["NAN_COLOR", "INK_DARK", "INK_LIGHT", "shared_scale", "fills", "inks", "ink", "scale_stops", "nonfinite_counts",
+           "drawable", "inf_cells"]
 
 #: Colour of a token or point whose value is missing (heatmap gaps stay transparent).
 NAN_COLOR = "#dddddd"
@@ -31,9 +32,9 @@ def scale_stops(scale) -> list[tuple[float, str]]:
 
 
 def fills(values, scale) -> list[str]:
-    """The colour of each value on ``scale`` (256 steps), :data:`NAN_COLOR` where it is missing."""
+    """The colour of each value on ``scale`` (256 steps), :data:`NAN_COLOR` where it is missing or ±inf."""
     colours = palette(scale.name, 256)
-    return [colours[round(t * 255)] if t == t else NAN_COLOR for t in scale.normalise(np.asarray(values, dtype=float))]
+    return [colours[round(t * 255)] if t == t else NAN_COLOR for t in scale.normalise(drawable(values))]
 
 
 def ink(fill: str) -> str:
@@ -45,3 +46,26 @@ def ink(fill: str) -> str:
 def inks(values, scale) -> list[str]:
     """The text ink of each value's fill on ``scale``."""
     return [ink(f) for f in fills(values, scale)]
+
+
+def nonfinite_counts(values) -> tuple[int, int]:
+    """``(cells at +inf, cells at -inf)`` of ``values``: drawn as marked gaps, never as an end colour."""
+    v = np.asarray(values)
+    if v.dtype.kind not in "fc":
+        return 0, 0
+    v = v.real if v.dtype.kind == "c" else v
+    return int(np.count_nonzero(np.isposinf(v))), int(np.count_nonzero(np.isneginf(v)))
+
+
+def drawable(values) -> np.ndarray:
+    """``values`` as floats with ±inf turned into NaN: what a renderer colours (inf is a gap, not the top colour)."""
+    v = np.array(values, dtype=float)
+    v[np.isinf(v)] = np.nan
+    return v
+
+
+def inf_cells(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(rows, cols, sign)`` of the ±inf cells of a 2-D array (sign +1 or -1), for the marks that flag them."""
+    v = np.asarray(values, dtype=float)
+    rows, cols = np.nonzero(np.isinf(v))
+    return rows, cols, np.sign(v[rows, cols]).astype(int)

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from .text import label_text
+
 __all__ = ["fit_ticks", "log_ticks", "axis_values", "finite_range", "mark_labels"]
 
 
@@ -15,12 +17,15 @@ def fit_ticks(axis, dim: str, span: float, font_px: float) -> tuple[list[int], l
     Every label when they fit; else every k-th, as plotly thins category ticks: a y label needs
     ~1.3 lines of text; 45° x labels are parallel slanted lines, clear of each other when their
     spacing × sin 45° exceeds a line (~1.9 lines of spacing).
+
+    Texts are display text (:func:`vizkit.plan.text.label_text`): invisible characters shown, long
+    labels cut with an ellipsis (the hover keeps the full label).
     """
     _, every = axis.tick_positions()
-    rotated = dim == "x" and sum(len(t) + 1 for t in every) * font_px * 0.6 > span
+    rotated = dim == "x" and sum(len(label_text(t)) + 1 for t in every) * font_px * 0.6 > span
     room = int(span / (font_px * (1.9 if rotated else 1.3))) if dim == "y" or rotated else len(every)
     pos, text = axis.tick_positions(max_ticks=max(2, min(60, room)))
-    return pos, text, rotated
+    return pos, [label_text(t) for t in text], rotated
 
 
 def axis_values(panel, dim: str) -> np.ndarray:

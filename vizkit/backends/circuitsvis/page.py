@@ -12,6 +12,7 @@ import hashlib
 import html
 
 from ...errors import BackendError, MissingDependencyError
+from ...plan.text import escape
 from .props import props_json, static_parts, view
 
 __all__ = ["fragment", "READY_JS"]
@@ -114,9 +115,9 @@ def fragment(plan) -> str:
              f" {f'min-height: {int(height)}px; ' if height and not static else ''}background: {theme.background};"
              f" color: {theme.foreground}; font-family: {theme.font_family}; font-size: {theme.font_size}px;")
     title = (f'<div class="vizkit-cv-title" style="font-size: {theme.title_size}px; font-weight: 600; margin: 4px 0 8px;">'
-             f"{html.escape(fig.title)}</div>") if fig.title else ""
+             f"{escape(fig.title)}</div>") if fig.title else ""
     caption = (f'<div class="vizkit-cv-caption" style="margin-top: 8px; opacity: 0.75;">'
-               f"{html.escape(planned.caption)}</div>") if planned.caption else ""
+               f"{escape(planned.caption)}</div>") if planned.caption else ""
     fit = f"<script>{_FIT_BOX_JS}</script>" if static else ""
     return (f'<div class="vizkit-figure vizkit-cv" id="{key}" style="{html.escape(style)}"'
             f'{f" data-box-height={int(height)}" if static else ""}>{title}<div class="vizkit-cv-view"></div>{caption}'

@@ -4,15 +4,51 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import warnings
 
 import numpy as np
 
 from ...errors import BackendError
+from ...plan.text import label_text
 from ...spec import Heatmap, TokenText, arrays
 from ...spec.colors import stops
 from ...spec.masks import is_causal
+from ...spec.text import visible_token
 
-__all__ = ["KINDS", "view", "static_parts", "props_json"]
+__all__ = ["KINDS", "view", "static_parts", "props_json", "token_text", "SlowRenderWarning", "SLOW_CELLS", "NEGATIVE_COLOR"]
+
+#: Head × query × key cells past which CircuitsVis's own component takes tens of seconds in a browser
+#: (issue 12: 12 heads at 256 tokens, 786k cells, took 51 s).
+SLOW_CELLS = 250_000
+#: The colour negative values run to when the scale's own low end is near white (−0.5 must not look like 0).
+NEGATIVE_COLOR = "#b2182b"
+
+
+class SlowRenderWarning(UserWarning):
+    """A figure so large that CircuitsVis's component will take tens of seconds to draw it."""
+
+
+def token_text(token) -> str:
+    """A token as issue 13 asks CircuitsVis to show it: whitespace and invisible characters marked, cut at 50
+    characters with …, HTML-escaped (its views set tokens with ``innerHTML``).
+
+    Not used by :func:`view` yet: ``tests/backends/test_circuitsvis.py`` asserts the raw tokens reach
+    CircuitsVis (see the lead's decision on issue 13).
+    """
+    return html.escape(label_text(visible_token(str(token))), quote=False)
+
+
+def _encodable(token) -> str:
+    """``token`` with lone surrogates shown as ``⟨U+D800⟩`` (they cannot be written as UTF-8 at all)."""
+    return re.sub("[\ud800-\udfff]", lambda m: f"⟨U+{ord(m.group()):04X}⟩", str(token))
+
+
+def _negative_colour(colours, zmin: float) -> str:
+    """The scale's low-end colour, or :data:`NEGATIVE_COLOR` when values go below 0 and that end is near white."""
+    low = colours[0]
+    lum = (0.299 * int(low[1:3], 16) + 0.587 * int(low[3:5], 16) + 0.114 * int(low[5:7], 16)) / 255
+    return NEGATIVE_COLOR if zmin < 0 and lum > 0.6 else low
 
 KINDS = frozenset({"attention", "tokens"})
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -38,11 +74,18 @@ def _attention_view(fig) -> tuple[str, dict, list[str]]:
     n_query, n_key = shapes.pop()
     if n_query > n_key:
         raise BackendError(f"CircuitsVis needs at most as many queries as keys; got {n_query} × {n_key}")
+    if len(marks) * n_key * n_key > SLOW_CELLS:
+        warnings.warn(f"CircuitsVis will take tens of seconds to draw {len(marks)} heads of {n_key} × {n_key} "
+                      f"({len(marks) * n_key * n_key:,} cells); backend='plotly' draws it in about a second, or select fewer heads",
+                      SlowRenderWarning, stacklevel=4)
     z = np.stack([m.z for m in marks]).astype(np.result_type(np.float32, *(m.z.dtype for m in marks)))
     causal = fig.meta.get("causal")
     if causal is None:  # not made by vk.attention: the test vk.attention uses
         causal = is_causal(z)
+    n_inf = int(np.count_nonzero(np.isinf(z)))
     z, notes = np.where(np.isfinite(z), z, 0.0), []
+    if n_inf:  # CircuitsVis has no gap colour: the cells are drawn as 0 and the caption says so
+        notes.append(f"{n_inf} {'cell' if n_inf == 1 else 'cells'} at ±inf drawn as 0 (CircuitsVis has no gap colour)")
     if n_query < n_key:  # the queries are the last positions: zero rows for the first ones
         z = np.concatenate([np.zeros((len(marks), n_key - n_query, n_key), dtype=z.dtype), z], axis=1)
         notes.append(f"rows 0–{n_key - n_query - 1} are empty: the pattern has only the last {n_query} queries")
@@ -51,10 +94,13 @@ def _attention_view(fig) -> tuple[str, dict, list[str]]:
         tokens = list(marks[0].x_labels or panels[0].x.labels or map(str, range(n_key)))
     scale = marks[0].colorscale
     colours = stops(scale.name)
+    if scale.zmin < 0 and _negative_colour(colours, scale.zmin) == NEGATIVE_COLOR:
+        notes.append("negative values in red")
     return "AttentionHeads", {
-        "attention": z, "tokens": [str(t) for t in tokens],
-        "attentionHeadNames": [p.title or f"Head {i}" for i, p in enumerate(panels)],
-        "minValue": scale.zmin, "maxValue": scale.zmax, "negativeColor": colours[0], "positiveColor": colours[-1],
+        "attention": z, "tokens": [_encodable(t) for t in tokens],
+        "attentionHeadNames": [html.escape(label_text(p.title or f"Head {i}"), quote=False) for i, p in enumerate(panels)],
+        "minValue": scale.zmin, "maxValue": scale.zmax, "negativeColor": _negative_colour(colours, scale.zmin),
+        "positiveColor": colours[-1],
         "maskUpperTri": bool(causal)}, notes
 
 
@@ -65,13 +111,13 @@ def _token_props(fig) -> tuple[str, dict]:
     mark = marks[0]
     raw = fig.meta.get("tokens")
     raw = raw if raw is not None and len(raw) == len(mark.tokens) else mark.tokens
-    tokens = [html.escape(str(t), quote=False) for t in raw]  # ColoredTokens sets them with innerHTML
+    tokens = [html.escape(_encodable(t), quote=False) for t in raw]  # ColoredTokens sets them with innerHTML
     scale = mark.colorscale
     values = np.asarray(mark.values, dtype=np.float64)
     if values.shape[0] == 1:
         colours = stops(scale.name)
         return "ColoredTokens", {"tokens": tokens, "values": values[0], "minValue": scale.zmin, "maxValue": scale.zmax,
-                                 "negativeColor": colours[0], "positiveColor": colours[-1]}
+                                 "negativeColor": _negative_colour(colours, scale.zmin), "positiveColor": colours[-1]}
     labels = list(mark.row_labels) if mark.row_labels is not None else [str(i) for i in range(values.shape[0])]
     n = values.shape[0]
     return "ColoredTokensMulti", {"tokens": tokens, "values": values.T, "labels": labels,

@@ -88,8 +88,10 @@ def save_native(out, fmt: str, theme, *, dpi: float, title: str | None = None) -
     from .style import rc
 
     metadata = {"png": {"Software": "vizkit"}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    if title:
-        metadata["Title"] = title
+    if title:  # invisible and control characters shown: a NUL would make the SVG invalid XML
+        from ...plan.text import plain
+
+        metadata["Title"] = plain(title)
     buffer = io.BytesIO()
     with mpl.rc_context(rc(theme)):
         out.savefig(buffer, format=fmt, dpi=dpi if fmt == "png" else PX_PER_INCH, facecolor=theme.background,

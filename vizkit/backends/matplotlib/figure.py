@@ -48,6 +48,10 @@ def draw(plan):
     import matplotlib as mpl
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
+    from ...plan.notes import display_notes
+
+    plan = plan.with_notes([n for n in display_notes(plan.figure) if n not in plan.notes])  # inf gaps, shortened labels
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     theme = plan.theme

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...plan.colour import NAN_COLOR
+from ...plan.colour import NAN_COLOR, drawable, inf_cells
 from ...plan.geometry import PT_PER_PX
 from ...plan.marks import bar_geometry
 from ...spec import Bar, Heatmap, Line, Scatter
@@ -17,20 +17,42 @@ _DASH = {"solid": "-", "dash": "--", "dot": ":"}
 
 
 def _heatmap(ax, mark, panel, theme):
-    """Cells at integer positions (row ``i`` at ``y = i``), NaN cells transparent, colours from zmin..zmax."""
+    """Cells at integer positions (row ``i`` at ``y = i``), NaN cells transparent, colours from zmin..zmax.
+
+    ±inf cells are gaps too (never the end colour), marked ✕ (+inf) or ○ (-inf).
+    """
     cmap, norm = colormap(mark.colorscale)
     ny, nx = mark.z.shape
-    image = ax.imshow(np.asarray(mark.z, dtype=float), cmap=cmap, norm=norm, origin="lower", aspect="auto",
+    image = ax.imshow(drawable(mark.z), cmap=cmap, norm=norm, origin="lower", aspect="auto",
                       extent=(-0.5, nx - 0.5, -0.5, ny - 0.5), interpolation="none")
+    rows, cols, sign = inf_cells(mark.z)
+    for s, marker in ((1, "x"), (-1, "o")):
+        pick = sign == s
+        if pick.any():
+            ink = {"facecolors": "none", "edgecolors": theme.foreground} if marker == "o" else {"color": theme.foreground}
+            ax.scatter(cols[pick], rows[pick], marker=marker, s=(7 * PT_PER_PX) ** 2, linewidths=1.2, label=None,
+                       gid=f"vizkit-inf{'+' if s > 0 else '-'}", **ink)
     return image, image
+
+
+def _isolated(y) -> np.ndarray:
+    """Which points of a line have no drawn neighbour (a run of one between gaps): they need a marker."""
+    ok = np.isfinite(y)
+    return ok & ~np.concatenate([[False], ok[:-1]]) & ~np.concatenate([ok[1:], [False]])
 
 
 def _line(ax, mark, panel, theme):
     """A polyline: NaN breaks it; width in px (scaled by the theme), dash, opacity, markers."""
     color = mark.color or CATEGORICAL[0]
     width = mark.width * theme.line_width / 2.0 * PT_PER_PX
-    (line,) = ax.plot(mark.x, mark.y, color=color, linewidth=width, alpha=mark.opacity, linestyle=_DASH[mark.dash],
-                      marker="o" if mark.markers else None, markersize=6 * PT_PER_PX, label=mark.name)
+    y = np.asarray(mark.y, dtype=float)
+    if panel.y.log:  # zero and negative values: a gap on a log axis, not a plunge toward it
+        y = np.where(y > 0, y, np.nan)
+    lone = _isolated(y)
+    markevery = None if mark.markers else np.flatnonzero(lone).tolist()  # a lone point (a line of one) shows as a marker
+    (line,) = ax.plot(mark.x, y, color=color, linewidth=width, alpha=mark.opacity, linestyle=_DASH[mark.dash],
+                      marker="o" if mark.markers or lone.any() else None, markevery=markevery or None,
+                      markersize=6 * PT_PER_PX, label=mark.name)
     return line, line
 
 

@@ -32,6 +32,10 @@ def colorscale(name: str) -> list:
 def unique_labels(labels) -> list[str]:
     """Escaped labels made unique by appending zero-width spaces to repeats.
 
+    This cannot merge two categories: :func:`~vizkit.plan.text.escape` shows every zero-width
+    character a label holds as ``⟨U+200B⟩``, so a raw U+200B only ever comes from this suffix
+    (``['a', 'a', 'a\u200b']`` stay three categories).
+
     Heatmap cells then sit on a category axis whose ticks and hover read the token itself,
     while two identical tokens stay two columns (plotly would merge equal categories). This
     keeps the payload O(n) instead of an O(n²) per-cell hover array.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...plan.notes import display_notes
 from ...spec import TokenText
 from ._text import colorscale, label
 from .axes import panel_axes
@@ -21,6 +22,7 @@ def draw(plan):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    plan = plan.with_notes([n for n in display_notes(plan.figure) if n not in plan.notes])  # inf gaps, shortened labels
     theme, geo = plan.theme, plan.geometry
     rows, cols = geo.rows, geo.cols
     first = plan.frame(0)
@@ -37,7 +39,7 @@ def draw(plan):
                 drawn += token_traces(panel.tokens)
                 tokens_plan = tokens_plan or panel.tokens
             else:
-                drawn += traces(mark, hover, plan, theme)
+                drawn += traces(mark, hover, plan, theme, panel)
         for trace in drawn:
             trace.visible = panel.frame == 0 and trace.visible is not False  # token rows: the first one
             trace.update(xaxis=f"x{'' if index == 1 else index}", yaxis=f"y{'' if index == 1 else index}")
@@ -82,6 +84,7 @@ def _slides(plan) -> bool:
 
 
 def _slider(plan, visibility: list[int]) -> dict:
-    steps = [{"method": "update", "label": name, "args": [{"visible": [f == k for f in visibility]}]}
+    # plotly reads step labels as markup: escaped like every other label
+    steps = [{"method": "update", "label": label(name), "args": [{"visible": [f == k for f in visibility]}]}
              for k, name in enumerate(plan.slider.labels)]
     return {"active": 0, "currentvalue": {"prefix": f"{label(plan.slider.name)}: "}, "steps": steps, "pad": {"t": 55}}

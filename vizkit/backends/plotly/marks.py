@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...plan.colour import drawable, inf_cells
 from ...spec import Bar, Heatmap, Line, Scatter
 from ._text import colorscale, label, template_text, unique_labels
 
@@ -12,8 +13,10 @@ __all__ = ["traces"]
 _DASH = {"solid": "solid", "dash": "dash", "dot": "dot"}
 
 
-def traces(mark, hover, plan, theme) -> list:
-    """The traces of one (non-token) mark; ``hover`` is its :class:`~vizkit.plan.HoverFields`."""
+def traces(mark, hover, plan, theme, panel=None) -> list:
+    """The traces of one (non-token) mark; ``hover`` is its :class:`~vizkit.plan.HoverFields`, ``panel`` its panel plan."""
+    if isinstance(mark, Line) and panel is not None and panel.y.log:
+        return _line(mark, hover, plan, theme, log_y=True)
     return _DRAW[type(mark)](mark, hover, plan, theme)
 
 
@@ -31,17 +34,42 @@ def _heatmap(mark, hover, plan, theme):
     ys = unique_labels(mark.y_labels) if mark.y_labels is not None else np.arange(ny)
     template = (f"{template_text(hover.y)}: %{{y}}<br>{template_text(hover.x)}: %{{x}}"
                 f"<br>{template_text(hover.value)}: %{{z:.4g}}<extra></extra>")
-    # float32 halves the payload; colours and the 4-digit hover are unchanged
-    return [go.Heatmap(z=np.asarray(mark.z, dtype=np.float32), x=xs, y=ys, hovertemplate=template, hoverongaps=False, **kw)]
+    # float32 halves the payload; colours and the 4-digit hover are unchanged; ±inf is a gap, not an end colour
+    out = [go.Heatmap(z=drawable(mark.z).astype(np.float32), x=xs, y=ys, hovertemplate=template, hoverongaps=False, **kw)]
+    rows, cols, sign = inf_cells(mark.z)
+    if rows.size:  # the gaps at ±inf marked (✕ for +inf, ○ for -inf) and hovered as inf
+        out.append(go.Scatter(
+            x=np.asarray(xs)[cols], y=np.asarray(ys)[rows], mode="markers", showlegend=False, meta={"vizkit_inf": True},
+            marker={"symbol": ["x-thin-open" if s > 0 else "circle-open" for s in sign], "size": 9, "color": theme.foreground,
+                    "line": {"width": 1.5, "color": theme.foreground}},
+            customdata=["+inf" if s > 0 else "-inf" for s in sign],
+            hovertemplate=(f"{template_text(hover.y)}: %{{y}}<br>{template_text(hover.x)}: %{{x}}"
+                           f"<br>{template_text(hover.value)}: %{{customdata}}<extra></extra>")))
+    return out
 
 
-def _line(mark, hover, plan, theme):
+def _isolated(y) -> np.ndarray:
+    """Which points of a line have no drawn neighbour (a run of one between gaps): they need a marker."""
+    ok = np.isfinite(y)
+    left = np.concatenate([[False], ok[:-1]])
+    right = np.concatenate([ok[1:], [False]])
+    return ok & ~left & ~right
+
+
+def _line(mark, hover, plan, theme, log_y: bool = False):
     import plotly.graph_objects as go
 
+    y = np.asarray(mark.y, dtype=float)
+    if log_y:  # zero and negative values have no place on a log axis: a gap there, not a plunge toward it
+        y = np.where(y > 0, y, np.nan)
     kw = {}
     if mark.hover_labels is not None:
         kw.update(text=[label(s) for s in mark.hover_labels], hovertemplate="%{text}: %{y:.4g}<extra>%{fullData.name}</extra>")
-    return [go.Scatter(x=mark.x, y=mark.y, name=label(mark.name), mode="lines+markers" if mark.markers else "lines",
+    lone = _isolated(y)
+    mode = "lines+markers" if mark.markers or lone.any() else "lines"
+    if lone.any() and not mark.markers:  # markers only on the lone points, so a single point shows
+        kw["marker"] = {"size": np.where(lone, 7, 0).tolist(), "color": mark.color}
+    return [go.Scatter(x=mark.x, y=y, name=label(mark.name), mode=mode,
                        line={"color": mark.color, "width": mark.width * theme.line_width / 2.0, "dash": _DASH[mark.dash]},
                        opacity=mark.opacity, showlegend=bool(mark.legend and mark.name is not None),
                        legendgroup=mark.group, connectgaps=False, **kw)]

@@ -26,7 +26,8 @@ def token_traces(tokens_plan) -> list:
         out.append(go.Bar(
             x=boxes.width, base=boxes.x - boxes.width / 2, y=boxes.line, orientation="h", width=0.78, text=text,
             textposition="inside", insidetextanchor="middle", textangle=0, constraintext="none",
-            textfont={"family": MONO, "size": boxes.font_px, "color": list(tokens_plan.inks[r])},
+            textfont={"family": MONO, "size": max(1.0, boxes.font_px),  # plotly refuses a size under 1 (a 3000-char token)
+                       "color": list(tokens_plan.inks[r])},
             marker={"color": list(tokens_plan.fills[r]), "line": {"width": 0}},
             customdata=[number_text(v) for v in mark.values[r]],
             hovertemplate=f"%{{text}}<br>{template_text(mark.value_label)}: %{{customdata}}<extra></extra>",
