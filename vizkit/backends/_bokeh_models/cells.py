@@ -8,7 +8,7 @@ shows as ``Infinity``), and the infinite cells get a hatched outline over the ga
 The caption's count of NaN/inf cells comes from the spec's notes.
 
 Shared by the bokeh and HoloViews backends; the in-page slider (:mod:`.lazy`) rebuilds the same
-columns in JavaScript (:data:`DRAWN_JS`, :data:`RUNS_JS`) from a frame's values.
+columns in JavaScript (:data:`RUNS_JS`) from a frame's values.
 """
 
 from __future__ import annotations
@@ -93,9 +93,8 @@ def add_inf_marks(p, z, foreground: str, row0: int = 0, col0: int = 0):
                   line_width=1, hatch_pattern="sign", hatch_color=foreground, hatch_alpha=0.8, hatch_scale=6, name=INF_NAME)
 
 
-# The JavaScript twins of :func:`drawn` and :func:`inf_runs`, for a frame's values brought in by the slider:
+# The JavaScript twin of :func:`inf_runs`, for a frame's values brought in by the slider:
 # ``v`` a flat typed array of ``ny * nx`` values, row-major.
-DRAWN_JS = "const drawn = (v) => v.map(x => Number.isFinite(x) ? x : NaN);"
 RUNS_JS = """const runs = (v, ny, nx) => {
   const out = {left: [], right: [], bottom: [], top: [], sign: []};
   for (const [s, hatch] of [[Infinity, '/'], [-Infinity, '\\\\']])
