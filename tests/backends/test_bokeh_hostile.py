@@ -197,3 +197,58 @@ def test_markup_in_every_text_runs_nothing_and_reads_literally(tmp_path, chromiu
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__pwned") is None and page.locator("img").count() == 0
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 12: slider frames built lazily, every frame still reachable exactly
+
+
+def _whole_model_slider(layers: int, heads: int = 3, n: int = 6):
+    rng = np.random.default_rng(layers)
+    pat = np.tril(rng.random((layers, heads, n, n)) + 0.01)
+    pat[-1, 0, 4, 2] = np.inf  # a frame brings ±inf cells the first frame does not have
+    return vk.attention(pat / np.nansum(np.where(np.isinf(pat), 0, pat), -1, keepdims=True), tokens=list("abcdef"),
+                        mode="slider")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_slider_page_model_count_does_not_grow_with_frames(backend):
+    from bokeh.model.util import collect_models
+    from bokeh.models import Plot
+
+    counts = {}
+    for layers in (2, 8):
+        root = bokeh_layout_of(_whole_model_slider(layers), backend)
+        counts[layers] = len(collect_models(root))
+        assert len(find(root, Plot)) <= 3 + 1  # one frame of plots (3 heads), and a colour-bar plot
+    assert counts[2] == counts[8], counts
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_slider_reaches_every_frame_with_its_exact_values_titles_and_inf_marks(tmp_path, chromium, backend):
+    fig = _whole_model_slider(4)
+    report = open_page(chromium, fig.save(tmp_path / "slider.html", backend=backend), wait_for=".bk-Canvas")
+    page = report.page
+    read = """() => [...Bokeh.index.all_views()]
+      .filter(v => (v.model.name || '').startsWith('vizkit-panel') && v.el.getBoundingClientRect().width > 0)
+      .map(v => { const rs = v.model.renderers, img = rs.find(r => r.glyph.type === 'Image').data_source.data;
+                  const inf = rs.find(r => (r.name || '').startsWith('vizkit-inf')).data_source.data;
+                  return {name: v.model.name, title: v.model.title.text.text, value: Array.from(img.value[0]),
+                          image: Array.from(img.image[0]).map(String), inf: inf.left.length}; })"""
+    handle = page.locator(".noUi-handle").first
+    handle.focus()
+    for k in range(fig.n_frames):
+        if k:
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(250)
+        shown = page.evaluate(read)
+        panels = fig.frame_panels(k)
+        assert [s["name"] for s in shown] == [f"vizkit-panel-{k}-{i}" for i in range(len(panels))]
+        for s, panel in zip(shown, panels, strict=True):
+            z = panel.marks[0].z
+            np.testing.assert_array_equal(np.reshape(s["value"], z.shape), z)  # exact, every cell
+            assert s["image"].count("NaN") == int((~np.isfinite(z)).sum())  # NaN and ±inf drawn as gaps
+            assert s["inf"] == int(np.isinf(z).sum())
+            assert s["title"] == (panel.title or "")
+    assert_clean(report)
