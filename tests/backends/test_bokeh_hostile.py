@@ -252,3 +252,44 @@ def test_slider_reaches_every_frame_with_its_exact_values_titles_and_inf_marks(t
             assert s["inf"] == int(np.isinf(z).sum())
             assert s["title"] == (panel.title or "")
     assert_clean(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# Long labels: a real plot area, ticks shortened with an ellipsis (the plan's) that do not overlap, full text in hover
+
+LABEL_GEOMETRY_JS = """() => { const pv = [...Bokeh.index.all_views()].find(v => v.frame && v.model.below);
+  const ax = pv.model.below.find(m => m.ticker), f = pv.frame.bbox, ctx = document.createElement('canvas').getContext('2d');
+  const size = parseFloat(ax.major_label_text_font_size);
+  ctx.font = size + 'px ' + ax.major_label_text_font;
+  const ticks = [...ax.ticker.ticks].sort((a, b) => a - b);
+  const labels = ticks.map(t => { const v = ax.major_label_overrides.get(t); return typeof v === 'string' ? v : v.text; });
+  return {w: f.width, h: f.height, size, rotated: ax.major_label_orientation !== 'horizontal',
+          x: ticks.map(t => pv.frame.x_scale.compute(t)), widths: labels.map(s => ctx.measureText(s).width), labels}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_5000_character_label_keeps_a_real_plot_and_ticks_do_not_overlap(tmp_path, chromium, backend):
+    labels = ["a" * 5000, PWN * 20, "c", PWN, "e" * 300, "f"]
+    fig = vk.imshow(np.random.default_rng(4).random((2, len(labels))), x=labels)
+    report = open_page(chromium, fig.save(tmp_path / "long.html", backend=backend), wait_for=".bk-Canvas")
+    page = report.page
+    page.wait_for_timeout(300)
+    geo = page.evaluate(LABEL_GEOMETRY_JS)
+    assert geo["w"] >= 200 and geo["h"] >= 100, geo  # today: a 0 px tall plot area
+    assert all(len(s) <= 60 for s in geo["labels"]) and geo["labels"][0].endswith("…")
+    gaps = np.diff(geo["x"])
+    if geo["rotated"]:  # parallel labels at 45°: their baselines are gap·sin 45° apart, and need a line's height
+        assert (gaps * np.sin(np.pi / 4) >= geo["size"]).all(), (gaps, geo["size"])
+    else:
+        halves = np.asarray(geo["widths"]) / 2
+        assert (gaps >= halves[:-1] + halves[1:]).all(), (gaps, geo["widths"])
+    box = page.locator(".bk-Canvas").first.bounding_box()
+    frame = page.evaluate("() => { const f = [...Bokeh.index.all_views()].find(v => v.frame).frame.bbox;"
+                          " return {x: f.x, y: f.y, w: f.width, h: f.height}; }")
+    page.mouse.move(box["x"] + frame["x"] + frame["w"] / len(labels) * 1.5, box["y"] + frame["y"] + frame["h"] * 0.25)
+    page.wait_for_timeout(400)
+    tips = page.locator(".bk-Tooltip").evaluate_all("els => els.map(el => (el.shadowRoot || el).textContent)")
+    assert any(PWN * 20 in t for t in tips), tips  # the full label, as text
+    assert page.evaluate("() => window.__pwned") is None and page.locator("img").count() == 0
+    assert_clean(report)
