@@ -339,13 +339,17 @@ def test_slider_shows_one_frame_at_a_time(tmp_path, chromium):
     fig = build("imshow-slider")
     report = open_page(chromium, fig.save(tmp_path / "slider.html", backend="holoviews"), wait_for=".bk-Canvas")
     page = report.page
-    visible = "() => [...Bokeh.index.all_views()].filter(v => v.model.type === 'Figure' && v.el.getBoundingClientRect().width > 0).map(v => v.model.id)"
+    # one plot shown, and it shows the slider's frame (built lazily: the same plot, frame 2's data and name)
+    visible = ("() => [...Bokeh.index.all_views()].filter(v => v.model.type === 'Figure' && v.el.getBoundingClientRect().width > 0)"
+               ".map(v => [v.model.name, Array.from(v.model.renderers.find(r => r.glyph.type === 'Image').data_source.data.value[0])])")
     first = page.evaluate(visible)
     page.locator(".noUi-handle").first.focus()
     page.keyboard.press("End")
     page.wait_for_timeout(300)
     last = page.evaluate(visible)
-    assert len(first) == len(last) == 1 and first != last
+    assert len(first) == len(last) == 1 and first[0][0] != last[0][0] == "vizkit-panel-2-0"
+    np.testing.assert_array_equal(np.reshape(last[0][1], (4, 4)), fig.frame_panels(2)[0].marks[0].z)
+    np.testing.assert_array_equal(np.reshape(first[0][1], (4, 4)), fig.frame_panels(0)[0].marks[0].z)
     assert page.locator(".bk-slider-value").first.evaluate("el => el.textContent") == "2"
     assert_clean(report)
 

@@ -11,9 +11,13 @@ from .sizes import WIDGET_MARGIN
 from .widgets import frame_switch
 
 
-def assemble(plan, frames, *, controls=()):
+def assemble(plan, frames, *, controls=(), swap=None):
     """The page of ``plan``: its title band, ``frames`` (one shown at a time), ``controls`` (a select),
-    the slider that switches the frames, and the caption."""
+    the slider that switches the frames, and the caption.
+
+    ``swap`` (a ``CustomJS``, :mod:`.lazy`) makes the slider fill frame 0's plots with frame ``k``'s
+    data instead: ``frames`` then holds frame 0 alone.
+    """
     from bokeh.layouts import column
 
     theme, geo = plan.theme, plan.geometry
@@ -25,7 +29,8 @@ def assemble(plan, frames, *, controls=()):
     children.append(frames[0] if len(frames) == 1 else column(*frames))
     children += controls
     if plan.slider is not None:
-        children.append(frame_switch(frames, plan.slider.name, plan.slider.labels, theme, width=min(plan.width, 600)))
+        children.append(frame_switch(frames, plan.slider.name, plan.slider.labels, theme, width=min(plan.width, 600),
+                                     swap=swap))
     if geo.caption_height:
         children.append(_caption_div(plan))
     out = column(*children, styles={"background-color": theme.background}) if len(children) > 1 else children[0]

@@ -34,10 +34,11 @@ def frame_slider(name, labels, theme, *, width: int = 260):
                   format=CustomJSTickFormatter(args={"labels": labels}, code="return labels[Math.round(tick)] ?? ''"))
 
 
-def frame_switch(frames, name, labels, theme, *, width: int = 260, select: bool = False):
-    """A Slider (or, ``select=True``, a Select) showing frame ``k`` of ``frames`` and hiding the others (CustomJS)."""
+def frame_switch(frames, name, labels, theme, *, width: int = 260, select: bool = False, swap=None):
+    """A Slider (or, ``select=True``, a Select) showing frame ``k`` of ``frames`` and hiding the others (CustomJS);
+    with ``swap`` (a CustomJS filling one frame's plots with frame ``k``'s data), that instead."""
     from bokeh.models import CustomJS
 
     widget = select_widget(name, list(labels), theme) if select else frame_slider(name, labels, theme, width=width)
-    widget.js_on_change("value", CustomJS(args={"frames": frames}, code=_SHOW_FRAME_JS))
+    widget.js_on_change("value", swap if swap is not None else CustomJS(args={"frames": frames}, code=_SHOW_FRAME_JS))
     return widget

@@ -1,11 +1,13 @@
 """The bokeh layout of a planned figure: one frame per slider step (a plot or a grid of plots), then the page.
 
-:func:`render_plan` builds every frame with :func:`build_frame`, which draws one frame from the
-plan alone, so a frame can later be built on demand (issue 12) without changing what is drawn.
+:func:`render_plan` builds each frame with :func:`build_frame`, which draws one frame from the plan
+alone; a slider over frames that differ only in heatmap values builds frame 0 and swaps the values
+in the page (issue 12).
 """
 
 from __future__ import annotations
 
+from .._bokeh_models import lazy
 from .._bokeh_models.page import assemble
 from .._bokeh_models.sizes import grid_height
 from .._bokeh_models.style import color_mapper, colorbar, legend_outside, style_plot
@@ -14,8 +16,17 @@ from .marks import DRAWERS
 
 
 def render_plan(plan):
-    """The bokeh layout of ``plan``; a static plan (image export) draws SVG plots with no toolbar."""
+    """The bokeh layout of ``plan``; a static plan (image export) draws SVG plots with no toolbar.
+
+    A slider whose frames differ only in heatmap values and titles builds frame 0 alone and fills
+    it with frame ``k``'s values in the page (:mod:`vizkit.backends._bokeh_models.lazy`); other
+    sliders build every frame.
+    """
     mapper = color_mapper(plan.shared_scale) if plan.shared_scale is not None else None
+    if lazy.swappable(plan):
+        root, controls = build_frame(plan, 0, mapper)
+        plots = [root.select_one({"name": f"vizkit-panel-0-{p.index}"}) for p in plan.frame(0)]
+        return assemble(plan, [root], controls=controls, swap=lazy.frame_swap(plan, plots))
     frames, controls = [], []
     for frame in range(plan.n_frames):
         root, frame_controls = build_frame(plan, frame, mapper)

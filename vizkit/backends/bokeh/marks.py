@@ -15,20 +15,22 @@ from ...plan.marks import bar_geometry
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
 from ...spec.colors import CATEGORICAL
+from .._bokeh_models import cells
 from .._bokeh_models.hover import add_hover, bar_labels, heatmap_hover, number_formatter
 from .._bokeh_models.style import DASH, color_mapper, colorbar
 from .._bokeh_models.widgets import select_widget
 
 
 def heatmap(p, mark, fields, panel_plan, theme, shared_mapper):
-    """An ``image`` glyph with cells at integer positions; its own colour bar unless the grid shares one."""
+    """An ``image`` glyph with cells at integer positions, ±inf cells hatched gaps; its own colour bar unless the grid shares one."""
     from bokeh.models import ColumnDataSource
 
-    ny, nx = mark.z.shape
     mapper = shared_mapper or color_mapper(mark.colorscale)
-    source = ColumnDataSource({"image": [np.asarray(mark.z, dtype=float)], "x": [-0.5], "y": [-0.5], "dw": [nx], "dh": [ny]})
+    # drawn: NaN and ±inf as gaps (never a scale colour); hovered: the exact values
+    source = ColumnDataSource(cells.image_data(mark.z))  # in tiles past a browser's largest bitmap
     r = p.image(image="image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=mapper)
-    heatmap_hover(p, r, mark, panel_plan.panel, fields, "@image")
+    cells.add_inf_marks(p, mark.z, theme.foreground)
+    heatmap_hover(p, r, mark, panel_plan.panel, fields, "@value")
     if shared_mapper is None and mark.show_scale:
         p.add_layout(colorbar(mapper, mark.colorscale, theme), "right")
     return [r], None

@@ -15,6 +15,7 @@ from ...plan.marks import bar_geometry
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
 from ...spec.colors import CATEGORICAL, palette
+from .._bokeh_models import cells
 from .._bokeh_models.hover import bar_labels, heatmap_hover
 from .._bokeh_models.style import DASH
 
@@ -24,19 +25,39 @@ def _cmap(scale):
 
 
 def image(hv, mark, fields, panel_plan, theme, ctx):
-    """An ``Image`` with cells at integer positions (``z[0, 0]`` at x=0, y=0) and the bokeh backend's hover."""
-    ny, nx = mark.z.shape
-    img = hv.Image(np.flipud(np.asarray(mark.z, dtype=float)), bounds=(-0.5, -0.5, nx - 0.5, ny - 0.5),
-                   kdims=[hv.Dimension("x", label=fields.x), hv.Dimension("y", label=fields.y)],
-                   vdims=[hv.Dimension("z", label=fields.value)])
+    """An ``Image`` with cells at integer positions (``z[0, 0]`` at x=0, y=0), ±inf cells hatched gaps, the bokeh
+    backend's hover; a heatmap wider or taller than a browser's largest bitmap is several ``Image`` s, one per tile."""
     scale, panel = mark.colorscale, panel_plan.panel
+    out = []
+    for row0, col0, block in cells.tiles(cells.values(mark.z)):
+        ny, nx = block.shape
+        # drawn: NaN and ±inf as gaps (never a scale colour); the hook adds the exact values for hover and hatches ±inf
+        img = hv.Image(np.flipud(cells.drawn(block)), bounds=(col0 - 0.5, row0 - 0.5, col0 + nx - 0.5, row0 + ny - 0.5),
+                       kdims=[hv.Dimension("x", label=fields.x), hv.Dimension("y", label=fields.y)],
+                       vdims=[hv.Dimension("z", label=fields.value)])
+        first = not out
+        out.append(img.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=first and mark.show_scale and ctx.colorbar,
+                            clipping_colors={"NaN": "transparent"}, colorbar_opts={"title": scale.title} if scale.title else {},
+                            hooks=[_cells_hook(mark, block, row0, col0, panel, fields, theme)], backend="bokeh"))
+    return out
 
-    def hover(plot, _element):
-        heatmap_hover(plot.state, plot.handles["glyph_renderer"], mark, panel, fields, "@image")
 
-    return [img.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=mark.show_scale and ctx.colorbar,
-                     clipping_colors={"NaN": "transparent"}, colorbar_opts={"title": scale.title} if scale.title else {},
-                     hooks=[hover], backend="bokeh")]
+def _cells_hook(mark, block, row0, col0, panel, fields, theme):
+    """The plot hook of one tile: exact values for hover, hatched ±inf cells, the labelled hover (once)."""
+    name = f"{cells.INF_NAME}-{row0}-{col0}"
+
+    def hook(plot, _element):
+        p = plot.state
+        # HoloViews flips the image back for bokeh: the source's rows are z's rows
+        plot.handles["source"].data["value"] = [block]
+        marks = [r for r in p.renderers if getattr(r, "name", None) == name]
+        if marks:  # HoloViews runs hooks again each time a HoloMap changes frame
+            marks[0].data_source.data = cells.inf_runs(block, row0, col0)
+        else:
+            cells.add_inf_marks(p, block, theme.foreground, row0, col0).name = name
+            heatmap_hover(p, plot.handles["glyph_renderer"], mark, panel, fields, "@value")
+
+    return hook
 
 
 def curve(hv, mark, fields, panel_plan, theme, ctx):
