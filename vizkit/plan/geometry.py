@@ -38,8 +38,15 @@ def figure_size(fig, theme) -> tuple[int, int]:
     from .tokens import token_lines
 
     rows, cols = fig.grid
-    width = fig.width or (theme.width if cols == 1 else
-                          min(max(MAX_GRID_WIDTH, theme.width), max(theme.width, int(theme.width * 0.55) * cols)))
+    grid_width = getattr(theme, "grid_width", None)
+    if fig.width:
+        width = fig.width
+    elif cols == 1:
+        width = theme.width
+    elif grid_width:  # paper: the page width, whatever the panel count
+        width = grid_width
+    else:
+        width = min(max(MAX_GRID_WIDTH, theme.width), max(theme.width, int(theme.width * 0.55) * cols))
     height = fig.height or (theme.height if rows == 1 else min(2400, int(theme.height * 0.75) * rows + 60))
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = token_lines(fig)
