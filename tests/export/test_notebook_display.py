@@ -121,3 +121,14 @@ def test_png_fallback_only_in_a_kernel_and_can_be_turned_off(monkeypatch):
     assert "image/png" not in notebook.mimebundle(fig, "bokeh") and len(calls) == 1
     monkeypatch.setattr(notebook, "PNG_FALLBACK", True)
     assert "image/png" in notebook.mimebundle(fig, "bokeh")
+
+
+def test_plotlyjs_once_puts_the_copy_in_the_first_output_only(monkeypatch):
+    monkeypatch.setattr(notebook, "_SENT", {"plotlyjs": False})
+    monkeypatch.setenv("VIZKIT_NOTEBOOK_PLOTLYJS", "once")
+    figs = [vk.imshow(RNG.normal(size=(2, 2)), title=f"once {k}") for k in range(2)]
+    first, second = (notebook.mimebundle(f, "plotly")["text/html"] for f in figs)
+    assert "-plotlyjs" in first and "-plotlyjs" not in second and len(second) < 50_000
+    monkeypatch.setenv("VIZKIT_NOTEBOOK_PLOTLYJS", "eager")
+    with pytest.raises(vk.VizkitError, match="'each' or 'once'; got 'eager'"):
+        notebook.mimebundle(figs[0], "plotly")

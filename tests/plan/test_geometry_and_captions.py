@@ -47,3 +47,13 @@ def test_one_frame_and_notes():
     assert static_figure(fig, notes=False).notes == () and static_figure(fig).notes == ("upper triangle masked",)
     still = vk.imshow(RNG.normal(size=(3, 3)))
     assert static_figure(still) is still
+
+
+def test_default_facet_grids_fit_a_notebook_column_with_the_sidebar_open():
+    from vizkit.export.pages import frame_size
+
+    for n in (2, 4, 8, 12):
+        fig = vk.imshow(RNG.normal(size=(n, 3, 3)), facet_col=0)
+        width, _ = figure_size(fig, THEMES["default"])
+        assert frame_size(width, 1)[0] <= 950  # JupyterLab's output column beside an open sidebar
+    assert figure_size(vk.imshow(RNG.normal(size=(3, 3))), THEMES["default"]) == (700, 450)

@@ -9,7 +9,9 @@ Every output stands alone:
   ``text/html`` (classic Notebook, nbconvert HTML, Colab) carries its own gzip-compressed copy of
   plotly.js (about 2 MB instead of 4.8 MB) and loads it only if ``window.Plotly`` is missing: on a
   page with many outputs the first one loads it and the others reuse it, and any one output still
-  draws with the others cleared.
+  draws with the others cleared. ``VIZKIT_NOTEBOOK_PLOTLYJS=once`` (or :data:`PLOTLYJS`) puts the copy
+  in the session's first plotly output only: lighter, but clearing that output blanks the others
+  in an HTML export.
 * **bokeh, HoloViews, CircuitsVis**: an iframe already sized to the figure, plus, when drawn in a
   running kernel, a static ``image/png`` of the same figure after ``text/html``, for viewers that
   run no output scripts (untrusted notebooks, nbclient/papermill results on a code host). Set the
@@ -26,10 +28,15 @@ import os
 from ..errors import BackendError
 from . import pages
 
-__all__ = ["PNG_FALLBACK", "PLOTLY_MIME", "mimebundle", "png_fallback_enabled", "plotly_html", "show"]
+__all__ = ["PNG_FALLBACK", "PLOTLYJS", "PLOTLY_MIME", "mimebundle", "png_fallback_enabled", "plotly_html", "show"]
 
 #: ``None``: follow ``VIZKIT_NOTEBOOK_PNG`` (on unless ``0``/``false``/``no``/``off``); ``True``/``False`` override it.
 PNG_FALLBACK: bool | None = None
+#: Which plotly outputs carry plotly.js: ``"each"`` (every one, compressed: any output draws alone) or ``"once"``
+#: (the first of the session only: a lighter notebook that goes blank if that output is cleared).
+#: ``None``: follow ``VIZKIT_NOTEBOOK_PLOTLYJS`` (default ``"each"``).
+PLOTLYJS: str | None = None
+_SENT = {"plotlyjs": False}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -39,6 +46,13 @@ def png_fallback_enabled() -> bool:
     if PNG_FALLBACK is not None:
         return bool(PNG_FALLBACK)
     return os.environ.get("VIZKIT_NOTEBOOK_PNG", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _plotlyjs_mode() -> str:
+    mode = (PLOTLYJS or os.environ.get("VIZKIT_NOTEBOOK_PLOTLYJS") or "each").strip().lower()
+    if mode not in ("each", "once"):
+        raise BackendError(f"VIZKIT_NOTEBOOK_PLOTLYJS must be 'each' or 'once'; got {mode!r}")
+    return mode
 
 
 def _in_kernel() -> bool:
@@ -91,13 +105,15 @@ _PLOTLY_LOADER_JS = """(function () {
 })();"""
 
 
-def plotly_html(spec: dict, element_id: str, *, width: int, height: int) -> str:
+def plotly_html(spec: dict, element_id: str, *, width: int, height: int, with_copy: bool = True) -> str:
     """The ``text/html`` of a plotly output: its element, its own compressed plotly.js copy and the loader.
 
     ``spec`` is the plotly JSON (``data``, ``layout``); it is data and is escaped for the script.
+    ``with_copy=False`` leaves the copy out (the page must already have plotly.js).
     """
+    copy = f'<script type="application/octet-stream" id="{element_id}-plotlyjs">{_plotlyjs_gzip_b64()}</script>' if with_copy else ""
     return (f'<div id="{element_id}" class="vizkit-figure" style="width: {int(width)}px; max-width: 100%; height: {int(height)}px;">'
-            f'</div>\n<script type="application/octet-stream" id="{element_id}-plotlyjs">{_plotlyjs_gzip_b64()}</script>\n'
+            f'</div>\n{copy}\n'
             "<script>" + _PLOTLY_LOADER_JS % {"id": _script_json(element_id), "spec": _script_json(spec),
                                                "config": _script_json(_PLOTLY_CONFIG)} + "</script>")
 
@@ -107,7 +123,9 @@ def _plotly_bundle(module, planned) -> dict:
     spec = bundle.get(PLOTLY_MIME)
     if spec is not None:
         element_id = module.div_id(planned) if hasattr(module, "div_id") else "vizkit-plotly"
-        bundle["text/html"] = plotly_html(spec, element_id, width=planned.width, height=planned.height)
+        with_copy = _plotlyjs_mode() == "each" or not _SENT["plotlyjs"]
+        bundle["text/html"] = plotly_html(spec, element_id, width=planned.width, height=planned.height, with_copy=with_copy)
+        _SENT["plotlyjs"] = True
     return bundle
 
 

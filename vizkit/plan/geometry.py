@@ -16,8 +16,9 @@ __all__ = ["PX_PER_INCH", "PT_PER_PX", "MAX_GRID_WIDTH", "SELECT_HEIGHT", "SLIDE
 PX_PER_INCH = 96
 #: Points per CSS pixel (72 points per inch).
 PT_PER_PX = 72 / PX_PER_INCH
-#: Widest default size of a facet grid: it fits a notebook cell or the gallery on a laptop screen.
-MAX_GRID_WIDTH = 1000
+#: Widest default size of a facet grid: it fits JupyterLab's output column with the sidebar open (about 950 px,
+#: less the notebook frame's padding), so the shared colour bar stays in view.
+MAX_GRID_WIDTH = 900
 #: Height of the value-row selector of a token-text figure with several rows (interactive backends).
 SELECT_HEIGHT = 60
 #: Height of a frame slider, margins included.
