@@ -128,7 +128,17 @@ def test_plotlyjs_once_puts_the_copy_in_the_first_output_only(monkeypatch):
     monkeypatch.setenv("VIZKIT_NOTEBOOK_PLOTLYJS", "once")
     figs = [vk.imshow(RNG.normal(size=(2, 2)), title=f"once {k}") for k in range(2)]
     first, second = (notebook.mimebundle(f, "plotly")["text/html"] for f in figs)
-    assert "-plotlyjs" in first and "-plotlyjs" not in second and len(second) < 50_000
+    assert 'application/octet-stream' in first and 'application/octet-stream' not in second and len(second) < 50_000
     monkeypatch.setenv("VIZKIT_NOTEBOOK_PLOTLYJS", "eager")
     with pytest.raises(vk.VizkitError, match="'each' or 'once'; got 'eager'"):
         notebook.mimebundle(figs[0], "plotly")
+
+
+def test_iframe_outputs_carry_the_page_compressed():
+    from vizkit.backends import resolve
+    from vizkit.export import page
+
+    fig = vk.imshow(RNG.normal(size=(3, 4)), title="light")
+    html = notebook.mimebundle(fig, "bokeh", png=False)["text/html"]
+    full = page(resolve(fig, "bokeh"), fig)
+    assert len(html) < 0.5 * len(full)  # BokehJS inline once, gzip-compressed

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["PAD", "FIT_FRAME_JS", "FIT_MESSAGE", "standalone", "iframe", "frame_size"]
+__all__ = ["PAD", "FIT_FRAME_JS", "FIT_MESSAGE", "standalone", "compressed", "iframe", "frame_size"]
 
 #: CSS px around the figure in a browser tab or notebook iframe (image export screenshots the figure alone).
 PAD = 8
@@ -57,6 +57,25 @@ def standalone(head: str, body: str, *, title: str | None, background: str, pad:
             f"{head}\n</head>\n<body>\n<div class=\"vizkit-page\">\n{body}\n</div>\n<script>{FIT_FRAME_JS}</script>\n</body>\n</html>\n")
 
 
+#: The notebook frame's own page: it inflates the gzip-compressed figure page and writes it into the frame
+#: (about a third of the bytes of the page itself, which inlines its library's JavaScript).
+_INFLATE_JS = ("(function () { var b = document.getElementById('vizkit-page-gz').textContent.trim();"
+               " var bytes = Uint8Array.from(atob(b), function (c) { return c.charCodeAt(0); });"
+               " new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text()"
+               ".then(function (page) { document.open(); document.write(page); document.close(); }); })();")
+
+
+def compressed(page: str) -> str:
+    """A small page that draws ``page``: ``page`` gzip-compressed (base64) and the script that writes it out."""
+    import base64
+    import gzip
+
+    data = base64.b64encode(gzip.compress(page.encode("utf-8"), 9, mtime=0)).decode("ascii")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"></head><body>"
+            f"<script type=\"application/octet-stream\" id=\"vizkit-page-gz\">{data}</script>"
+            f"<script>{_INFLATE_JS}</script></body></html>\n")
+
+
 def iframe(page: str, *, title: str | None, width: int, height: int) -> str:
     """``page`` in an ``iframe srcdoc`` of ``width × height`` CSS px (the figure's size plus padding).
 
@@ -65,7 +84,7 @@ def iframe(page: str, *, title: str | None, width: int, height: int) -> str:
     page scrolls sideways). The iframe isolates the backend's scripts from the notebook's own and
     needs no network, so it displays the same in JupyterLab, classic Notebook, VS Code and Colab.
     """
-    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" title="{html.escape(title or "vizkit figure")}" '
+    return (f'<iframe srcdoc="{html.escape(compressed(page), quote=True)}" title="{html.escape(title or "vizkit figure")}" '
             f'style="border: 0; display: block; width: {int(width)}px; max-width: 100%; height: {int(height)}px;" '
             f'scrolling="auto" loading="eager"></iframe><script>{_LISTEN_JS}</script>')
 
