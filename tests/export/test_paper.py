@@ -75,11 +75,11 @@ def test_paper_figures_are_column_or_page_wide_whatever_the_panel_count(backend)
     assert _pdf_points(to_bytes(one, "pdf", backend, theme="paper", width="page"))[0] == pytest.approx(6.75 * 72, abs=1)
 
 
-def test_pngs_default_to_print_resolution():
+def test_paper_pngs_default_to_print_resolution():
     fig = vk.imshow(RNG.normal(size=(4, 5)))
-    assert _png_size(to_bytes(fig, "png", "matplotlib")) == (2 * 700, 2 * 450)  # default theme: 2 px per CSS px
     assert _png_size(to_bytes(fig, "png", "matplotlib", theme="paper")) == (3 * 312, 3 * 230)  # paper: 288 dpi
-    assert _png_size(to_bytes(fig, "png", "matplotlib", scale=1)) == (700, 450)
+    assert _png_size(to_bytes(fig, "png", "matplotlib", scale=2)) == (2 * 700, 2 * 450)
+    assert _png_size(to_bytes(fig, "png", "matplotlib")) == (700, 450)  # default theme: 1 px per CSS px (screen)
 
 
 def test_a_paper_width_that_is_neither_pixels_nor_a_name_is_refused():

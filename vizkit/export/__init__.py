@@ -90,7 +90,7 @@ def _image_scale(options: dict, theme_dpi: int) -> float:
             raise ExportError(f"pass scale= or dpi=, not both; got scale={scale!r} and dpi={dpi!r}")
         scale = float(dpi) / PX_PER_INCH
     if scale is None:
-        scale = theme_dpi / PX_PER_INCH  # the theme's resolution: 2 by default, 3 for paper
+        scale = theme_dpi / PX_PER_INCH  # the theme's resolution: 1 by default, 3 for paper
     if not (isinstance(scale, (int, float)) and scale > 0):
         raise ExportError(f"scale must be a positive number; got {scale!r}")
     return float(scale)
@@ -130,7 +130,7 @@ def _image(module, fig, fmt: str, theme: str | None, *, scale: float, timeout: f
 def to_bytes(fig, fmt: str, backend: str | None = None, *, theme: str | None = None, **options) -> bytes:
     """The file content of ``fig`` in ``fmt`` (``"html"``, ``"json"``, ``"png"``, ``"svg"``, ``"pdf"``).
 
-    Image options: ``scale`` (PNG pixels per CSS pixel; default the theme's: 2, or 3 for ``paper``)
+    Image options: ``scale`` (PNG pixels per CSS pixel; default the theme's: 1, or 3 for ``paper``)
     or ``dpi`` (``96 * scale``); ``width`` in CSS pixels or ``"column"`` (3.25 in) / ``"page"``
     (6.75 in), ``height`` in CSS pixels; ``frame=k`` draws slider frame ``k`` alone (default: every
     frame as a grid, since a picture cannot slide); ``notes`` keeps the notes caption (default: yes,
@@ -169,7 +169,7 @@ def save(fig, path: str | os.PathLike, *, backend: str | None = None, format: st
     """Write ``fig`` to ``path`` atomically and return the path.
 
     Options for images (see :func:`to_bytes`): ``scale`` (PNG pixels per CSS pixel; default the
-    theme's, 2, or 3 for ``paper``) or ``dpi`` (``96 * scale``), ``width`` (CSS pixels, ``"column"``
+    theme's, 1, or 3 for ``paper``) or ``dpi`` (``96 * scale``), ``width`` (CSS pixels, ``"column"``
     or ``"page"``) and ``height``, ``frame`` and ``notes``.
     """
     fmt = _format(path, format)

@@ -24,7 +24,7 @@ class Theme:
     width: int = 700  # default size of a one-panel figure, in CSS pixels
     height: int = 450
     interactive: bool = True  # toolbars, mode bars
-    dpi: int = 192  # PNG resolution in pixels per inch when no scale is given (192: 2 pixels per CSS pixel, print-ready)
+    dpi: int = 96  # PNG resolution in pixels per inch when no scale is given (96: one pixel per CSS pixel; paper: 288)
     grid_width: int | None = None  # width of a multi-panel figure whatever its panel count (None: grows with the columns)
     notes_in_images: bool = True  # static images carry the notes caption (export's notes= overrides)
 
