@@ -13,12 +13,13 @@ from pathlib import Path
 
 from ..errors import ExportError, VizkitError
 from ..plan.geometry import PX_PER_INCH, with_size
+from ..plan.static import static_figure
 from . import atomic, pages
 
 __all__ = ["FORMATS", "PX_PER_INCH", "to_html", "to_bytes", "save", "page"]
 
 FORMATS = ("html", "json", "png", "svg", "pdf")
-_IMAGE_OPTIONS = frozenset({"scale", "dpi", "width", "height", "timeout"})
+_IMAGE_OPTIONS = frozenset({"scale", "dpi", "width", "height", "timeout", "frame", "notes"})
 #: Room around the figure in the browser viewport of a screenshot, in CSS px.
 _VIEWPORT_MARGIN = 40
 
@@ -69,6 +70,19 @@ def to_html(fig, backend: str | None = None, *, theme: str | None = None, static
     return page(module, fig, theme, static=static)
 
 
+def _paper_width(width):
+    """An export's ``width``: CSS px, or ``"column"`` (3.25 in) / ``"page"`` (6.75 in) of a two-column paper."""
+    from ..spec.theme import PAPER_WIDTHS_IN
+
+    if isinstance(width, str):
+        if width not in PAPER_WIDTHS_IN:
+            raise ExportError(f"width must be CSS pixels or one of {sorted(PAPER_WIDTHS_IN)}; got {width!r}")
+        return round(PAPER_WIDTHS_IN[width] * PX_PER_INCH)
+    if width is not None and (isinstance(width, bool) or not isinstance(width, (int, float)) or width <= 0):
+        raise ExportError(f"width must be a positive number of CSS pixels, 'column' or 'page'; got {width!r}")
+    return width
+
+
 def _image_scale(options: dict, theme_dpi: int) -> float:
     dpi, scale = options.pop("dpi", None), options.pop("scale", None)
     if dpi is not None:
@@ -117,7 +131,10 @@ def to_bytes(fig, fmt: str, backend: str | None = None, *, theme: str | None = N
     """The file content of ``fig`` in ``fmt`` (``"html"``, ``"json"``, ``"png"``, ``"svg"``, ``"pdf"``).
 
     Image options: ``scale`` (PNG pixels per CSS pixel; default the theme's: 1, or 3 for ``paper``)
-    or ``dpi`` (``96 * scale``), ``width`` and ``height`` in CSS pixels, ``timeout`` in seconds.
+    or ``dpi`` (``96 * scale``); ``width`` in CSS pixels or ``"column"`` (3.25 in) / ``"page"``
+    (6.75 in), ``height`` in CSS pixels; ``frame=k`` draws slider frame ``k`` alone (default: every
+    frame as a grid, since a picture cannot slide); ``notes`` keeps the notes caption (default: yes,
+    except with ``theme="paper"``); ``timeout`` in seconds.
     """
     if fmt == "json":
         if options:
@@ -137,6 +154,10 @@ def to_bytes(fig, fmt: str, backend: str | None = None, *, theme: str | None = N
         raise ExportError(f"image export takes {sorted(_IMAGE_OPTIONS)}; got {sorted(unknown)}")
     resolved = resolve_theme(theme or fig.theme)
     scale = _image_scale(options, resolved.dpi)
+    notes = options.pop("notes", None)
+    fig = static_figure(fig, frame=options.pop("frame", None), notes=resolved.notes_in_images if notes is None else bool(notes))
+    if options.get("width") is not None:
+        options["width"] = _paper_width(options["width"])
     if not hasattr(module, "STATIC"):  # a backend not yet on the plan
         return module.to_image(fig, fmt, resolved, scale=scale, **options)
     fig = with_size(fig, options.get("width"), options.get("height"))
@@ -147,8 +168,9 @@ def save(fig, path: str | os.PathLike, *, backend: str | None = None, format: st
          theme: str | None = None, **options) -> str:
     """Write ``fig`` to ``path`` atomically and return the path.
 
-    Options for images: ``scale`` (PNG pixels per CSS pixel; default the theme's, 1, or 3 for
-    ``paper``) or ``dpi`` (``96 * scale``), and ``width`` and ``height`` in CSS pixels.
+    Options for images (see :func:`to_bytes`): ``scale`` (PNG pixels per CSS pixel; default the
+    theme's, 1, or 3 for ``paper``) or ``dpi`` (``96 * scale``), ``width`` (CSS pixels, ``"column"``
+    or ``"page"``) and ``height``, ``frame`` and ``notes``.
     """
     fmt = _format(path, format)
     data = to_bytes(fig, fmt, backend, theme=theme, **options)

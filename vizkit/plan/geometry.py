@@ -16,8 +16,9 @@ __all__ = ["PX_PER_INCH", "PT_PER_PX", "MAX_GRID_WIDTH", "SELECT_HEIGHT", "SLIDE
 PX_PER_INCH = 96
 #: Points per CSS pixel (72 points per inch).
 PT_PER_PX = 72 / PX_PER_INCH
-#: Widest default size of a facet grid: it fits a notebook cell or the gallery on a laptop screen.
-MAX_GRID_WIDTH = 1000
+#: Widest default size of a facet grid: it fits JupyterLab's output column with the sidebar open (about 950 px,
+#: less the notebook frame's padding), so the shared colour bar stays in view.
+MAX_GRID_WIDTH = 900
 #: Height of the value-row selector of a token-text figure with several rows (interactive backends).
 SELECT_HEIGHT = 60
 #: Height of a frame slider, margins included.
@@ -38,8 +39,15 @@ def figure_size(fig, theme) -> tuple[int, int]:
     from .tokens import token_lines
 
     rows, cols = fig.grid
-    width = fig.width or (theme.width if cols == 1 else
-                          min(max(MAX_GRID_WIDTH, theme.width), max(theme.width, int(theme.width * 0.55) * cols)))
+    grid_width = getattr(theme, "grid_width", None)
+    if fig.width:
+        width = fig.width
+    elif cols == 1:
+        width = theme.width
+    elif grid_width:  # paper: the page width, whatever the panel count
+        width = grid_width
+    else:
+        width = min(max(MAX_GRID_WIDTH, theme.width), max(theme.width, int(theme.width * 0.55) * cols))
     height = fig.height or (theme.height if rows == 1 else min(2400, int(theme.height * 0.75) * rows + 60))
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = token_lines(fig)

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from ..errors import VizkitError
 
+#: Paper widths in inches: one column and the full text width of a two-column paper (``width="column"``/``"page"``).
+PAPER_WIDTHS_IN = {"column": 3.25, "page": 6.75}
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -21,14 +24,17 @@ class Theme:
     width: int = 700  # default size of a one-panel figure, in CSS pixels
     height: int = 450
     interactive: bool = True  # toolbars, mode bars
-    dpi: int = 96  # PNG resolution in pixels per inch when no scale is given (96: one pixel per CSS pixel)
+    dpi: int = 96  # PNG resolution in pixels per inch when no scale is given (96: one pixel per CSS pixel; paper: 288)
+    grid_width: int | None = None  # width of a multi-panel figure whatever its panel count (None: grows with the columns)
+    notes_in_images: bool = True  # static images carry the notes caption (export's notes= overrides)
 
 
 THEMES: dict[str, Theme] = {
     "default": Theme("default"),
     # Sized for a one-column paper figure: 3.25 × 2.4 in at 96 CSS px per inch (what browsers and
-    # every backend use for PDF), text at 7.5 pt; serif fonts match LaTeX documents; no interactive
-    # chrome; PNG at 288 dpi (3 pixels per CSS pixel).
+    # every backend use for PDF), text at 7.5 pt; a multi-panel figure spans the page, 6.75 in, whatever
+    # its panel count; serif fonts match LaTeX documents; no interactive chrome; PNG at 288 dpi
+    # (3 pixels per CSS pixel); notes stay out of the image unless export is asked for them.
     "paper": Theme(
         "paper",
         font_family="DejaVu Serif, Times New Roman, serif",
@@ -40,6 +46,8 @@ THEMES: dict[str, Theme] = {
         height=230,
         interactive=False,
         dpi=288,
+        grid_width=648,
+        notes_in_images=False,
     ),
     "dark": Theme(
         "dark",
