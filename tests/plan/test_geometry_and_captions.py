@@ -57,3 +57,19 @@ def test_default_facet_grids_fit_a_notebook_column_with_the_sidebar_open():
         width, _ = figure_size(fig, THEMES["default"])
         assert frame_size(width, 1)[0] <= 950  # JupyterLab's output column beside an open sidebar
     assert figure_size(vk.imshow(RNG.normal(size=(3, 3))), THEMES["default"]) == (700, 450)
+
+
+def test_a_grid_grows_to_label_every_token_rather_than_drop_every_other():
+    """Issue 16: three heads over 11 tokens show all 11 key labels (the grid widens past its default)."""
+    import numpy as np
+
+    import vizkit as vk
+    from vizkit.plan import figure_size, plan
+    from vizkit.spec import theme as themes
+
+    tokens = ["<bos>", " a", " b", "\n", " <x>", " a", " a", " b", "\n", " <x>", " a"]
+    p = np.tril(np.random.default_rng(0).random((3, 11, 11)))
+    fig = vk.attention(p / p.sum(-1, keepdims=True), layer=1, tokens=tokens)
+    laid = plan(fig, themes.get("default"))
+    assert all(len(panel.x.ticktext) == 11 for panel in laid.panels)
+    assert figure_size(fig, themes.get("default"))[0] > 900

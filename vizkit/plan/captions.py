@@ -17,7 +17,9 @@ def static_frame_note(slider) -> str:
 
 def notes(fig, *, static: bool = False, extra=()) -> tuple[str, ...]:
     """The figure's notes, then ``extra`` (a backend's translation notes), then the static frame note."""
-    out = [*fig.notes, *extra]
+    from .notes import display_notes
+
+    out = [*fig.notes, *display_notes(fig), *extra]
     if static and fig.slider is not None:
         out.append(static_frame_note(fig.slider))
     return tuple(out)

@@ -27,6 +27,14 @@ SLIDER_HEIGHT = 50
 COLORBAR_WIDTH = 95
 #: Room a panel's axis line, tick labels and axis title take along x and along y, before tick labels thin.
 AXIS_ROOM = {"x": 90, "y": 100}
+#: A grid of labelled panels grows to show every label when it has at most this many per axis...
+LABELS_TO_FIT = 60
+#: ... up to this width (CSS px): past it, ticks thin as the plan's tick fitting decides.
+MAX_LABELLED_WIDTH = 1600
+#: Width a grid spends outside its panels (colour bar, spacing), in CSS px.
+GRID_CHROME = 110
+#: Spacing of 45° tick labels, in lines of text (the plan's tick fitting uses the same).
+ROTATED_LABEL_LINES = 1.7
 #: Smallest panel size a grid is shrunk to.
 MIN_CELL = (120, 100)
 
@@ -48,6 +56,12 @@ def figure_size(fig, theme) -> tuple[int, int]:
         width = grid_width
     else:
         width = min(max(MAX_GRID_WIDTH, theme.width), max(theme.width, int(theme.width * 0.55) * cols))
+        # every token label where it can be shown: a grid too narrow for its labels grows (up to
+        # MAX_LABELLED_WIDTH) rather than dropping every other label
+        labels = max((len(p.x.labels) for p in fig.frame_panels(0) if p.x.labels is not None), default=0)
+        if 0 < labels <= LABELS_TO_FIT:
+            needed = GRID_CHROME + cols * (AXIS_ROOM["x"] + int(labels * theme.font_size * ROTATED_LABEL_LINES) + 1)
+            width = max(width, min(MAX_LABELLED_WIDTH, needed))
     height = fig.height or (theme.height if rows == 1 else min(2400, int(theme.height * 0.75) * rows + 60))
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = token_lines(fig)

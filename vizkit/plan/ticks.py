@@ -16,14 +16,14 @@ def fit_ticks(axis, dim: str, span: float, font_px: float) -> tuple[list[int], l
 
     Every label when they fit; else every k-th, as plotly thins category ticks: a y label needs
     ~1.3 lines of text; 45° x labels are parallel slanted lines, clear of each other when their
-    spacing × sin 45° exceeds a line (~1.9 lines of spacing).
+    spacing × sin 45° exceeds a line height of 1.2 (~1.7 lines of spacing).
 
     Texts are display text (:func:`vizkit.plan.text.label_text`): invisible characters shown, long
     labels cut with an ellipsis (the hover keeps the full label).
     """
     _, every = axis.tick_positions()
     rotated = dim == "x" and sum(len(label_text(t)) + 1 for t in every) * font_px * 0.6 > span
-    room = int(span / (font_px * (1.9 if rotated else 1.3))) if dim == "y" or rotated else len(every)
+    room = int(span / (font_px * (1.7 if rotated else 1.3))) if dim == "y" or rotated else len(every)
     pos, text = axis.tick_positions(max_ticks=max(2, min(60, room)))
     return pos, [label_text(t) for t in text], rotated
 
