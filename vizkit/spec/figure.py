@@ -139,7 +139,15 @@ class Figure(_Node):
 
     # -- conveniences (imports inside, so the spec imports no backend or exporter) --------------
     def to(self, backend: str | None = None, **options):
-        """The native object of ``backend`` (plotly Figure, bokeh layout, matplotlib Figure, ...)."""
+        """The native object of ``backend`` (plotly Figure, bokeh layout, matplotlib Figure, ...).
+
+        As a notebook cell's last line a native object displays the way its library does: plotly
+        draws; a bokeh layout shows a property table (``bokeh.io.output_notebook(); bokeh.io.show(obj)``
+        draws it); a HoloViews object its text repr (after ``hv.extension("bokeh")`` it draws); a
+        matplotlib Figure ``<Figure size ...>`` unless ``%matplotlib inline`` is active. To see the
+        figure in a backend, display ``fig`` itself under ``vk.use_backend(name)`` or call
+        ``fig.show(name)``.
+        """
         from ..backends import render
 
         return render(self, backend, **options)

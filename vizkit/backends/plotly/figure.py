@@ -30,6 +30,7 @@ def draw(plan):
     out = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=min(0.08, 0.4 / cols) if cols > 1 else None,
                         vertical_spacing=min(0.12, 0.5 / rows) if rows > 1 else None)
+    out.update_annotations(font_size=theme.font_size + 1)  # panel titles: plotly's default 16 px dwarfs the paper theme's text
     data, visibility, axes, tokens_plan = [], [], {}, None
     for panel in plan.panels:
         index = panel.index + 1
