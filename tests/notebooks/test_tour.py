@@ -108,8 +108,7 @@ def test_outputs_are_light(executed, backend):
     assert not heavy, f"outputs over {MAX_OUTPUT_BYTES} bytes: {heavy}"
 
 
-@pytest.mark.parametrize("backend", xfail_for({"bokeh", "holoviews", "circuitsvis"},
-                                              "bundle is text/html (an iframe with scripts) + text/plain only: blank when untrusted"))
+@pytest.mark.parametrize("backend", ["bokeh", "holoviews", "circuitsvis"])
 def test_untrusted_fallback_in_bundle(executed, backend):
     """Every output a viewer may refuse to run (scripts) also carries a static image."""
     missing = [t for t, d in outputs_by_tag(executed).items() if t.endswith("/" + backend)
@@ -153,8 +152,7 @@ def html_reports(exported, chromium):
     return found
 
 
-@pytest.mark.parametrize("variant", ["as is", pytest.param("first plotly cleared", marks=pytest.mark.xfail(
-    strict=True, reason="plotly.js is inlined only in the kernel's first plotly output: cleared, the rest are blank"))])
+@pytest.mark.parametrize("variant", ["as is", "first plotly cleared"])
 def test_nbconvert_html_offline_draws_every_figure(html_reports, variant):
     errors, requests, outputs = html_reports[variant]
     # nbconvert's own template asks cdnjs for require.js and MathJax; nothing a figure asks for may go out.
@@ -167,8 +165,6 @@ def test_nbconvert_html_offline_draws_every_figure(html_reports, variant):
     assert not blank, f"blank figures: {blank}"
 
 
-@pytest.mark.xfail(strict=True, reason="nbconvert HTML: bokeh/HoloViews iframes 48-348 px taller than their figure "
-                                      "(e.g. imshow 814 px frame for 466 px content, tokens 416 for 216)")
 @pytest.mark.parametrize("variant", ["as is", "first plotly cleared"])
 def test_nbconvert_frames_fit(html_reports, variant):
     _, _, outputs = html_reports[variant]
@@ -200,7 +196,7 @@ def test_lab_no_js_errors(lab_results):
     assert not lab_results["errors"], lab_results["errors"][:5]
 
 
-@pytest.mark.parametrize("backend", xfail_for({"bokeh", "holoviews"}, "frames only grow: ~250 px blank under each figure in Lab"))
+@pytest.mark.parametrize("backend", ["bokeh", "holoviews"])
 def test_lab_frames_fit_and_do_not_grow(lab_results, backend):
     bad = {}
     for tag in tags_of(backend):
