@@ -30,7 +30,7 @@ AXIS_ROOM = {"x": 90, "y": 100}
 #: A grid of labelled panels grows to show every label when it has at most this many per axis...
 LABELS_TO_FIT = 60
 #: ... up to this width (CSS px): past it, ticks thin as the plan's tick fitting decides.
-MAX_LABELLED_WIDTH = 1600
+MAX_LABELLED_WIDTH = 1100
 #: Width a grid spends outside its panels (colour bar, spacing), in CSS px.
 GRID_CHROME = 110
 #: Spacing of 45° tick labels, in lines of text (the plan's tick fitting uses the same).

@@ -54,8 +54,13 @@ def render(fig, theme):
 
 
 def size(fig, theme) -> tuple[int, int]:
-    """(width, height) in CSS px of ``fig`` drawn with ``theme`` (the plan's, grown for stacked token rows)."""
-    return _plan_size(_plan(fig, theme))
+    """(width, height) in CSS px of ``fig`` drawn with ``theme`` (the plan's, grown for stacked token rows).
+
+    A static image shows every slider frame as a grid (:func:`vizkit.plan.static.static_figure`), so that is what is sized.
+    """
+    from ...plan.static import static_figure
+
+    return _plan_size(_plan(static_figure(fig), theme))
 
 
 def image(plan, fmt: str, *, dpi: float = PX_PER_INCH) -> bytes:
