@@ -188,6 +188,7 @@ def raster_in_range(matrix: Any, x_range: tuple[float, float] | None = None, y_r
 
 def zoomable_raster(matrix: Any, *, how: str = "auto", max_cells: int | tuple[int, int] = 600,
                     labels: tuple[str, str] = ("column", "row"), value_label: str = "value",
+                    x_labels: Any = None, y_labels: Any = None,
                     cmap: str | None = None, clim: tuple[float, float] | None = None,
                     title: str | None = None, width: int = 700, height: int = 600):
     """A HoloViews ``DynamicMap`` of a huge matrix, re-reduced from the full array at every zoom.
@@ -211,6 +212,10 @@ def zoomable_raster(matrix: Any, *, how: str = "auto", max_cells: int | tuple[in
         Axis titles (x, y), e.g. ``("key", "query")`` or ``("neuron", "token")``.
     value_label : str
         The value's name in the colour bar and hover.
+    x_labels, y_labels : sequence of str, optional
+        A label per column / row (token strings): the hover names the cell under the cursor as
+        ``"label @position"`` when the view shows every cell, and its range of positions when a
+        view cell stands for a block.
     cmap, clim : optional
         Colour map and fixed colour range; default: ``"Blues"`` from 0 (or the minimum) to the
         maximum of the whole matrix for ``max``, ``"RdBu_r"`` symmetric about 0 for ``maxabs``.
@@ -245,16 +250,60 @@ def zoomable_raster(matrix: Any, *, how: str = "auto", max_cells: int | tuple[in
         else:  # the block maxima hold the matrix's maximum; the bottom starts at 0 unless data goes below
             clim = (min(0.0, lo), hi if hi > min(0.0, lo) else min(0.0, lo) + 1.0)
     cmap = cmap or ("RdBu_r" if how == "maxabs" else "Blues")
+    for given, n, what in ((x_labels, nx, "x_labels"), (y_labels, ny, "y_labels")):
+        if given is not None and len(given) != n:
+            raise VizkitError(f"{what} must label each of the {n} {'columns' if what == 'x_labels' else 'rows'}; got {len(given)} labels")
     kdims = [hv.Dimension("x", label=labels[0]), hv.Dimension("y", label=labels[1])]
     vdim = hv.Dimension("z", label=value_label)
+    shown = {"view": first}  # the view on screen, read by the hover hook after each update
+    hover = _HoverLabels(labels, value_label, x_labels, y_labels, (nx, ny), shown)
 
     def image(x_range=None, y_range=None):
         view = first if x_range is None and y_range is None else raster_in_range(matrix, x_range, y_range, max_cells=cells, how=how)
+        shown["view"] = view
         name = view.describe() if title is None else f"{title}: {view.describe()}"
         # hv.Image rows run top to bottom; the view's first row is its lowest index, drawn on top (inverted y)
         return hv.Image(view.raster[::-1], bounds=view.bounds, kdims=kdims, vdims=[vdim]).opts(
             cmap=cmap, clim=clim, colorbar=True, clipping_colors={"NaN": "rgba(0,0,0,0)"}, tools=["hover"],
-            invert_yaxis=True, title=name, width=width, height=height, framewise=False)
+            invert_yaxis=True, title=name, width=width, height=height, framewise=False, hooks=[hover])
 
     stream = hv.streams.RangeXY(x_range=(-0.5, nx - 0.5), y_range=(-0.5, ny - 0.5))
     return hv.DynamicMap(image, streams=[stream])
+
+
+_HOVER_JS = """
+const n = count, f = factor, start = origin;
+const k = Math.floor((value + 0.5 - start) / f), a = start + k * f, b = Math.min(n, a + f) - 1;
+if (a < 0 || a >= n) return "";
+if (a === b) return (labels.length ? labels[a] + " @" : "") + a;
+return "positions " + a + "–" + b;
+"""
+
+
+class _HoverLabels:
+    """A HoloViews plot hook: hover names the cell under the cursor (its label and position at full
+    resolution, its range of positions for a block), following the view on screen after each zoom."""
+
+    def __init__(self, names, value_label, x_labels, y_labels, sizes, shown):
+        self.names, self.value_label, self.shown = names, value_label, shown
+        self.count = {"x": sizes[0], "y": sizes[1]}
+        self.labels = {"x": None if x_labels is None else [str(v) for v in x_labels],
+                       "y": None if y_labels is None else [str(v) for v in y_labels]}
+        self.formatters = {}
+
+    def __call__(self, plot, element) -> None:
+        from bokeh.models import CustomJSHover, HoverTool
+
+        view = self.shown["view"]
+        origin = {"x": view.cols[0], "y": view.rows[0]}
+        factor = {"x": view.factors[1], "y": view.factors[0]}
+        for axis in ("x", "y"):
+            given = self.labels[axis]
+            args = {"labels": given or [], "count": self.count[axis], "factor": factor[axis], "origin": origin[axis]}
+            if axis in self.formatters:
+                self.formatters[axis].args = args
+            else:
+                self.formatters[axis] = CustomJSHover(code=_HOVER_JS, args=args)
+        for tool in plot.state.select({"type": HoverTool}):
+            tool.tooltips = [(self.names[1], "$y{custom}"), (self.names[0], "$x{custom}"), (self.value_label, "@image{0.0000}")]
+            tool.formatters = {"$x": self.formatters["x"], "$y": self.formatters["y"]}
