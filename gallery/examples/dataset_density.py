@@ -38,6 +38,5 @@ def interactive(layer: int = 3, nbins: int = 200, log_color: bool = True):
 
     with MODEL_LOCK:
         acts = minilm_activations()
-    dmap = zoomable_density(acts[f"blocks.{layer}.mlp.hook_pre"], acts[f"blocks.{layer}.mlp.hook_post"], nbins=nbins,
-                            log_color=log_color, labels=("pre-activation", "post-GELU activation"))
-    return dmap.opts(width=720, height=600)
+    return zoomable_density(acts[f"blocks.{layer}.mlp.hook_pre"], acts[f"blocks.{layer}.mlp.hook_post"], nbins=nbins,
+                            log_color=log_color, labels=("pre-activation", "post-GELU activation"), width=720, height=600)

@@ -10,7 +10,36 @@ import pytest
 da = pytest.importorskip("dask.array")
 pytest.importorskip("holoviews")
 
-from vizkit.scale.interactive import zoomable_density  # noqa: E402
+from vizkit import VizkitError  # noqa: E402
+from vizkit.scale.interactive import raster_in_range, zoomable_density, zoomable_raster  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _bokeh_current():
+    """Bokeh is HoloViews' current backend, as in a notebook after ``hv.extension("bokeh")`` and in the gallery
+    (HoloViews renders and looks options up through it); restored afterwards."""
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401
+
+    before = hv.Store.current_backend
+    hv.Store.current_backend = "bokeh"
+    yield
+    hv.Store.current_backend = before
+
+
+def _opts(element) -> dict:
+    return element.opts.get().kwargs
+
+
+def test_views_build_whatever_holoviews_current_backend_is():
+    import holoviews as hv
+
+    hv.Store.current_backend = "matplotlib"  # what a plain ``import holoviews`` elsewhere leaves (not loaded here)
+    dens = zoomable_density(np.arange(10.0), np.arange(10.0), nbins=5).callback.callable(x_range=(0, 5), y_range=(0, 5))
+    raster = zoomable_raster(np.eye(20), max_cells=5).callback.callable(x_range=(0, 3), y_range=(0, 3))
+    assert hv.Store.current_backend == "matplotlib"
+    hv.Store.current_backend = "bokeh"
+    assert "points in view" in _opts(dens)["title"] and "16 values in view" in _opts(raster)["title"]
 
 
 def test_a_zoom_recounts_the_points_in_the_new_range_at_full_resolution():
@@ -24,7 +53,7 @@ def test_a_zoom_recounts_the_points_in_the_new_range_at_full_resolution():
     assert np.isnan(zoom.dimension_values(2, flat=False)[want == 0]).all()  # empty cells blank
     assert zoom.bounds.lbrt() == (-0.5, 0.0, 0.5, 1.0)
     assert whole.bounds.lbrt() == (x.min(), y.min(), x.max(), y.max())
-    assert f"{int(want.sum()):,} points in view" in zoom.opts.get().kwargs["title"]
+    assert f"{int(want.sum()):,} points in view" in _opts(zoom)["title"]
     import holoviews as hv
 
     assert hv.render(dmap, backend="bokeh") is not None  # the first frame draws
@@ -33,8 +62,6 @@ def test_a_zoom_recounts_the_points_in_the_new_range_at_full_resolution():
 # ---------------------------------------------------------------------------------------------
 # zoomable_raster: a huge matrix re-reduced at every zoom
 
-from vizkit import VizkitError  # noqa: E402
-from vizkit.scale.interactive import raster_in_range, zoomable_raster  # noqa: E402
 
 N = 4096
 SPIKE = (3001, 1234, 0.93)  # query row, key column, value
@@ -56,7 +83,7 @@ def head():
 
 
 def _title(image) -> str:
-    return image.opts.get().kwargs["title"]
+    return _opts(image)["title"]
 
 
 def _cells(image):
@@ -112,7 +139,7 @@ def test_dask_input_gives_the_numpy_views_and_signed_data_keeps_the_sign(head):
     dmap = zoomable_raster(da.from_array(signed, chunks=300), max_cells=100)
     z = dmap.callback.callable().dimension_values(2)
     assert z.min() == -5.0 and z.max() == 2.0  # max-|x| with its sign, on a diverging scale centred on 0
-    assert dmap.callback.callable().opts.get().kwargs["clim"] == (-5.0, 5.0)
+    assert _opts(dmap.callback.callable())["clim"] == (-5.0, 5.0)
     assert "largest magnitude with its sign of 9×7 blocks" in _title(dmap.callback.callable())
 
 

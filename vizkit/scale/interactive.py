@@ -14,6 +14,7 @@ travels to the browser:
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +26,20 @@ from .aggregate import _HOWS, _raster_block, block_raster, density_counts
 from .inputs import EXTRA, as_dask, is_lazy
 
 
+@contextlib.contextmanager
+def _bokeh_options(hv):
+    """Make bokeh HoloViews' current backend while options are set: ``.opts(...)`` validates against the
+    current backend, which plain ``import holoviews`` leaves at matplotlib (not loaded here)."""
+    before = hv.Store.current_backend
+    hv.Store.current_backend = "bokeh"
+    try:
+        yield
+    finally:
+        hv.Store.current_backend = before
+
+
 def zoomable_density(x: Any, y: Any, *, nbins: int | tuple[int, int] = 300, log_color: bool = True,
-                     labels: tuple[str, str] = ("x", "y"), engine: str = "numpy"):
+                     labels: tuple[str, str] = ("x", "y"), engine: str = "numpy", width: int = 600, height: int = 500):
     """A HoloViews ``DynamicMap`` of the point density of ``(x, y)``, re-binned at each zoom.
 
     Parameters
@@ -40,6 +53,8 @@ def zoomable_density(x: Any, y: Any, *, nbins: int | tuple[int, int] = 300, log_
         Axis titles.
     engine : {"numpy", "datashader"}
         How each view is counted (see :func:`vizkit.scale.density_counts`).
+    width, height : int
+        Plot size in CSS pixels.
 
     Returns
     -------
@@ -65,9 +80,10 @@ def zoomable_density(x: Any, y: Any, *, nbins: int | tuple[int, int] = 300, log_
         if log_color:
             z = np.log10(z)
         bounds = (counts.x_edges[0], counts.y_edges[0], counts.x_edges[-1], counts.y_edges[-1])
-        return hv.Image(z[::-1], bounds=bounds, kdims=kdims, vdims=[vdim]).opts(
-            cmap="Blues", colorbar=True, clipping_colors={"NaN": "white"}, tools=["hover"],
-            title=f"{int(counts.counts.sum()):,} points in view, re-binned on Dask")
+        with _bokeh_options(hv):
+            return hv.Image(z[::-1], bounds=bounds, kdims=kdims, vdims=[vdim]).opts(
+                cmap="Blues", colorbar=True, clipping_colors={"NaN": "white"}, tools=["hover"], width=width, height=height,
+                title=f"{int(counts.counts.sum()):,} points in view, re-binned on Dask")
 
     stream = hv.streams.RangeXY(x_range=extent[0], y_range=extent[1])
     return hv.DynamicMap(image, streams=[stream])
@@ -263,9 +279,10 @@ def zoomable_raster(matrix: Any, *, how: str = "auto", max_cells: int | tuple[in
         shown["view"] = view
         name = view.describe() if title is None else f"{title}: {view.describe()}"
         # hv.Image rows run top to bottom; the view's first row is its lowest index, drawn on top (inverted y)
-        return hv.Image(view.raster[::-1], bounds=view.bounds, kdims=kdims, vdims=[vdim]).opts(
-            cmap=cmap, clim=clim, colorbar=True, clipping_colors={"NaN": "rgba(0,0,0,0)"}, tools=["hover"],
-            invert_yaxis=True, title=name, width=width, height=height, framewise=False, hooks=[hover])
+        with _bokeh_options(hv):
+            return hv.Image(view.raster[::-1], bounds=view.bounds, kdims=kdims, vdims=[vdim]).opts(
+                cmap=cmap, clim=clim, colorbar=True, clipping_colors={"NaN": "rgba(0,0,0,0)"}, tools=["hover"],
+                invert_yaxis=True, title=name, width=width, height=height, framewise=False, hooks=[hover])
 
     stream = hv.streams.RangeXY(x_range=(-0.5, nx - 0.5), y_range=(-0.5, ny - 0.5))
     return hv.DynamicMap(image, streams=[stream])
