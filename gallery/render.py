@@ -17,6 +17,7 @@ Zoom re-aggregation (:func:`prepare_live`): in a server session, an example that
 ``interactive(**params)`` (returning a HoloViews object, e.g. a :func:`vizkit.scale.zoomable_raster`
 DynamicMap) is served live instead of its static figure when the backend is bokeh or holoviews,
 so zooming re-aggregates from the full data on the server. Downloads stay the static figure.
+An example's optional ``BACKENDS`` tuple limits the backends the page offers for it (see ``view.py``).
 """
 
 from __future__ import annotations

@@ -242,7 +242,8 @@ class GalleryView:
 
         def compute():
             fig = cat.figure(ex.name, params)
-            options = backends_for(fig.kind)
+            only = getattr(ex.module(), "BACKENDS", None)  # an example may leave out a backend that cannot draw it in time
+            options = [b for b in backends_for(fig.kind) if only is None or b in only]
             backend = preferred if preferred in options else options[0]
             rendered = (R.prepare_live(ex, params, fig, backend) if self.server else None) or R.prepare_shared(cat, fig, backend)
             try:  # a failing on_click must not take the figure down with it

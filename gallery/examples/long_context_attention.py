@@ -23,6 +23,10 @@ ORDER = 83
 #: each window), L1H8 to the next token (just above it), L2H5 largely to the window's [CLS] (its first column).
 PARAMS = {"head": ["L0H2", "L1H8", "L2H5"]}
 
+#: The backends offered: CircuitsVis draws every cell of its canvas one by one and needs minutes for the
+#: 820 × 820 overview (vizkit warns about it with a SlowRenderWarning); the others draw it in seconds.
+BACKENDS = ("plotly", "bokeh", "holoviews", "matplotlib")
+
 #: MiniLM's longest input: each window is one forward pass.
 WINDOW = 512
 #: Windows read: 8 × 512 = 4,096 tokens.

@@ -25,6 +25,7 @@ EXAMPLE = textwrap.dedent(f'''
 
     CATEGORY = "Fixtures"
     PARAMS = {{"n": [{N}]}}
+    BACKENDS = ("plotly", "bokeh", "holoviews", "matplotlib")
 
 
     def head(n):
@@ -80,6 +81,20 @@ def test_interactive_is_served_live_for_bokeh_and_holoviews_only(examples, tmp_p
         assert R.pane(live).objects[0].object is live.native  # the pane shows the DynamicMap itself
     for backend in ("plotly", "matplotlib", "circuitsvis"):
         assert R.prepare_live(ex, {"n": N}, fig, backend) is None  # the static figure, as before
+
+
+def test_outside_a_server_the_page_shows_the_static_figure_and_only_the_examples_backends(examples, tmp_path, monkeypatch):
+    monkeypatch.setenv("VIZKIT_CACHE_DIR", str(tmp_path))
+    from vizkit_gallery.app import build_app
+
+    view = build_app(examples).vizkit_gallery
+    assert not view.server
+    view.select("fx_zoom")
+    assert list(view.backend_switch.options.values()) == ["plotly", "bokeh", "holoviews", "matplotlib"]  # BACKENDS
+    view.backend_switch.value = "bokeh"
+    assert view.error is None and view.backend == "bokeh"
+    (pane,) = view.figure_row.objects[0].objects
+    assert type(pane).__name__ == "Bokeh"  # no server to re-aggregate: the static overview, not the DynamicMap
 
 
 #: The Image glyph of the zoomable plot: its array (row 0 = lowest query), where it sits, and the plot title.
