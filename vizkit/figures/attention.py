@@ -21,6 +21,7 @@ from ..spec.masks import CAUSAL_TOL, is_causal  # noqa: F401  (CAUSAL_TOL re-exp
 from . import _common as c
 from ._keywords import figure_function
 from ._panels import heatmap_panel, outer_titles
+from .window import attention_window
 
 __all__ = ["attention", "is_causal", "patterns", "heatmap_panel", "outer_titles"]
 
@@ -36,6 +37,8 @@ def attention(
     batch: int = 0,
     dims: Sequence[str] | None = None,
     mode: str = "grid",
+    query: Any = None,
+    key: Any = None,
     labels: dict | None = None,
     title: str | None = None,
     zmin: float | None = None,
@@ -80,6 +83,12 @@ def attention(
         A sequential scale name (default ``"Blues"``).
     facet_cols : int, optional
         Panels per row (default: all heads of a layer in one row when drawing several layers).
+    query, key : (int, int), optional
+        A window of query × key positions, ``(start, stop)`` with ``stop`` excluded (``None`` for
+        all): every cell of it is drawn at full resolution, labelled ``"token @position"``, with its
+        exact value in the hover. A long pattern's overview shows the largest value of each block
+        (a one-cell spike stays visible); a window reaches that cell
+        (:func:`vizkit.figures.window.attention_window`).
 
     Returns
     -------
@@ -89,6 +98,8 @@ def attention(
     """
     if mode not in ("grid", "slider"):
         raise VizkitError(f"mode must be 'grid' or 'slider'; got {mode!r}")
+    if query is not None or key is not None:  # the exact cells of a window (vizkit/figures/window.py)
+        return attention_window(source, layer, heads, query=query, key=key, tokens=tokens, batch=batch, dims=dims, mode=mode, labels=labels, title=title, zmin=zmin, zmax=zmax, zmid=zmid, colorscale=colorscale, facet_cols=facet_cols, width=width, height=height, backend=backend, theme=theme)  # noqa: E501
     da = patterns(source, layer, heads, batch=batch, dims=dims)
     n_query, n_key = da.sizes["query"], da.sizes["key"]
     qlabels, klabels = _query_key_labels(da, tokens, n_query, n_key)
