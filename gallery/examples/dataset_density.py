@@ -17,8 +17,8 @@ PARAMS = {"layer": [3, 0, 1, 2, 4, 5], "nbins": [200, 100, 400], "log_color": [T
 
 
 def build(layer: int = 3, nbins: int = 200, log_color: bool = True):
-    from gallery.data.corpus import minilm_activations
     from vizkit.figures.density import density
+    from vizkit_gallery.data.corpus import minilm_activations
 
     from ._shared import MODEL_LOCK
 
@@ -31,8 +31,8 @@ def build(layer: int = 3, nbins: int = 200, log_color: bool = True):
 
 def interactive(layer: int = 3, nbins: int = 200, log_color: bool = True):
     """Served instead of the static figure in the gallery server (bokeh/HoloViews): re-binned on Dask at every zoom."""
-    from gallery.data.corpus import minilm_activations
     from vizkit.scale.interactive import zoomable_density
+    from vizkit_gallery.data.corpus import minilm_activations
 
     from ._shared import MODEL_LOCK
 

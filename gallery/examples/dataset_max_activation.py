@@ -17,8 +17,8 @@ PARAMS = {"layer": [3, 0, 1, 2, 4, 5], "rows": [512, 256, 1024]}
 
 
 def build(layer: int = 3, rows: int = 512):
-    from gallery.data.corpus import minilm_activations
     from vizkit.figures.lazy import lazy_imshow  # imshow of Dask data with its block reduction and raster size
+    from vizkit_gallery.data.corpus import minilm_activations
 
     from ._shared import MODEL_LOCK
 
@@ -30,8 +30,8 @@ def build(layer: int = 3, rows: int = 512):
 
 def interactive(layer: int = 3, rows: int = 512):
     """Served instead of the static figure in the gallery server (bokeh/HoloViews): re-reduced on Dask at every zoom."""
-    from gallery.data.corpus import corpus_token_ids, minilm_activations, token_strings
     from vizkit.scale.interactive import zoomable_raster
+    from vizkit_gallery.data.corpus import corpus_token_ids, minilm_activations, token_strings
 
     from ._shared import MODEL_LOCK
 

@@ -38,8 +38,8 @@ def _runs():
     """``(tokens, {head name: [window, query, key] float32})``: one MiniLM run over every window, every offered head."""
     import torch
 
-    from gallery.data.corpus import corpus_token_ids, token_strings
-    from gallery.data.models import load_minilm
+    from vizkit_gallery.data.corpus import corpus_token_ids, token_strings
+    from vizkit_gallery.data.models import load_minilm
 
     from ._shared import MODEL_LOCK
 

@@ -184,7 +184,7 @@ def lab_results(executed, chromium, tmp_path_factory):
     try:
         from vizkit_gallery.data import models
     except ImportError:
-        from gallery.data import models
+        from vizkit_gallery.data import models
     with lab.server(root, ROOT) as base:
         results = lab.run_in_lab(chromium, base)
     results["tokens"] = {"minilm": models.minilm_attention(models.SENTENCES[0])[0],
