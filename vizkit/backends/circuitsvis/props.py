@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from ...errors import BackendError
+from ...errors import BackendError, VizkitWarning
 from ...plan.text import label_text
 from ...spec import Heatmap, TokenText, arrays
 from ...spec.colors import stops
@@ -25,7 +25,7 @@ SLOW_CELLS = 250_000
 NEGATIVE_COLOR = "#b2182b"
 
 
-class SlowRenderWarning(UserWarning):
+class SlowRenderWarning(VizkitWarning):
     """A figure so large that CircuitsVis's component will take tens of seconds to draw it."""
 
 
