@@ -132,4 +132,8 @@ def with_coord(da, dim: str, labels: Sequence, *, what: str | None = None):
         raise LabelError(
             f"{what or 'labels for ' + repr(dim)}: got {len(labels)} labels but dim {dim!r} has length {da.sizes[dim]}"
         )
+    if labels and all(isinstance(v, str) for v in labels):  # numpy's str dtype drops trailing NULs ('a\x00' → 'a')
+        import numpy as np
+
+        labels = np.array(labels, dtype=object)
     return da.assign_coords({dim: labels})
