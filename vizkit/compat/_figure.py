@@ -27,12 +27,13 @@ from __future__ import annotations
 import dataclasses
 import warnings
 
+from ..errors import VizkitWarning
 from ..spec import Figure
 
 __all__ = ["CompatFigure", "CompatWarning", "as_compat", "finish"]
 
 
-class CompatWarning(UserWarning):
+class CompatWarning(VizkitWarning):
     """A keyword of the original helper that the backend drawing the figure cannot honour."""
 
 

@@ -6,6 +6,8 @@ so tokens and names reach the tooltip as text, never markup.
 
 from __future__ import annotations
 
+from ...plan.text import plain
+
 # Hover numbers like plotly's %{z:.4g}; NaN never reaches a formatter (BokehJS prints "NaN").
 NUMBER_JS = "return Number.isFinite(value) ? String(+value.toPrecision(4)) : String(value)"
 # A cell position shown as its label and index ("␣Mary (2)"), or the bare index past the labels.
@@ -34,8 +36,8 @@ def heatmap_hover(p, renderer, mark, panel, fields, value_field: str) -> None:
     from bokeh.models import CustomJSHover
 
     ny, nx = mark.z.shape
-    x_labels = list(mark.x_labels or panel.x.labels or [str(i) for i in range(nx)])
-    y_labels = list(mark.y_labels or panel.y.labels or [str(i) for i in range(ny)])
+    x_labels = [plain(s) for s in (mark.x_labels or panel.x.labels or [str(i) for i in range(nx)])]  # full text, made visible
+    y_labels = [plain(s) for s in (mark.y_labels or panel.y.labels or [str(i) for i in range(ny)])]
     add_hover(p, [renderer], [(fields.y, "$y{label}"), (fields.x, "$x{label}"), (fields.value, value_field + "{num}")],
               {"$y": CustomJSHover(args={"labels": y_labels}, code=CELL_LABEL_JS),
                "$x": CustomJSHover(args={"labels": x_labels}, code=CELL_LABEL_JS), value_field: number_formatter()})
@@ -44,8 +46,8 @@ def heatmap_hover(p, renderer, mark, panel, fields, value_field: str) -> None:
 def bar_labels(mark, panel) -> list[str] | None:
     """Each bar's category label (its own, else the category axis's tick at its position), or None."""
     if mark.labels is not None:
-        return list(mark.labels)
+        return [plain(s) for s in mark.labels]
     labels = (panel.y if mark.horizontal else panel.x).labels
     if labels is None:
         return None
-    return [labels[int(round(v))] if 0 <= round(v) < len(labels) else "" for v in mark.x]
+    return [plain(labels[int(round(v))]) if 0 <= round(v) < len(labels) else "" for v in mark.x]

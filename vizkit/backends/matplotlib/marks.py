@@ -71,6 +71,7 @@ def _bar(ax, mark, panel, theme):
     """Bars at ``x`` with their widths; on a log value axis they start below the smallest bar."""
     x, widths, base = bar_geometry(mark, panel)
     y = np.asarray(mark.y, dtype=float)
+    y = np.where(np.isfinite(y), y, np.nan)  # ±inf: no bar (a gap), never one to the axis edge
     if (panel.x if mark.horizontal else panel.y).log:
         y = np.where(y > 0, y, np.nan)  # a log axis cannot show zero or negative bars
     style = {"color": mark.color or CATEGORICAL[0], "alpha": mark.opacity, "label": mark.name, "linewidth": 0}

@@ -81,7 +81,8 @@ def _scatter(mark, hover, plan, theme):
     marker = {"size": mark.size, "opacity": mark.opacity}
     if mark.values is not None:
         s = mark.colorscale
-        marker.update(color=mark.values, colorscale=colorscale(s.name), cmin=s.zmin, cmax=s.zmax, showscale=True,
+        colour = np.where(np.isfinite(mark.values), mark.values, np.nan)  # ±inf: not an end colour (plotly draws NaN grey)
+        marker.update(color=colour, colorscale=colorscale(s.name), cmin=s.zmin, cmax=s.zmax, showscale=True,
                       colorbar={"title": {"text": label(s.title)}} if s.title else {})
     else:
         marker["color"] = mark.color
