@@ -174,7 +174,7 @@ def plan(fig, theme, *, static: bool = False, extra_notes=()) -> Plan:
                 panel=panel, index=i, frame=frame, cell=cell, title=panel.title,
                 x=_axis(panel, "x", spans["x"], theme), y=_axis(panel, "y", spans["y"], theme), marks=tuple(panel.marks),
                 hover=tuple(hover_fields(m, panel) for m in panel.marks), tokens=_tokens(panel, cell, theme)))
-    hidden = hidden_text_note(panels, theme, shared_scale(fig))
+    hidden = hidden_text_note(panels, theme)
     if hidden is not None and hidden not in notes:  # said in the caption, which takes room: plan again with it
         return plan(fig, theme, static=static, extra_notes=(*extra_notes, hidden))
     return Plan(figure=fig, theme=theme, static=static, geometry=geo, panels=tuple(panels), shared_scale=shared_scale(fig),

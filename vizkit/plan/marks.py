@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["bar_geometry", "cell_text", "CellText", "hidden_text_note", "MIN_TEXT_PX", "HIDDEN_TEXT_NOTE"]
+__all__ = ["bar_geometry", "cell_text", "CellText", "hidden_text_note", "MIN_TEXT_PX", "HIDDEN_TEXT_NOTE", "CELL_TEXT_NAME"]
 
 
 def bar_geometry(mark, panel) -> tuple[np.ndarray, np.ndarray, float]:
@@ -24,6 +24,8 @@ def bar_geometry(mark, panel) -> tuple[np.ndarray, np.ndarray, float]:
     return x, widths, base
 
 
+#: The name bokeh and HoloViews give the renderer of a heatmap's cell text (tests find it by it).
+CELL_TEXT_NAME = "vizkit-cell-text"
 #: The smallest cell text drawn, in CSS px: below it the text is hidden (and the caption says so).
 MIN_TEXT_PX = 8.0
 #: The caption note of a heatmap whose cell text is hidden because its cells are too small.
@@ -56,18 +58,18 @@ def _text_em(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else CHAR_EM for ch in text)
 
 
-def _plot_area(mark, panel_plan, theme, shared: bool) -> tuple[float, float]:
-    """The pixels of a panel's plot area, less tick labels and an own colour bar (a conservative estimate)."""
+def _plot_area(panel_plan, theme) -> tuple[float, float]:
+    """The pixels of a panel's plot area: the cell less the axis room (which holds short tick labels and a colour
+    bar), less what long tick labels take beyond it. The same in every backend, so all decide alike."""
     from .captions import CHAR_EM
-    from .geometry import AXIS_ROOM, COLORBAR_WIDTH
+    from .geometry import AXIS_ROOM
 
     cell, font = panel_plan.cell, theme.font_size
     y_ticks = max((len(t) for t in panel_plan.y.ticktext or ()), default=0)
     x_ticks = max((len(t) for t in panel_plan.x.ticktext or ()), default=0)
-    left = max(AXIS_ROOM["x"], 30 + y_ticks * CHAR_EM * font)
-    bottom = max(AXIS_ROOM["y"], 50 + (0.71 * x_ticks * CHAR_EM * font if panel_plan.x.rotated else font))
-    own_bar = COLORBAR_WIDTH if (mark.show_scale and not shared) else 0
-    return cell.width - left - own_bar, cell.height - bottom
+    left = AXIS_ROOM["x"] + max(0.0, y_ticks * CHAR_EM * font - 2 * font)
+    bottom = AXIS_ROOM["y"] + (max(0.0, 0.71 * x_ticks * CHAR_EM * font - 2 * font) if panel_plan.x.rotated else 0.0)
+    return cell.width - left, cell.height - bottom
 
 
 def _shown(mark) -> list[tuple[int, int, str]]:
@@ -80,13 +82,13 @@ def _shown(mark) -> list[tuple[int, int, str]]:
     return [(r, c, plain(t)) for r, row in enumerate(mark.text) for c, t in enumerate(row) if t and not np.isinf(z[r, c])]
 
 
-def cell_text(mark, panel_plan, theme, *, shared: bool = False) -> CellText | None:
+def cell_text(mark, panel_plan, theme) -> CellText | None:
     """The :class:`CellText` of heatmap ``mark`` in ``panel_plan``, or ``None``: no text, or cells too small for it.
 
     All of a heatmap's text shows at one size or none does (never a part, never overlapping):
     the size is the theme's font, shrunk to fit the widest text in a cell's width and 70% of its
-    height, and the text is hidden when that is under :data:`MIN_TEXT_PX`. ``shared``: the mark
-    is on the figure's shared scale (no colour bar of its own).
+    height, and the text is hidden when that is under :data:`MIN_TEXT_PX`. It depends on the panel
+    plan and theme alone, so every backend (and the caption note) decides alike.
     """
     from .colour import drawable, fills, ink
 
@@ -95,7 +97,7 @@ def cell_text(mark, panel_plan, theme, *, shared: bool = False) -> CellText | No
         return None
     z = np.asarray(mark.z, dtype=float)
     ny, nx = z.shape
-    width, height = _plot_area(mark, panel_plan, theme, shared)
+    width, height = _plot_area(panel_plan, theme)
     cell_w, cell_h = width / nx, height / ny
     widest = max(_text_em(t) for _, _, t in shown)
     font_px = min(float(theme.font_size), 0.7 * cell_h, 0.9 * cell_w / max(widest, 1e-9))
@@ -108,13 +110,13 @@ def cell_text(mark, panel_plan, theme, *, shared: bool = False) -> CellText | No
     return CellText(rows, cols, tuple(t for _, _, t in shown), inks, round(font_px, 1))
 
 
-def hidden_text_note(panel_plans, theme, shared_scale) -> str | None:
+def hidden_text_note(panel_plans, theme) -> str | None:
     """:data:`HIDDEN_TEXT_NOTE` when a heatmap of ``panel_plans`` has cell text too big for its cells."""
     from ..spec import Heatmap
 
     for pp in panel_plans:
         for m in pp.marks:
             if isinstance(m, Heatmap) and _shown(m):
-                if cell_text(m, pp, theme, shared=shared_scale is not None and m.colorscale == shared_scale) is None:
+                if cell_text(m, pp, theme) is None:
                     return HIDDEN_TEXT_NOTE
     return None

@@ -35,7 +35,7 @@ def _cell_text(mark, plan, theme, panel) -> dict:
     if mark.text is None:
         return {}
     kw = {"customdata": [[_data(t) for t in row] for row in mark.text]}
-    planned = cell_text(mark, panel, theme, shared=plan.shares_scale(mark)) if panel is not None else None
+    planned = cell_text(mark, panel, theme) if panel is not None else None
     if planned is not None:
         grid = [[""] * mark.z.shape[1] for _ in range(mark.z.shape[0])]
         for r, c, t, ink in zip(planned.rows, planned.cols, planned.text, planned.inks, strict=True):
