@@ -58,18 +58,21 @@ def _text_em(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else CHAR_EM for ch in text)
 
 
-def _plot_area(panel_plan, theme) -> tuple[float, float]:
-    """The pixels of a panel's plot area: the cell less the axis room (which holds short tick labels and a colour
-    bar), less what long tick labels take beyond it. The same in every backend, so all decide alike."""
+def _plot_area(mark, panel_plan, theme) -> tuple[float, float]:
+    """The pixels of a panel's plot area: the cell less the y title and tick labels on the left, the colour bar
+    and its title (plotly writes it across the top of the bar) on the right, the x ticks and title below.
+    A conservative estimate (plotly's layout, the tightest), the same in every backend, so all decide alike."""
     from .captions import CHAR_EM
-    from .geometry import AXIS_ROOM
+    from .geometry import AXIS_ROOM, COLORBAR_WIDTH
 
     cell, font = panel_plan.cell, theme.font_size
     y_ticks = max((len(t) for t in panel_plan.y.ticktext or ()), default=0)
     x_ticks = max((len(t) for t in panel_plan.x.ticktext or ()), default=0)
-    left = AXIS_ROOM["x"] + max(0.0, y_ticks * CHAR_EM * font - 2 * font)
+    left = max(60.0, 40 + y_ticks * CHAR_EM * font)  # the y title, tick labels and ticks
+    bar_title = (mark.colorscale.title or mark.value_label or "") if mark.show_scale else ""
+    right = max(float(COLORBAR_WIDTH), 20 + len(bar_title) * CHAR_EM * font) if mark.show_scale else 20.0
     bottom = AXIS_ROOM["y"] + (max(0.0, 0.71 * x_ticks * CHAR_EM * font - 2 * font) if panel_plan.x.rotated else 0.0)
-    return cell.width - left, cell.height - bottom
+    return cell.width - left - right, cell.height - bottom
 
 
 def _shown(mark) -> list[tuple[int, int, str]]:
@@ -86,7 +89,7 @@ def cell_text(mark, panel_plan, theme) -> CellText | None:
     """The :class:`CellText` of heatmap ``mark`` in ``panel_plan``, or ``None``: no text, or cells too small for it.
 
     All of a heatmap's text shows at one size or none does (never a part, never overlapping):
-    the size is the theme's font, shrunk to fit the widest text in a cell's width and 70% of its
+    the size is the theme's font, shrunk to fit the widest text in 95% of a cell's width and 70% of its
     height, and the text is hidden when that is under :data:`MIN_TEXT_PX`. It depends on the panel
     plan and theme alone, so every backend (and the caption note) decides alike.
     """
@@ -97,10 +100,10 @@ def cell_text(mark, panel_plan, theme) -> CellText | None:
         return None
     z = np.asarray(mark.z, dtype=float)
     ny, nx = z.shape
-    width, height = _plot_area(panel_plan, theme)
+    width, height = _plot_area(mark, panel_plan, theme)
     cell_w, cell_h = width / nx, height / ny
     widest = max(_text_em(t) for _, _, t in shown)
-    font_px = min(float(theme.font_size), 0.7 * cell_h, 0.9 * cell_w / max(widest, 1e-9))
+    font_px = min(float(theme.font_size), 0.7 * cell_h, 0.95 * cell_w / max(widest, 1e-9))
     if font_px < MIN_TEXT_PX:
         return None
     rows = np.array([r for r, _, _ in shown], dtype=int)
