@@ -25,7 +25,7 @@ from ..adapters import to_numpy as _to_numpy
 from ..errors import VizkitError
 from ._common import MAX_PANELS
 
-__all__ = ["ALIASES", "SHARED_DOCS", "figure_function", "resolve_keywords", "cell_text", "TEXT_COORD"]
+__all__ = ["ALIASES", "SHARED_DOCS", "figure_function", "resolve_keywords", "cell_text", "text_format", "TEXT_COORD"]
 
 #: plotly express / neel-plotly name → vizkit name.
 ALIASES: dict[str, str] = {
@@ -165,6 +165,22 @@ TEXT_COORD = "_vizkit_cell_text"
 TEXT_AUTO_FORMAT = ".3g"
 
 
+def text_format(text_auto) -> str | None:
+    """The number format ``text_auto`` asks for (``None``: no text); a :class:`VizkitError` for anything else."""
+    if text_auto is False or text_auto is None:
+        return None
+    if text_auto is True:
+        return TEXT_AUTO_FORMAT
+    if isinstance(text_auto, str):
+        fmt = text_auto[1:] if text_auto.startswith(":") else text_auto
+        try:
+            format(1.5, fmt)
+        except (ValueError, TypeError):
+            raise VizkitError(f"text_auto must be True or a number format such as '.2f' or '.1%'; got {text_auto!r}") from None
+        return fmt
+    raise VizkitError(f"text_auto must be True or a number format such as '.2f'; got {text_auto!r}")
+
+
 def cell_text(da, text, text_auto) -> np.ndarray | None:
     """Per-cell text of ``da`` (an object array of its shape), from ``text=`` strings or ``text_auto=`` formatting, else ``None``.
 
@@ -174,7 +190,7 @@ def cell_text(da, text, text_auto) -> np.ndarray | None:
     """
     from ..errors import ShapeError
 
-    if text is not None and text_auto not in (False, None):
+    if text is not None and text_format(text_auto) is not None:
         raise VizkitError("pass text= (your own strings) or text_auto= (the values written in the cells), not both")
     if text is not None:
         if isinstance(text, str):
@@ -183,17 +199,8 @@ def cell_text(da, text, text_auto) -> np.ndarray | None:
         if arr.shape != tuple(da.shape):
             raise ShapeError(f"text= must have the shape of the data {tuple(da.shape)} (dims {tuple(da.dims)}); got shape {arr.shape}")
         return np.vectorize(lambda v: "" if v is None else str(v), otypes=[object])(arr)
-    if text_auto in (False, None):
+    fmt = text_format(text_auto)
+    if fmt is None:
         return None
-    if text_auto is True:
-        fmt = TEXT_AUTO_FORMAT
-    elif isinstance(text_auto, str):
-        fmt = text_auto[1:] if text_auto.startswith(":") else text_auto
-        try:
-            format(1.5, fmt)
-        except (ValueError, TypeError):
-            raise VizkitError(f"text_auto must be True or a number format such as '.2f' or '.1%'; got {text_auto!r}") from None
-    else:
-        raise VizkitError(f"text_auto must be True or a number format such as '.2f'; got {text_auto!r}")
     values = np.asarray(da.values, dtype=float)
     return np.vectorize(lambda v: format(v, fmt) if np.isfinite(v) else "", otypes=[object])(values)

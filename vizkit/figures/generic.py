@@ -12,7 +12,7 @@ from ..errors import DimensionError, LabelError, ShapeError, VizkitError
 from ..spec import Axis, Bar, Heatmap, Line, Panel, Scatter
 from ..spec.colors import CATEGORICAL
 from . import _common as c
-from ._keywords import TEXT_COORD, cell_text, figure_function
+from ._keywords import TEXT_COORD, cell_text, figure_function, text_format
 
 
 def _prep(data, dims, what: str = "data"):
@@ -103,10 +103,13 @@ def imshow(
     if y is not None:
         da = with_coord(da, y_dim, _labels_list(y), what="y labels")
     gaps = c.nan_note(da.values)  # counted before any downsampling, which could hide them
-    cells = cell_text(da, text, text_auto)
+    text_format(text_auto)  # a bad format fails before any work
+    cells = cell_text(da, text, text_auto) if text is not None else None  # checked against the data before downsampling
     da, note = c.coarsen_to_budget(da, y_dim, x_dim, c.CELL_BUDGET // max(1, _n_panels(da, facet, animate)))
-    if cells is not None and note is not None:  # one string per original cell cannot sit on a block of cells
+    if note is not None and (text is not None or text_auto):  # one string per cell cannot sit on a block of cells
         cells, gaps = None, [*gaps, "cell text not shown: the heatmap was downsampled"]
+    elif text is None:
+        cells = cell_text(da, None, text_auto)
     if cells is not None:
         da = da.assign_coords({TEXT_COORD: (da.dims, cells)})
     values = np.asarray(da.values, dtype=float)

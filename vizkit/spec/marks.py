@@ -48,6 +48,16 @@ class Heatmap(_Node):
         if self.text is not None:
             self._set("text", cell_strings(self.text, self.z.shape))
 
+    def to_dict(self) -> dict:
+        """As every node's, without the cell-text fields while they hold their defaults (a heatmap
+        without text encodes as it did before they existed)."""
+        out = super().to_dict()
+        if self.text is None:
+            out.pop("text")
+        if self.text_label == "text":
+            out.pop("text_label")
+        return out
+
 
 def cell_strings(text, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
     """Per-cell text as rows of strings of ``shape``; :class:`ShapeError` when it is not that shape."""
