@@ -43,7 +43,8 @@ def cell_text(ax, mark, panel_plan, theme) -> list:
     if planned is None:
         return []
     size = planned.font_px * PT_PER_PX
-    return [ax.text(c, r, t, color=ink, fontsize=size, ha="center", va="center", parse_math=False, gid=CELL_TEXT_NAME)
+    return [ax.text(c, r, t, color=ink, fontsize=size, ha="center", va="center", parse_math=False,
+                    gid=f"{CELL_TEXT_NAME}-{r}-{c}-in-{ax.get_gid()}")  # SVG ids: unique per cell and panel
             for r, c, t, ink in zip(planned.rows, planned.cols, planned.text, planned.inks, strict=True)]
 
 
