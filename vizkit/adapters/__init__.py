@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DimensionError, EmptyDataError, LabelError, ShapeError, UnsupportedInputError, describe
+from . import _xarray
 
 __all__ = ["to_dataarray", "to_numpy", "with_coord"]
 
@@ -73,7 +74,7 @@ def to_dataarray(
     ``coords`` maps dim names to labels (token strings, head names); a label list whose length
     does not match its dim raises :class:`LabelError`.
     """
-    import xarray as xr
+    xr = _xarray.xarray()
 
     if isinstance(obj, xr.DataArray):
         da = obj
