@@ -150,3 +150,29 @@ def test_text_too_big_for_its_cells_is_hidden_and_the_caption_says_so(backend):
         assert not [t for t in native.axes[0].texts if (t.get_gid() or "").startswith(CELL_TEXT_NAME)]
     small = vk.imshow(np.random.default_rng(2).random((4, 4)), text_auto=".2f")
     assert HIDDEN_TEXT_NOTE not in make_plan(small, THEMES["default"]).notes
+
+
+@pytest.mark.browser
+def test_plotly_cell_text_in_chromium_is_literal_and_no_two_texts_overlap(tmp_path, chromium):
+    """The tightest layout (plotly writes a long colour-bar title across the top): 21 columns of 4-character
+    tokens, as the induction model's logit lens has, fit their cells in the browser without touching."""
+    from tests.browser.harness import open_page
+
+    rng = np.random.default_rng(3)
+    text = [[f"t{v}" for v in row] for row in rng.integers(100, 128, size=(3, 21))]
+    text[0][0] = "<img src=x onerror=window.__pwned=1>"[:4]  # "<img": text, never an element
+    fig = vk.imshow(rng.random((3, 21)), text=text, labels={"color": "top-token probability"}, title="lens")
+    report = open_page(chromium, fig.save(tmp_path / "cells.html", backend="plotly"), wait_for=".js-plotly-plot")
+    boxes = report.page.eval_on_selector_all(
+        "g.heatmap-label text", "els => els.map(e => { const r = e.getBoundingClientRect(); "
+                                "return [e.textContent, r.left, r.right, r.top, r.bottom]; })")
+    assert sorted(b[0] for b in boxes) == sorted(sum(text, []))
+    image = report.page.eval_on_selector(".hm image", "e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; }")
+    cell_w, cell_h = image[0] / 21, image[1] / 3
+    for _, left, right, top, bottom in boxes:
+        assert right - left <= cell_w and bottom - top <= cell_h
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[1] or b[2] <= a[1] or a[4] <= b[3] or b[4] <= a[3], (a, b)
+    assert report.page.evaluate("document.querySelectorAll('.hm ~ * img, g.heatmap-label img').length") == 0
+    assert report.errors == [] and report.network_requests == []
