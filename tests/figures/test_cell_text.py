@@ -176,3 +176,14 @@ def test_plotly_cell_text_in_chromium_is_literal_and_no_two_texts_overlap(tmp_pa
             assert a[2] <= b[1] or b[2] <= a[1] or a[4] <= b[3] or b[4] <= a[3], (a, b)
     assert report.page.evaluate("document.querySelectorAll('.hm ~ * img, g.heatmap-label img').length") == 0
     assert report.errors == [] and report.network_requests == []
+
+
+def test_slider_frames_with_cell_text_each_show_their_own_text():
+    """bokeh builds slider frames lazily by swapping heatmap values; text differs by frame, so every frame is built."""
+    from bokeh.models import GlyphRenderer
+
+    data = np.arange(2 * 2 * 3, dtype=float).reshape(2, 2, 3)
+    text = np.vectorize(lambda v: f"v{int(v)}")(data)
+    root = vk.imshow(data, text=text, animation_frame=0).to("bokeh")
+    shown = [sorted(r.data_source.data["text"]) for r in root.select({"type": GlyphRenderer}) if r.name == CELL_TEXT_NAME]
+    assert sorted(shown) == [sorted(text[0].ravel()), sorted(text[1].ravel())]
