@@ -26,10 +26,13 @@ __all__ = ["ENTRY_POINT_GROUP", "FIGURE_KINDS", "FILE_FORMATS", "BackendInfo", "
 #: The entry point group third-party backends register in.
 ENTRY_POINT_GROUP = "vizkit.backends"
 
-#: Every figure kind vizkit draws, in the order the docs show them.
+#: Every figure kind vizkit draws, in the order the docs show them. The neuron views
+#: (:mod:`vizkit.figures.neurons`) are built from token text, heatmap and scatter marks, so every
+#: plotting backend draws them; CircuitsVis draws only its attention and token views and refuses them.
 FIGURE_KINDS: tuple[str, ...] = (
     "attention", "patching", "loss_curves", "tokens", "head_scores", "logit_lens", "dla",
     "imshow", "line", "scatter", "bar", "hist", "density",
+    "neuron_activations", "topk_tokens", "topk_samples", "token_log_probs",
 )
 
 #: File formats a backend can write (``json`` needs no backend).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...plan.colour import NAN_COLOR
-from ...plan.marks import bar_geometry
+from ...plan.marks import CELL_TEXT_NAME, bar_geometry, cell_text
 from ...plan.text import plain
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
@@ -32,9 +32,24 @@ def heatmap(p, mark, fields, panel_plan, theme, shared_mapper):
     r = p.image(image="image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=mapper)
     cells.add_inf_marks(p, mark.z, theme.foreground)
     heatmap_hover(p, r, mark, panel_plan.panel, fields, "@value")
+    cell_text_glyph(p, mark, panel_plan, theme)
     if shared_mapper is None and mark.show_scale:
         p.add_layout(colorbar(mapper, mark.colorscale, theme), "right")
     return [r], None
+
+
+def cell_text_glyph(p, mark, panel_plan, theme):
+    """The plan's cell text as a ``text`` glyph over the cells (canvas text: never markup), in the planned inks."""
+    from bokeh.core.property.vectorization import value
+    from bokeh.models import ColumnDataSource
+
+    planned = cell_text(mark, panel_plan, theme)
+    if planned is None:
+        return None
+    source = ColumnDataSource({"x": planned.cols.astype(float), "y": planned.rows.astype(float),
+                               "text": list(planned.text), "ink": list(planned.inks)})
+    return p.text("x", "y", text="text", source=source, text_color="ink", text_align="center", text_baseline="middle",
+                  text_font=value(theme.font_family), text_font_size=f"{planned.font_px:.1f}px", name=CELL_TEXT_NAME)
 
 
 def line(p, mark, fields, panel_plan, theme, _shared_mapper):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...plan.colour import NAN_COLOR
-from ...plan.marks import bar_geometry
+from ...plan.marks import CELL_TEXT_NAME, bar_geometry, cell_text
 from ...plan.text import plain
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
@@ -40,7 +40,24 @@ def image(hv, mark, fields, panel_plan, theme, ctx):
         out.append(img.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=first and mark.show_scale and ctx.colorbar,
                             clipping_colors={"NaN": "transparent"}, colorbar_opts={"title": scale.title} if scale.title else {},
                             hooks=[_cells_hook(mark, block, row0, col0, panel, fields, theme)], backend="bokeh"))
+    text = cell_text(mark, panel_plan, theme)
+    if text is not None:  # hv.Labels: canvas text (never markup) over the cells, in the planned inks
+        labels = hv.Labels((text.cols.astype(float), text.rows.astype(float), np.asarray(text.text, dtype=object),
+                            np.asarray(text.inks, dtype=object)), kdims=["x", "y"], vdims=["text", "ink"])
+        out.append(labels.opts(text_color="ink", text_font_size=f"{text.font_px:.1f}px", text_align="center",
+                               text_baseline="middle", hooks=[_cell_font(theme.font_family)], backend="bokeh"))
     return out
+
+
+def _cell_font(family: str):
+    """Cell text in the theme's font (HoloViews would read a font list as a column name)."""
+    def hook(plot, _element):
+        from bokeh.core.property.vectorization import value
+
+        plot.handles["glyph"].text_font = value(family)
+        plot.handles["glyph_renderer"].name = CELL_TEXT_NAME
+
+    return hook
 
 
 def _cells_hook(mark, block, row0, col0, panel, fields, theme):
