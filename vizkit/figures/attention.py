@@ -132,8 +132,6 @@ def attention(
     y_title = c.label_for(labels, "y", "query", default="query")
     panels = []
     small, ql, kl, coarse_note = _fit_budget(values, qlabels, klabels, budget)
-    if mode == "heads":  # the heads view draws its own thumbnails (block maxima) and every head in full
-        coarse_note = None
     for li in range(n_layers):
         for hi in range(n_heads):
             z = small[li, hi]
@@ -146,6 +144,7 @@ def attention(
             "causal": causal, "batch": int(batch)}
     if mode == "heads":
         meta.update(_heads_meta(values, layers, head_ids, selected, qlabels, klabels, x_title, y_title, value_label))
+        meta["grid_note"] = coarse_note  # the grid panels' note: the heads view draws every head in full instead
     elif selected is not None:
         raise VizkitError(f"selected= picks the head drawn large in mode='heads'; got it with mode={mode!r}")
     return c.figure("attention", panels, title=title, facet_cols=facet_cols, slider=slider, width=width,

@@ -31,7 +31,7 @@ from .ticks import fit_ticks
 from .tokens import wrap_tokens
 
 __all__ = ["Box", "HeadsLayout", "applies", "layout", "thumbnails", "block_max", "head_name", "selected_ticks",
-           "token_boxes", "token_colours", "mosaic_title", "page_data", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB"]
+           "token_boxes", "token_colours", "mosaic_title", "caption", "page_data", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB"]
 
 #: Thumbnail side, in CSS px: never smaller (a head must stay clickable) nor larger (it is an overview).
 MIN_THUMB, MAX_THUMB = 14, 56
@@ -98,6 +98,15 @@ def applies(plan) -> bool:
     return plan.figure.kind == "attention" and meta.get("mode") == "heads" and meta.get("patterns") is not None
 
 
+def caption(plan) -> str | None:
+    """The plan's caption without the grid panels' downsampling note (the heads view draws every head in full)."""
+    from .captions import NOTE_SEPARATOR
+
+    grid = plan.figure.meta.get("grid_note")
+    notes = [n for n in plan.notes if n != grid]
+    return NOTE_SEPARATOR.join(notes) if notes else None
+
+
 def head_name(meta, li: int, hi: int) -> str:
     """``"L1H3"`` from the figure's layer and head ids (indices when they are not known)."""
     layers, heads = meta.get("layers"), meta.get("heads")
@@ -143,7 +152,8 @@ def layout(plan) -> HeadsLayout:
     line_px = font * 2.0
     tok_y = top + max(mosaic_h, selected.height + xlab_h) + 34
     tokens = Box(20, tok_y, width - 40, lines * line_px + 6)
-    caption_lines = len(plan.caption.split("\n")) if plan.caption else 0
+    text = caption(plan)
+    caption_lines = len(text.split("\n")) if text else 0
     caption_y = tok_y + tokens.height + 8
     height = int(caption_y + caption_lines * (plan.caption_px * 1.5) + 12)
     return HeadsLayout(width=width, height=height, title_height=title_h, mosaic=mosaic, selected=selected,

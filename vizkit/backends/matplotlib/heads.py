@@ -105,8 +105,8 @@ def draw(plan):
         if plan.title:
             out.text(0.5, 1 - 8 / lay.height, plain(plan.title, lines=True), fontsize=plan.title_px * PT_PER_PX,
                      color=theme.foreground, va="top", ha="center", parse_math=False)
-        if plan.caption:
-            out.text(0.01, 1 - lay.caption_y / lay.height, plain(plan.caption, lines=True),
+        if hp.caption(plan):
+            out.text(0.01, 1 - lay.caption_y / lay.height, plain(hp.caption(plan), lines=True),
                      fontsize=plan.caption_px * PT_PER_PX, color=theme.foreground, alpha=0.8, va="top", ha="left",
                      parse_math=False)
     return out

@@ -160,8 +160,8 @@ def _annotations(plan, lay, li: int, hi: int) -> list[dict]:
         out.append({"name": "vizkit-title", "text": label(plan.title), "xref": "paper", "yref": "paper", "x": 0.5,
                     "y": 1 - 8 / H, "xanchor": "center", "yanchor": "top", "showarrow": False,
                     "font": {"size": plan.title_px}})
-    if plan.caption:
-        out.append({"name": "vizkit-caption", "text": label(plan.caption).replace("\n", "<br>"), "xref": "paper",
+    if hp.caption(plan):
+        out.append({"name": "vizkit-caption", "text": label(hp.caption(plan)).replace("\n", "<br>"), "xref": "paper",
                     "yref": "paper", "x": 0, "y": 1 - lay.caption_y / H, "xanchor": "left", "yanchor": "top",
                     "showarrow": False, "font": {"size": plan.caption_px}})
     return out
