@@ -63,7 +63,7 @@ _BUILTIN = (
 )
 
 #: The backends that draw the whole-model attention view (``vk.attention(mode="heads")``, issue 12).
-ATTENTION_HEADS_BACKENDS = frozenset({"plotly", "bokeh", "matplotlib", "circuitsvis"})
+ATTENTION_HEADS_BACKENDS = frozenset({"plotly", "bokeh", "holoviews", "matplotlib", "circuitsvis"})
 
 _BACKENDS: dict[str, BackendInfo] = {b.name: b for b in _BUILTIN}
 _ALIASES: dict[str, str] = {a: b.name for b in _BUILTIN for a in b.aliases}
