@@ -42,11 +42,19 @@ def test_heads_is_the_default_over_several_layers_in_a_backend_that_draws_it(spi
     assert fig.kind == "attention" and fig.meta["mode"] == "heads"
     assert vk.attention(spiked, mode="grid", backend="plotly").meta.get("mode") is None
     assert vk.attention(spiked[:1], backend="plotly").meta.get("mode") is None  # one layer: the grid of its heads
-    assert vk.attention(spiked, backend="bokeh").meta.get("mode") is None  # bokeh draws the grid
+    for name in ("bokeh", "holoviews", "circuitsvis"):  # circuitsvis: its own AttentionHeads from the grid panels
+        assert vk.attention(spiked, backend=name).meta["mode"] == "heads"
     with vk.use_backend("matplotlib"):
         assert vk.attention(spiked).meta["mode"] == "heads"
-    with pytest.raises(UnsupportedFigureError, match="cannot draw the attention heads view.*'plotly'"):
-        vk.attention(spiked, mode="heads", backend="bokeh")
+    from vizkit import _registry
+
+    _registry.register("gridonly", "vizkit.backends.matplotlib", kinds={"attention"})  # a backend without the view
+    try:
+        assert vk.attention(spiked, backend="gridonly").meta.get("mode") is None
+        with pytest.raises(UnsupportedFigureError, match="cannot draw the attention heads view.*'plotly'"):
+            vk.attention(spiked, mode="heads", backend="gridonly")
+    finally:
+        _registry.unregister("gridonly")
     with pytest.raises(VizkitError, match="selected= picks the head drawn large"):
         vk.attention(spiked, mode="grid", selected=(0, 1))
 
@@ -160,3 +168,18 @@ def test_induction_model_heads_view(induction):
     assert np.mean(z[q, q - ind.offset + 1]) > 0.3
     assert native.data[1].name == f"L1H{head}"
     assert [t.replace("\u200b", "") for t in native.data[2].text] == ind.str_tokens
+
+
+def test_inf_is_a_gap_in_every_part_never_the_top_colour():
+    p = causal_softmax(2, 2, 12, seed=4)
+    p[1, 1, 9, 3] = np.inf
+    fig = vk.attention(p, mode="heads", selected=(1, 1), backend="plotly")
+    assert any("NaN/inf" in n for n in fig.notes)
+    lay = hp.layout(make_plan(fig))
+    mosaic = hp.thumbnails(fig, lay)
+    assert np.isfinite(mosaic[~np.isnan(mosaic)]).all() and np.nanmax(mosaic) <= 1.0
+    assert np.isnan(hp.pattern(fig, 1, 1)[9, 3])
+    native = fig.to("plotly")
+    assert np.isnan(np.asarray(native.data[1].z, dtype=float)[9, 3])
+    book = encoding.codebook(fig.meta["patterns"])
+    assert encoding.quantise(fig.meta["patterns"], book)[1, 1, 9, 3] == encoding.MISSING

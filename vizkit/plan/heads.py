@@ -31,7 +31,7 @@ from .ticks import fit_ticks
 from .tokens import wrap_tokens
 
 __all__ = ["Box", "HeadsLayout", "applies", "layout", "thumbnails", "block_max", "head_name", "selected_ticks",
-           "token_boxes", "token_colours", "mosaic_title", "caption", "page_data", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB"]
+           "token_boxes", "token_colours", "mosaic_title", "caption", "pattern", "page_data", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB"]
 
 #: Thumbnail side, in CSS px: never smaller (a head must stay clickable) nor larger (it is an overview).
 MIN_THUMB, MAX_THUMB = 14, 56
@@ -174,9 +174,19 @@ def mosaic_title(lay: HeadsLayout, static: bool) -> str:
     return f"every head{blocks}" + ("" if static else " · click one")
 
 
+def pattern(fig, li: int, hi: int) -> np.ndarray:
+    """Head ``(li, hi)`` at full resolution as float32, ±inf as NaN (a gap, never the top colour)."""
+    z = np.array(fig.meta["patterns"][li, hi], dtype=np.float32)
+    z[np.isinf(z)] = np.nan
+    return z
+
+
 def thumbnails(fig, lay: HeadsLayout) -> np.ndarray:
     """The mosaic's cells: every head's block maxima at its place, NaN between thumbnails."""
-    small = block_max(fig.meta["patterns"], lay.factor)  # [layer, head, rows, cols]
+    pats = fig.meta["patterns"]
+    if not np.isfinite(pats[~np.isnan(pats)]).all():  # ±inf is a gap, never the top colour
+        pats = np.where(np.isinf(pats), np.nan, pats)
+    small = block_max(pats, lay.factor)  # [layer, head, rows, cols]
     out = np.full(lay.mosaic_shape, np.nan)
     for li in range(lay.n_layers):
         for hi in range(lay.n_heads):

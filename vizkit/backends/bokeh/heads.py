@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-
 from ...plan import heads as hp
 from ...plan.text import plain
 from .._bokeh_models.style import color_mapper, colorbar, font, style_plot
@@ -167,7 +165,7 @@ def draw(plan):
     sel = figure(frame_width=int(side.width), frame_height=int(side.height), x_range=Range1d(-0.5, nk - 0.5),
                  y_range=Range1d(nq - 0.5, -0.5), tools=tools, toolbar_location=None, output_backend=backend,
                  title=hp.head_name(meta, li, hi), name=hp.head_name(meta, li, hi))
-    z = np.asarray(pats[li, hi], dtype=np.float32)
+    z = hp.pattern(fig, li, hi)
     source = ColumnDataSource({"image": [z], "exact": [1]})
     renderer = sel.image(image="image", source=source, x=-0.5, y=-0.5, dw=nk, dh=nq, color_mapper=mapper)
     xt, xtext, rot = hp.selected_ticks(plan, lay, "x")

@@ -12,8 +12,6 @@ itself has no way to restyle one element from a tap on another without a server.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ...plan import heads as hp
 from ...plan.text import plain
 from .store import bokeh_store
@@ -47,7 +45,7 @@ def draw(plan):
         xt, xtext, rot = hp.selected_ticks(plan, lay, "x")
         yt, ytext, _ = hp.selected_ticks(plan, lay, "y")
         name = hp.head_name(meta, li, hi)
-        selected = hv.Image(np.asarray(meta["patterns"][li, hi], dtype=np.float32), bounds=(-0.5, -0.5, nk - 0.5, nq - 0.5),
+        selected = hv.Image(hp.pattern(fig, li, hi), bounds=(-0.5, -0.5, nk - 0.5, nq - 0.5),
                             kdims=[plain(meta.get("x_title") or "key"), plain(meta.get("y_title") or "query")],
                             vdims=[plain(meta.get("value_label") or "attention")], label=name)
         # hv.Image draws row 0 at the top: query i sits at y = nq - 1 - i

@@ -68,7 +68,7 @@ def draw(plan):
         # the selected head
         ax = _axes(out, lay, lay.selected)
         ax.set_gid("vizkit-heads-selected")
-        im = ax.imshow(meta["patterns"][li, hi], cmap=cmap, norm=norm, interpolation="nearest", aspect="auto")
+        im = ax.imshow(hp.pattern(fig, li, hi), cmap=cmap, norm=norm, interpolation="nearest", aspect="auto")
         xt, xtext, rot = hp.selected_ticks(plan, lay, "x")
         yt, ytext, _ = hp.selected_ticks(plan, lay, "y")
         ax.set_xticks(xt, [plain(t) for t in xtext], rotation=45 if rot else 0, ha="right" if rot else "center")

@@ -28,7 +28,6 @@ import json
 import numpy as np
 
 from ...plan import heads as hp
-from ...plan.colour import drawable
 from ...plan.tokens import MONO
 from ._text import colorscale, label, template_text
 
@@ -69,7 +68,7 @@ def draw(plan):
         hovertemplate=f"block max {value}: %{{z:.4g}}<extra></extra>", name="thumbnails")
     xs, ys = _names(meta["key_labels"]), _names(meta["query_labels"])
     selected = go.Heatmap(
-        z=drawable(pats[li, hi]).astype(np.float32), x=xs, y=ys, coloraxis="coloraxis", hoverongaps=False,
+        z=hp.pattern(fig, li, hi), x=xs, y=ys, coloraxis="coloraxis", hoverongaps=False,
         xaxis="x2", yaxis="y2", name=hp.head_name(meta, li, hi),
         hovertemplate=(f"query: %{{y}}<br>key: %{{x}}<br>{value}: %{{z:.4g}}"
                        f"<extra>{label(hp.head_name(meta, li, hi))}</extra>"))
