@@ -186,7 +186,7 @@ POST_SCRIPT = r"""
     var t = (values[code] - D.zmin) / ((D.zmax - D.zmin) || 1), i = Math.round(Math.max(0, Math.min(1, t)) * 255);
     return [lut.fill[i], lut.ink[i]];
   };
-  var recolour = function () {
+  var tokenUpdate = function () {  // the token view's colours and title for the hovered token in the selected head
     var fills = new Array(NK), inks = new Array(NK);
     for (var j = 0; j < NK; j++) {
       var c = null;
@@ -195,11 +195,16 @@ POST_SCRIPT = r"""
       else c = ['#ffffff', D.inks[0]];
       fills[j] = c[0]; inks[j] = c[1];
     }
-    var upd = {}, i = annIndex('vizkit-token-title');
-    if (i >= 0) upd['annotations[' + i + '].text'] = D.names[sel[0]][sel[1]] + ': what \u2018' + esc(D.key[pos]) + '\u2019 (' + pos +
+    var lay = {}, i = annIndex('vizkit-token-title');
+    if (i >= 0) lay['annotations[' + i + '].text'] = esc(D.names[sel[0]][sel[1]]) + ': what \u2018' + esc(D.key[pos]) + '\u2019 (' + pos +
       ') attends to (blue) and what attends to it (red) \u00b7 hover a token';
-    gd.dataset.vizkitToken = String(pos);
-    return Plotly.update(gd, {'marker.color': [fills], 'textfont.color': [inks]}, upd, [2]);
+    return {fills: fills, inks: inks, layout: lay};
+  };
+  var recolour = function () {
+    var t = tokenUpdate();
+    return Plotly.update(gd, {'marker.color': [t.fills], 'textfont.color': [t.inks]}, t.layout, [2]).then(function () {
+      gd.dataset.vizkitToken = String(pos);
+    });
   };
   var select = function (l, h) {
     if (l < 0 || h < 0 || l >= L || h >= H) return Promise.resolve();
@@ -216,9 +221,13 @@ POST_SCRIPT = r"""
     lay['shapes[0].x0'] = x0 - g; lay['shapes[0].x1'] = x0 + D.thumb_cols + g;
     lay['shapes[0].y0'] = y0 - g; lay['shapes[0].y1'] = y0 + D.thumb_rows + g;
     var tpl = 'query: %{y}<br>key: %{x}<br>' + esc(D.value_label) + ': %{text}<extra>' + esc(name) + '</extra>';
-    return Plotly.update(gd, {z: [z], text: [text], hovertemplate: [tpl], name: [name]}, lay, [1]).then(function () {
+    var t = tokenUpdate();
+    for (var key in t.layout) lay[key] = t.layout[key];
+    // one update for both traces (undefined leaves a trace's attribute as it is): one redraw per click
+    return Plotly.update(gd, {z: [z, undefined], text: [text, undefined], hovertemplate: [tpl, undefined], name: [name, undefined],
+                              'marker.color': [undefined, t.fills], 'textfont.color': [undefined, t.inks]}, lay, [1, 2]).then(function () {
       gd.dataset.vizkitSelected = name;
-      return recolour();
+      gd.dataset.vizkitToken = String(pos);
     });
   };
   var inflate = function (b64) {
@@ -228,9 +237,7 @@ POST_SCRIPT = r"""
       .then(function (buf) { return stream(new Uint8Array(buf)); });
   };
   inflate(D.codes).then(function (buf) {
-    codes = new Uint8Array(buf);
-    return select(sel[0], sel[1]);
-  }).then(function () {
+    codes = new Uint8Array(buf);  // the first head stays as drawn: the spec's own values, hover to 4 significant digits
     gd.on('plotly_click', function (ev) {
       var p = ev && ev.points && ev.points[0];
       if (!p || p.curveNumber !== 0) return;
