@@ -86,8 +86,8 @@ def attention(
         (hover a token: what it attends to, what attends to it); clicking a thumbnail selects
         another head, and the standalone page carries every head at full resolution. ``"grid"``:
         a layer × head grid; ``"slider"``: one layer at a time under a layer slider. Default:
-        ``"heads"`` over several layers when the backend in force draws it (plotly, matplotlib,
-        CircuitsVis' own heads view), else ``"grid"``.
+        ``"heads"`` over several layers when the backend in force draws it (plotly, bokeh, HoloViews,
+        matplotlib as a picture, CircuitsVis as its own heads view), else ``"grid"``.
     selected : (int, int), optional
         ``(layer, head)`` drawn large in the heads view (default: the first head of the first layer).
     zmin, zmax : float, optional
