@@ -205,12 +205,16 @@ def _head_title(layers, head_ids, li: int, hi: int) -> str | None:
 
 def _scale(values: np.ndarray, colorscale: str | None, zmin: float | None, zmax: float | None, zmid: float | None,
            title: str) -> ColorScale:
-    """Sequential from 0 (or the lowest value, if below 0) unless the caller centres it with ``zmid``."""
-    if zmid is not None:
-        return c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid, title=title)
+    """Sequential from 0 (or the lowest value, if below 0) unless the caller centres it with ``zmid``.
+
+    The scale depends only on the finite range, so it is fitted to ``[lowest, highest]``: one pass over a
+    whole model's patterns in their own dtype instead of a float64 copy."""
     finite = values[np.isfinite(values)]
-    lo = float(finite.min()) if finite.size else 0.0
-    return c.colorscale(values, colorscale=colorscale or "Blues", zmin=min(0.0, lo) if zmin is None else zmin,
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    span = np.array([lo, hi])
+    if zmid is not None:
+        return c.colorscale(span, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid, title=title)
+    return c.colorscale(span, colorscale=colorscale or "Blues", zmin=min(0.0, lo) if zmin is None else zmin,
                         zmax=zmax, title=title, diverging=False)
 
 
