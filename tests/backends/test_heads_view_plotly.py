@@ -149,7 +149,7 @@ def _point(pg, axis_x: str, axis_y: str, x, y):
 
 def _shown_z(pg):
     return pg.evaluate("""() => { var d = document.querySelector('.js-plotly-plot').data[1];
-        return {z: Array.from(d.z, r => Array.from(r)), text: d.text, name: d.name}; }""")
+        return {z: Array.from(d.z, r => Array.from(r)), name: d.name}; }""")
 
 
 def test_page_in_chromium_clicks_keys_and_token_hover(page, small, small_fig):
@@ -167,7 +167,13 @@ def test_page_in_chromium_clicks_keys_and_token_hover(page, small, small_fig):
     z = np.array([[np.nan if v is None else v for v in row] for row in shown["z"]])
     lower = np.tril(np.ones((20, 20), dtype=bool))
     assert np.max(np.abs(z[lower] - small[2, 3][lower])) <= 0.005 + 1e-6 and np.isnan(z[~lower]).all()
-    assert shown["text"][15][4] == "0.87" and z[15, 4] == pytest.approx(0.87)  # hover shows the held digits
+    assert z[15, 4] == pytest.approx(0.87)
+    # hover that cell: the label names query and key token and position, and shows the value's held digits
+    pg.mouse.move(*_point(pg, "xaxis2", "yaxis2", 4, 15))
+    pg.wait_for_selector(".hoverlayer .hovertext", timeout=5000)
+    hover = pg.locator(".hoverlayer .hovertext").first.text_content()
+    assert "query: ␣mat (14)" not in hover and "query: ." in hover and "(15)" in hover and "key: ␣on (3)" not in hover
+    assert "key: ␣the (4)" in hover and "attention: 0.87" in hover and "0.870" not in hover and "L2H3" in hover
     # arrow keys: left → L2H2, up → L1H2
     pg.keyboard.press("ArrowLeft")
     pg.wait_for_function("document.querySelector('.js-plotly-plot').dataset.vizkitSelected === 'L2H2'", timeout=5000)

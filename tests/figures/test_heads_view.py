@@ -121,7 +121,7 @@ def test_encoding_shows_exactly_the_digits_it_holds():
     rng = np.random.default_rng(3)
     v = np.concatenate([rng.random(20000) ** 4, [0.0, 1.0, 0.0473, 0.4731, np.nan, np.inf, -np.inf]])
     book = encoding.codebook(v)
-    assert book.kind == "attention" and len(book.values) <= 255
+    assert book.kind == "attention" and len(book.values) <= 255 and book.hover_format == ".3~f"
     codes = encoding.quantise(v, book)
     assert (codes[-3:] == encoding.MISSING).all()  # NaN and ±inf are gaps, never the top colour
     texts = [book.texts[c] for c in codes[:-3]]
@@ -138,6 +138,7 @@ def test_encoding_shows_exactly_the_digits_it_holds():
     s = rng.normal(size=5000) * 3
     book = encoding.codebook(s)
     assert book.kind == "linear" and len(book.values) <= 255
+    assert book.hover_format == f".{len(book.texts[0].split('.')[1])}~f"
     back = encoding.decode(encoding.quantise(s, book), book)
     assert np.max(np.abs(back - s)) <= book.step / 2 + 1e-9
 

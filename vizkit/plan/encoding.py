@@ -45,9 +45,15 @@ class Codebook:
     step: float
     base: int
 
+    @property
+    def hover_format(self) -> str:
+        """A d3 format that shows a code's value with exactly its digits (trailing zeros trimmed, never more)."""
+        return f".{max(len(t.split('.')[1]) if '.' in t else 0 for t in self.texts)}~f"
+
     def to_json(self) -> dict:
-        """What the page's script needs: the value and the hover text of every code."""
-        return {"values": [float(v) for v in self.values], "texts": list(self.texts), "missing": MISSING}
+        """What the page's script needs: the value and the hover text of every code, and the hover's d3 format."""
+        return {"values": [float(v) for v in self.values], "texts": list(self.texts), "missing": MISSING,
+                "format": self.hover_format}
 
 
 def codebook(values) -> Codebook:

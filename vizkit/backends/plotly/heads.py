@@ -11,8 +11,9 @@ at full resolution (one byte per cell, gzip + base64, :mod:`vizkit.plan.encoding
 ``DecompressionStream('gzip')``, and then a click on a thumbnail (or the arrow keys, with the plot
 focused) draws that head in the large panel, and hovering a token recolours the token view. The
 plot element says what it shows in ``data-vizkit-selected`` (``"L1H3"``) and ``data-vizkit-token``.
-The hover of a head drawn from the page's data shows the codebook's text: exactly the digits the
-encoding holds (3 decimals below 0.1, 2 above).
+The hover of a head drawn from the page's data shows its value with exactly the digits the encoding
+holds (3 decimals below 0.1, 2 above; d3 format ``.3~f`` trims trailing zeros); the first head, drawn
+from the spec, shows 4 significant digits of the exact value.
 
 In a notebook (:func:`notebook_bundle`) the same page goes in an ``iframe srcdoc`` (gzip-compressed),
 as plotly's own mime renderer runs no page script.
@@ -174,7 +175,7 @@ POST_SCRIPT = r"""
   if (!gd || !src) return;
   var D = JSON.parse(src.textContent);
   var L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ;
-  var values = D.book.values, texts = D.book.texts, MISSING = D.book.missing;
+  var values = D.book.values, MISSING = D.book.missing;
   var sel = D.selected.slice(), pos = NK - 1, codes = null;
   var annIndex = function (name) { var a = gd.layout.annotations || []; for (var i = 0; i < a.length; i++) if (a[i].name === name) return i; return -1; };
   var esc = function (s) { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); };
@@ -209,22 +210,23 @@ POST_SCRIPT = r"""
   var select = function (l, h) {
     if (l < 0 || h < 0 || l >= L || h >= H) return Promise.resolve();
     sel = [l, h];
-    var z = new Array(NQ), text = new Array(NQ);
+    var z = new Array(NQ);
     for (var q = 0; q < NQ; q++) {
-      var zr = new Array(NK), tr = new Array(NK), base = ((l * H + h) * NQ + q) * NK;
-      for (var k = 0; k < NK; k++) { var c = codes[base + k]; if (c === MISSING) { zr[k] = null; tr[k] = ''; } else { zr[k] = values[c]; tr[k] = texts[c]; } }
-      z[q] = zr; text[q] = tr;
+      var zr = new Array(NK), base = ((l * H + h) * NQ + q) * NK;
+      for (var k = 0; k < NK; k++) { var c = codes[base + k]; zr[k] = c === MISSING ? null : values[c]; }
+      z[q] = zr;
     }
     var name = D.names[l][h], lay = {}, i = annIndex('vizkit-selected-title');
     if (i >= 0) lay['annotations[' + i + '].text'] = '<b>' + esc(name) + '</b> \u00b7 click a thumbnail (or \u2190\u2191\u2192\u2193) to select a head';
     var x0 = h * D.col_stride - 0.5, y0 = l * D.row_stride - 0.5, g = 0.4 * (D.col_stride - D.thumb_cols);
     lay['shapes[0].x0'] = x0 - g; lay['shapes[0].x1'] = x0 + D.thumb_cols + g;
     lay['shapes[0].y0'] = y0 - g; lay['shapes[0].y1'] = y0 + D.thumb_rows + g;
-    var tpl = 'query: %{y}<br>key: %{x}<br>' + esc(D.value_label) + ': %{text}<extra>' + esc(name) + '</extra>';
+    // the codebook's values shown with exactly their digits (d3 '.3~f': 0.047, 0.47), never more
+    var tpl = 'query: %{y}<br>key: %{x}<br>' + esc(D.value_label) + ': %{z:' + D.book.format + '}<extra>' + esc(name) + '</extra>';
     var t = tokenUpdate();
     for (var key in t.layout) lay[key] = t.layout[key];
     // one update for both traces (undefined leaves a trace's attribute as it is): one redraw per click
-    return Plotly.update(gd, {z: [z, undefined], text: [text, undefined], hovertemplate: [tpl, undefined], name: [name, undefined],
+    return Plotly.update(gd, {z: [z, undefined], hovertemplate: [tpl, undefined], name: [name, undefined],
                               'marker.color': [undefined, t.fills], 'textfont.color': [undefined, t.inks]}, lay, [1, 2]).then(function () {
       gd.dataset.vizkitSelected = name;
       gd.dataset.vizkitToken = String(pos);
