@@ -88,6 +88,13 @@ class HeadsLayout:
         return self.thumb_cols + self.gap_cells
 
     @property
+    def mosaic_range(self) -> tuple[float, float, float, float]:
+        """``(x0, x1, y0, y1)`` of the mosaic's axes in cells: the thumbnails plus room for the selection frame."""
+        rows, cols = self.mosaic_shape
+        pad = 0.5 + 0.5 * self.gap_cells
+        return -pad, cols - 1 + pad, -pad, rows - 1 + pad
+
+    @property
     def mosaic_shape(self) -> tuple[int, int]:
         return (self.n_layers * self.row_stride - self.gap_cells, self.n_heads * self.col_stride - self.gap_cells)
 

@@ -144,7 +144,7 @@ def draw(plan):
 
     # the mosaic
     mosaic = figure(frame_width=int(lay.mosaic.width), frame_height=int(lay.mosaic.height),
-                    x_range=Range1d(-0.5, cols - 0.5), y_range=Range1d(rows - 0.5, -0.5), tools=tools,
+                    x_range=Range1d(*lay.mosaic_range[:2]), y_range=Range1d(lay.mosaic_range[3], lay.mosaic_range[2]), tools=tools,
                     toolbar_location=None, output_backend=backend, title=hp.mosaic_title(lay, plan.static),
                     name="vizkit-heads-mosaic")
     mosaic.image(image=[hp.thumbnails(fig, lay)], x=-0.5, y=-0.5, dw=cols, dh=rows, color_mapper=mapper)

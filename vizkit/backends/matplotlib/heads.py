@@ -55,6 +55,9 @@ def draw(plan):
                       [f"H{(meta.get('heads') or list(range(n_heads)))[h]}" for h in range(n_heads)], fontsize=fs * 0.85)
         ax.set_yticks([r * lay.row_stride + (lay.thumb_rows - 1) / 2 for r in range(n_layers)],
                       [f"L{(meta.get('layers') or list(range(n_layers)))[r]}" for r in range(n_layers)], fontsize=fs * 0.85)
+        x0, x1, y0, y1 = lay.mosaic_range
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y1, y0)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         for s in ax.spines.values():
