@@ -21,7 +21,7 @@ from .errors import BackendError
 
 __all__ = ["ENTRY_POINT_GROUP", "FIGURE_KINDS", "FILE_FORMATS", "BackendInfo", "register", "unregister", "names",
            "info", "check_backend_name", "declared_kinds", "declared_formats", "supports", "backends_for",
-           "support_matrix", "support_matrix_markdown", "MODULE_PATHS"]
+           "support_matrix", "support_matrix_markdown", "MODULE_PATHS", "ATTENTION_HEADS_BACKENDS"]
 
 #: The entry point group third-party backends register in.
 ENTRY_POINT_GROUP = "vizkit.backends"
@@ -64,6 +64,9 @@ _BUILTIN = (
     BackendInfo("circuitsvis", "vizkit.backends.circuitsvis", frozenset({"attention", "tokens"}),
                 frozenset({"html", "png", "svg", "pdf"}), ("cv",)),
 )
+
+#: The backends that draw the whole-model attention view (``vk.attention(mode="heads")``, issue 12).
+ATTENTION_HEADS_BACKENDS = frozenset({"plotly", "bokeh", "holoviews", "matplotlib", "circuitsvis"})
 
 _BACKENDS: dict[str, BackendInfo] = {b.name: b for b in _BUILTIN}
 _ALIASES: dict[str, str] = {a: b.name for b in _BUILTIN for a in b.aliases}
