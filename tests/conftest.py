@@ -79,6 +79,29 @@ def pytest_collection_modifyitems(config, items):
         group = _shared_scope(item)
         if group is not None and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(name=group))
+    if getattr(config.option, "loadgroup", False) or getattr(config.option, "dist", None) == "loadgroup":
+        for item in items:
+            _group_in_nodeid(item)
+
+
+def _group_in_nodeid(item) -> None:
+    """Give ``item`` the ``nodeid@group`` id that pytest-xdist's loadgroup scheduler groups by.
+
+    xdist (3.8) writes it to ``item._nodeid``, which pytest 9.2 no longer reads (the id lives in
+    ``item._id``), so without this every group is silently split over the workers and each worker
+    builds the shared fixture again (a gallery server, a JupyterLab run).
+    """
+    names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")})
+    if not names or "@" in item.nodeid:
+        return
+    wanted = f"{item.nodeid}@{'_'.join(names)}"
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # an older pytest reads item._nodeid, which xdist sets itself
+        return
+    new = coerce_node_id(wanted)
+    if str(new) == wanted:
+        item._id = new
 
 
 @pytest.fixture(autouse=True)

@@ -234,7 +234,7 @@ def minilm_outputs():
 def test_huggingface_bert_attentions_are_bidirectional_and_unmasked(minilm_outputs):
     toks, out = minilm_outputs
     fig = roundtrip(attention(out.attentions, layer=2, tokens=toks))
-    assert len(fig.panels) == 12 and fig.grid == (3, 4) and not fig.meta["causal"]
+    assert len(fig.panels) == 12 and fig.grid == (6, 2) and not fig.meta["causal"]  # 2 a row: every token labelled
     assert not any("masked" in n for n in fig.notes)
     hm = fig.panels[5].marks[0]
     assert hm.x_labels[0] == "[CLS]" and hm.x_labels[-1] == "[SEP]" and hm.x_labels.count("cat") == 2
@@ -245,3 +245,19 @@ def test_huggingface_bert_attentions_are_bidirectional_and_unmasked(minilm_outpu
     np.testing.assert_allclose(second.panels[0].marks[0].z, out.attentions[0][1, 0].numpy(), rtol=1e-6)
     with pytest.raises(LabelError, match="got 3 tokens but the attention pattern has"):
         attention(out.attentions, tokens=toks[:3])
+
+
+def test_one_layer_grid_takes_fewer_columns_rather_than_dropping_token_labels():
+    """12 heads of a 16-token prompt: 4 panels a row cannot label every token in the widest labelled grid,
+    so the default grid takes 2 a row (6 rows) and every panel labels every token; a short prompt keeps 4."""
+    from vizkit.plan import plan
+    from vizkit.spec import theme
+
+    z = np.random.default_rng(0).random((12, 16, 16))
+    tokens = [f"t{i}" for i in range(16)]
+    fig = attention(z, layer=0, tokens=tokens, mode="grid")
+    assert fig.grid == (6, 2)
+    planned = plan(fig, theme.get(None))
+    assert all(list(p.x.ticktext) == tokens and list(p.y.ticktext) == tokens for p in planned.frame(0))
+    assert attention(z[:, :4, :4], layer=0, tokens=tokens[:4]).grid == (3, 4)
+    assert attention(z, layer=0, tokens=tokens, facet_cols=4).grid == (3, 4)  # asked for: kept

@@ -21,9 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from .._config import resolve_theme
 from ..adapters.attention import patterns
 from ..errors import LabelError, ShapeError, VizkitError
 from ..spec import ColorScale, Slider
+from ..spec.grid import columns_for_labels
 from ..spec.masks import CAUSAL_TOL, is_causal  # noqa: F401  (CAUSAL_TOL re-exported)
 from . import _common as c
 from ._keywords import figure_function
@@ -98,7 +100,9 @@ def attention(
     colorscale : str, optional
         A sequential scale name (default ``"Blues"``).
     facet_cols : int, optional
-        Panels per row (default: all heads of a layer in one row when drawing several layers).
+        Panels per row (default: all heads of a layer in one row when drawing several layers as a grid; for
+        one layer up to 4, fewer when 4 would be too narrow to label every token, so the grid grows taller
+        rather than dropping labels).
     query, key : (int, int), optional
         A window of query × key positions, ``(start, stop)`` with ``stop`` excluded (``None`` for
         all): every cell of it is drawn at full resolution, labelled ``"token @position"``, with its
@@ -136,8 +140,9 @@ def attention(
     if mode == "slider" and n_layers > 1:
         slider = Slider(name="layer", labels=[str(v) for v in layers or range(n_layers)])
     budget = c.CELL_BUDGET // max(1, n_layers * n_heads)
-    if facet_cols is None:
-        facet_cols = n_heads if n_layers > 1 and not slider else min(4, n_heads)
+    if facet_cols is None:  # one layer: up to 4 heads a row, fewer when that would drop token labels
+        facet_cols = n_heads if n_layers > 1 and not slider else columns_for_labels(
+            len(klabels), n_heads, resolve_theme(theme).font_size)
     per_frame = n_heads if slider else n_layers * n_heads
     x_title = c.label_for(labels, "x", "key", default="key")
     y_title = c.label_for(labels, "y", "query", default="query")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..spec.grid import AXIS_ROOM, LABELS_TO_FIT, MAX_LABELLED_HEIGHT, MAX_LABELLED_WIDTH, Y_LABEL_LINES, labelled_width
+
 __all__ = ["PX_PER_INCH", "PT_PER_PX", "MAX_GRID_WIDTH", "SELECT_HEIGHT", "SLIDER_HEIGHT", "COLORBAR_WIDTH",
            "Cell", "Geometry", "figure_size", "with_size", "geometry", "split"]
 
@@ -25,16 +27,6 @@ SELECT_HEIGHT = 60
 SLIDER_HEIGHT = 50
 #: Width of a shared colour bar's own column beside a facet grid.
 COLORBAR_WIDTH = 95
-#: Room a panel's axis line, tick labels and axis title take along x and along y, before tick labels thin.
-AXIS_ROOM = {"x": 90, "y": 100}
-#: A grid of labelled panels grows to show every label when it has at most this many per axis...
-LABELS_TO_FIT = 60
-#: ... up to this width (CSS px): past it, ticks thin as the plan's tick fitting decides.
-MAX_LABELLED_WIDTH = 1100
-#: Width a grid spends outside its panels (colour bar, spacing), in CSS px.
-GRID_CHROME = 110
-#: Spacing of 45° tick labels, in lines of text (the plan's tick fitting uses the same).
-ROTATED_LABEL_LINES = 1.7
 #: Smallest panel size a grid is shrunk to.
 MIN_CELL = (120, 100)
 
@@ -60,8 +52,7 @@ def figure_size(fig, theme) -> tuple[int, int]:
         # MAX_LABELLED_WIDTH) rather than dropping every other label
         labels = max((len(p.x.labels) for p in fig.frame_panels(0) if p.x.labels is not None), default=0)
         if 0 < labels <= LABELS_TO_FIT:
-            needed = GRID_CHROME + cols * (AXIS_ROOM["x"] + int(labels * theme.font_size * ROTATED_LABEL_LINES) + 1)
-            width = max(width, min(MAX_LABELLED_WIDTH, needed))
+            width = max(width, min(MAX_LABELLED_WIDTH, labelled_width(labels, cols, theme.font_size)))
     height = fig.height or (theme.height if rows == 1 else min(2400, int(theme.height * 0.75) * rows + 60))
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = token_lines(fig)
@@ -149,7 +140,13 @@ def geometry(fig, theme, caption: str | None, *, title_in_plot: bool) -> Geometr
 
     colorbar_width = COLORBAR_WIDTH if shared_scale(fig) is not None and n_panels > 1 else 0
     col_widths = split(width - colorbar_width, cols, MIN_CELL[0])
-    row_heights = split(height - title_height - select_height - slider_height - caption_height, rows, MIN_CELL[1])
+    bands = title_height + select_height + slider_height + caption_height
+    if not fig.height and rows > 1:  # rows of labelled panels grow to label every row too (up to MAX_LABELLED_HEIGHT)
+        labels = max((len(p.y.labels) for p in fig.frame_panels(0) if p.y.labels is not None), default=0)
+        if 0 < labels <= LABELS_TO_FIT:
+            needed = bands + rows * (AXIS_ROOM["y"] + math.ceil(labels * theme.font_size * Y_LABEL_LINES) + 1)
+            height = max(height, min(MAX_LABELLED_HEIGHT, needed))
+    row_heights = split(height - bands, rows, MIN_CELL[1])
     cells = []
     for i in range(n_panels):
         r, c = divmod(i, cols)

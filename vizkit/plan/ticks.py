@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..spec.grid import ROTATED_LABEL_LINES, Y_LABEL_LINES
 from .text import label_text
 
 __all__ = ["fit_ticks", "log_ticks", "axis_values", "finite_range", "mark_labels"]
@@ -23,7 +24,7 @@ def fit_ticks(axis, dim: str, span: float, font_px: float) -> tuple[list[int], l
     """
     _, every = axis.tick_positions()
     rotated = dim == "x" and sum(len(label_text(t)) + 1 for t in every) * font_px * 0.6 > span
-    room = int(span / (font_px * (1.7 if rotated else 1.3))) if dim == "y" or rotated else len(every)
+    room = int(span / (font_px * (ROTATED_LABEL_LINES if rotated else Y_LABEL_LINES))) if dim == "y" or rotated else len(every)
     pos, text = axis.tick_positions(max_ticks=max(2, min(60, room)))
     return pos, [label_text(t) for t in text], rotated
 
