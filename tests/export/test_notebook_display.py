@@ -19,8 +19,12 @@ HOSTILE = "</script><script>alert('x')</script>"
 
 
 def _page(tmp_path, outputs, name="notebook.html", column=950):
-    """A notebook-like page: each output in a ``column`` px column (950: JupyterLab with its sidebar open)."""
-    cells = "".join(f'<div class="out">{html}</div>' for html in outputs)
+    """A notebook-like page: each output in a ``column`` px column (950: JupyterLab with its sidebar open), in a flex
+    row as JupyterLab lays an output out (its automatic minimum width grows with a wide child)."""
+    cells = "".join('<div class="out" style="display: flex; flex-direction: column;"><div style="display: flex;"><div>'
+                    '<div style="display: table; table-layout: fixed; width: 100%; overflow: hidden;">'
+                    f'<div style="display: table-cell; width: 100%; overflow: auto;">{html}</div></div></div></div></div>'
+                    for html in outputs)
     path = tmp_path / name
     path.write_text(f"<!DOCTYPE html><html><body style='margin:0'><div id='col' style='width:{column}px'>{cells}</div></body></html>")
     return path
@@ -134,6 +138,10 @@ def test_a_wide_figure_zooms_to_the_column_and_back(tmp_path, chromium, backend)
     page.wait_for_timeout(800)
     assert page.frames[1].evaluate("() => document.querySelector('.vizkit-page').style.zoom") == ""
     assert page.locator("iframe").bounding_box()["width"] >= 1000
+    page.evaluate("() => { document.getElementById('col').style.width = '700px'; }")  # and back: no width kept from before
+    page.wait_for_timeout(800)
+    back = page.locator("iframe").bounding_box()
+    assert back["x"] + back["width"] <= 700 and abs(back["height"] - frame["height"]) <= 2
     assert report.errors == [] and report.network_requests == []
 
 
@@ -177,7 +185,7 @@ def test_png_fallback_only_in_a_kernel_and_can_be_turned_off(monkeypatch, fresh_
     assert bundle["image/png"] == "UE5H" and "base64,UE5H" in bundle["text/html"]
     monkeypatch.setenv("VIZKIT_NOTEBOOK_PNG", "0")
     bundle = notebook.mimebundle(fig, "bokeh")
-    assert "image/png" not in bundle and "vizkit-static" not in bundle["text/html"] and len(calls) == 1
+    assert "image/png" not in bundle and 'class="vizkit-static"' not in bundle["text/html"] and len(calls) == 1
     vk.set_option("notebook.png_fallback", True)
     assert "image/png" in notebook.mimebundle(fig, "bokeh")
 
@@ -220,13 +228,18 @@ def test_compact_keeps_every_value_exact():
     def back(d):
         return np.frombuffer(base64.b64decode(d["bdata"]), dtype=np.dtype(d["dtype"]).newbyteorder("<")).tolist()
 
+    attention = np.random.default_rng(0).random(50).astype(np.float32)
     spec = {"data": [{"x": f8(range(2000)), "y": f8([0.1, 0.25, 3.0]), "z": f8([-5, 7, 1e9]), "w": f8([1, 300]),
-                      "v": f8([1.0, np.inf]), "s": ["a", "b"]}], "layout": {"width": 700}}
+                      "v": f8([0.5, np.inf, np.nan]), "a": f8(attention), "big": f8([1e300, 0.5]), "s": ["a", "b"]}],
+            "layout": {"width": 700}}
     out = notebook.compact(spec)["data"][0]
     assert out["x"]["dtype"] == "u2" and back(out["x"]) == list(range(2000))
-    assert out["y"]["dtype"] == "f8" and back(out["y"]) == [0.1, 0.25, 3.0]  # fractions stay float64
+    assert out["y"]["dtype"] == "f8" and back(out["y"]) == [0.1, 0.25, 3.0]  # 0.1 is not a float32: stays float64
     assert out["z"]["dtype"] == "i4" and back(out["z"]) == [-5, 7, 1e9]
-    assert out["w"]["dtype"] == "u2" and out["v"]["dtype"] == "f8" and out["s"] == ["a", "b"]
+    assert out["a"]["dtype"] == "f4" and back(out["a"]) == attention.astype(np.float64).tolist()
+    assert out["v"]["dtype"] == "f4" and back(out["v"])[:2] == [0.5, np.inf] and np.isnan(back(out["v"])[2])
+    assert out["big"]["dtype"] == "f8" and back(out["big"]) == [1e300, 0.5]  # past float32's range
+    assert out["w"]["dtype"] == "u2" and out["s"] == ["a", "b"]
 
 
 def test_plotly_mime_fills_the_column_only_for_wide_figures():

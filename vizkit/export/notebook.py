@@ -187,8 +187,9 @@ _NARROW = {"|u1": (0, 255), "<u2": (0, 65535), "<i4": (-(2**31), 2**31 - 1)}
 
 
 def compact(value):
-    """``value`` (plotly JSON) with every float64 binary array of whole numbers stored as the smallest integer type that
-    holds it exactly (steps, positions, counts: 8 bytes a number down to 1, 2 or 4). Other arrays are left as they are."""
+    """``value`` (plotly JSON) with every float64 binary array stored in the smallest type that holds each value exactly:
+    whole numbers as 1-, 2- or 4-byte integers (steps, positions, counts), float32 values widened to float64 (a model's
+    activations and attention) as float32. Any other array is left as it is: nothing is rounded."""
     import numpy as np
 
     if isinstance(value, dict):
@@ -198,6 +199,10 @@ def compact(value):
                 for dtype, (lo, hi) in _NARROW.items():
                     if arr.min() >= lo and arr.max() <= hi:
                         return {**value, "dtype": dtype.lstrip("<|"), "bdata": base64.b64encode(arr.astype(dtype).tobytes()).decode("ascii")}
+            with np.errstate(over="ignore"):
+                single = arr.astype("<f4")
+            if arr.size and np.array_equal(single.astype("<f8"), arr, equal_nan=True):  # float32 data widened: exact in 4 bytes
+                return {**value, "dtype": "f4", "bdata": base64.b64encode(single.tobytes()).decode("ascii")}
             return value
         return {k: compact(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -249,17 +254,20 @@ _SHOW_LIVE_JS = ("(function () { var s = document.currentScript, o = s && s.pare
 
 
 def _iframe_html(page: str, *, title: str | None, width: int, height: int, png: str | None) -> str:
+    """The frame in a ``vizkit-output`` box as wide as the output column whatever the frame's width (``contain:
+    inline-size``: in JupyterLab's flex output row a wide frame would otherwise widen the column it is fitted to),
+    after the static picture when there is one."""
     head, body_end, tail = page.rpartition("</body>")  # the page's own end: its library's source may spell the tag too
     page = f"{head}<script>{_ZOOM_JS}</script>\n{body_end}{tail}" if body_end else page
     frame = pages.iframe(page, title=title, width=width, height=height)
-    if png is None:
-        return frame
-    frame = frame.replace("display: block;", "display: none;", 1)  # shown by the script below, where scripts run
-    import html as _html
+    img = ""
+    if png is not None:
+        import html as _html
 
-    img = (f'<img class="vizkit-static" src="data:image/png;base64,{png}" alt="{_html.escape(title or "vizkit figure")}" '
-           f'style="max-width: 100%; height: auto;">')
-    return f'<div class="vizkit-output">{img}{frame}<script>{_SHOW_LIVE_JS}</script></div>'
+        frame = frame.replace("display: block;", "display: none;", 1)  # shown by the script below, where scripts run
+        img = (f'<img class="vizkit-static" src="data:image/png;base64,{png}" alt="{_html.escape(title or "vizkit figure")}" '
+               f'style="max-width: 100%; height: auto;">')
+    return f'<div class="vizkit-output" style="contain: inline-size;">{img}{frame}<script>{_SHOW_LIVE_JS}</script></div>'
 
 
 def mimebundle(fig, backend: str | None = None, *, theme: str | None = None, png: bool | None = None) -> dict:
