@@ -145,6 +145,19 @@ def _saved_outputs(path: Path) -> bool:
     return bool(code) and all(c.get("outputs") for c in code)
 
 
+_ERRORS_JS = ("[...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')]"
+              ".map(o => o.innerText).filter(t => /Traceback|Error:/.test(t) && !/Warning/.test(t))")
+
+
+def _wait_run_all(page, timeout_s: float) -> list[str]:
+    """Wait until every cell is numbered, or a traceback shows (Run All stops at a failing cell); the tracebacks."""
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.innerText);"
+        f" return {_ERRORS_JS}.length > 0 || (p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t))); }}",
+        timeout=timeout_s * 1000, polling=1000)
+    return page.evaluate(f"() => {_ERRORS_JS}")
+
+
 def run_all_and_save(browser, base_and_token, notebook: Path, *, timeout_s: float = 420) -> dict:
     """Run All on ``notebook`` (in the server's root), measure, resize the window twice, measure, then save it.
 
@@ -160,9 +173,15 @@ def run_all_and_save(browser, base_and_token, notebook: Path, *, timeout_s: floa
     page.keyboard.type("Run All Cells")
     page.wait_for_timeout(300)
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.innerText);"
-        " return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }", timeout=timeout_s * 1000, polling=1000)
+    try:
+        failed = _wait_run_all(page, timeout_s)
+    except Exception:
+        page.screenshot(path=str(Path(os.environ.get("VIZKIT_TOUR_SHOTS", "/tmp")) / "vizkit-lab-tour-stuck.png"))
+        page.context.close()
+        raise
+    if failed:
+        page.context.close()
+        raise RuntimeError(f"a tour cell failed in JupyterLab: {failed[0][-2000:]}")
     page.wait_for_timeout(3000)
     run = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
     for width in (1000, 1500, VIEWPORT[0]):

@@ -100,6 +100,7 @@ def _run_tour(chromium, tmp_path_factory) -> dict:
     """JupyterLab runs the tour once (Run All), measures it, saves it; the saved file is reopened untrusted in the same
     server, and exported by nbconvert and opened offline in Chromium. JSON-ready."""
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     from tests.browser.harness import open_page
 
@@ -112,7 +113,10 @@ def _run_tour(chromium, tmp_path_factory) -> dict:
         executed = root / "executed.ipynb"
         shutil.copy(root / "tour.ipynb", executed)
         lab.untrusted_copy(executed, root / "untrusted.ipynb")
-        results["untrusted"], untrusted_errors, results["untrusted_ran_scripts"] = lab.open_and_measure(chromium, base, "untrusted.ipynb")
+        with ThreadPoolExecutor(1) as pool:  # nbconvert (about 15 s) while Lab shows the untrusted copy
+            exported = pool.submit(_export, executed, tmp_path_factory.mktemp("html"))
+            results["untrusted"], untrusted_errors, results["untrusted_ran_scripts"] = lab.open_and_measure(chromium, base, "untrusted.ipynb")
+            exported = exported.result()
     results["errors"] += untrusted_errors
     sys.stdout.write(f"untrusted reopened: {time.monotonic() - started:.0f} s\n")
     results["executed"] = str(executed)
@@ -126,7 +130,7 @@ def _run_tour(chromium, tmp_path_factory) -> dict:
     if keep:
         shutil.copy(executed, Path(keep) / "figure_tour_executed.ipynb")
     results["html"] = {}
-    for variant, path in _export(executed, tmp_path_factory.mktemp("html")).items():
+    for variant, path in exported.items():
         report = open_page(chromium, path, timeout=60_000)
         report.page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(tags_of('plotly')) - 1}"
                                       " && [...document.querySelectorAll('iframe')].every(f => f.contentDocument &&"
