@@ -12,6 +12,12 @@ matplotlib ``pn.pane.PNG`` drawn at twice the CSS size (sharp on HiDPI screens)
 circuitsvis ``pn.pane.HTML`` holding the backend's ``<iframe srcdoc=...>``: its scripts run inside
            the frame, isolated from Panel's page, and every attribute is escaped by the backend
 ========== ===================================================================================
+
+Zoom re-aggregation (:func:`prepare_live`): in a server session, an example that defines
+``interactive(**params)`` (returning a HoloViews object, e.g. a :func:`vizkit.scale.zoomable_raster`
+DynamicMap) is served live instead of its static figure when the backend is bokeh or holoviews,
+so zooming re-aggregates from the full data on the server. Downloads stay the static figure.
+An example's optional ``BACKENDS`` tuple limits the backends the page offers for it (see ``view.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class Rendered:
     width: int
     height: int
     fig: Any
+    live: bool = False  # ``native`` is an example's ``interactive(...)`` HoloViews object, re-aggregated by the server
 
 
 def prepare(fig, backend: str) -> Rendered:
@@ -65,6 +72,22 @@ def _iframe(page: str, fig, width: int, height: int) -> str:
     guess = width + 180 if fig.kind == "attention" and not fig.height else height + 60
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" title="{html.escape(fig.title or "vizkit figure", quote=True)}" '
             f'style="border: 0; width: {width + 16}px; max-width: 100%; height: {guess}px;" loading="eager"></iframe>')
+
+
+LIVE_BACKENDS = ("bokeh", "holoviews")
+
+
+def prepare_live(example, params: dict, fig, backend: str) -> Rendered | None:
+    """The example's ``interactive(**params)`` object for a server session, or None (no such hook, or a
+    backend that is not drawn by bokeh). Runs the hook, which computes the first view, in the worker."""
+    hook = getattr(example.module(), "interactive", None)
+    if backend not in LIVE_BACKENDS or not callable(hook):
+        return None
+    from .library import css_size
+
+    _holoviews_on_bokeh()
+    width, height = css_size(fig)
+    return Rendered(backend, hook(**params), int(width), int(height), fig, live=True)
 
 
 def prepare_shared(cat, fig, backend: str) -> Rendered:
@@ -117,6 +140,8 @@ def _pane(r: Rendered):
 
     css = ["vk-plot"]
 
+    if r.live:
+        return pn.pane.HoloViews(r.native, backend="bokeh", css_classes=[*css, "vk-live"])
     if r.backend == "plotly":
         return pn.pane.Plotly(r.native, config={"displaylogo": False, "responsive": False},
                               width=r.width, height=r.height, css_classes=css)

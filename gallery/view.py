@@ -242,9 +242,10 @@ class GalleryView:
 
         def compute():
             fig = cat.figure(ex.name, params)
-            options = backends_for(fig.kind)
+            only = getattr(ex.module(), "BACKENDS", None)  # an example may leave out a backend that cannot draw it in time
+            options = [b for b in backends_for(fig.kind) if only is None or b in only]
             backend = preferred if preferred in options else options[0]
-            rendered = R.prepare_shared(cat, fig, backend)
+            rendered = (R.prepare_live(ex, params, fig, backend) if self.server else None) or R.prepare_shared(cat, fig, backend)
             try:  # a failing on_click must not take the figure down with it
                 linked = self.linked.compute(ex, click, params, backend) if click else None
             except Exception as exc:
@@ -265,7 +266,7 @@ class GalleryView:
         pane = R.pane(rendered, css_class="vk-figure", tags=(f"vk-example-{ex.name}",))
         if backend == "plotly":
             pane[0].param.watch(self._on_plotly_click, "click_data")
-        elif backend == "bokeh" and ex.has_on_click:
+        elif backend == "bokeh" and ex.has_on_click and not rendered.live:
             self.linked.watch_bokeh_taps(fig, rendered.native)
         self.figure_row.objects = [pane, self.linked.box]
         self._show_error(None)

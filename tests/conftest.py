@@ -62,6 +62,8 @@ def _shared_scope(item) -> str | None:
     for defs in (info.name2fixturedefs.values() if info is not None else ()):
         for fixturedef in defs[-1:]:
             scope = getattr(fixturedef.scope, "value", fixturedef.scope)
+            if scope == "session" and str(getattr(fixturedef, "baseid", "")).endswith(".py"):
+                scope = "module"  # a session fixture of one test module (a JupyterLab run) is built once, on one worker
             if scope in ("package", "module", "class"):
                 scopes.append((("class", "module", "package").index(scope), scope))
     if not scopes:

@@ -21,15 +21,18 @@ from .errors import BackendError
 
 __all__ = ["ENTRY_POINT_GROUP", "FIGURE_KINDS", "FILE_FORMATS", "BackendInfo", "register", "unregister", "names",
            "info", "check_backend_name", "declared_kinds", "declared_formats", "supports", "backends_for",
-           "support_matrix", "support_matrix_markdown", "MODULE_PATHS"]
+           "support_matrix", "support_matrix_markdown", "MODULE_PATHS", "ATTENTION_HEADS_BACKENDS"]
 
 #: The entry point group third-party backends register in.
 ENTRY_POINT_GROUP = "vizkit.backends"
 
-#: Every figure kind vizkit draws, in the order the docs show them.
+#: Every figure kind vizkit draws, in the order the docs show them. The neuron views
+#: (:mod:`vizkit.figures.neurons`) are built from token text, heatmap and scatter marks, so every
+#: plotting backend draws them; CircuitsVis draws only its attention and token views and refuses them.
 FIGURE_KINDS: tuple[str, ...] = (
     "attention", "patching", "loss_curves", "tokens", "head_scores", "logit_lens", "dla",
     "imshow", "line", "scatter", "bar", "hist", "density",
+    "neuron_activations", "topk_tokens", "topk_samples", "token_log_probs",
 )
 
 #: File formats a backend can write (``json`` needs no backend).
@@ -61,6 +64,9 @@ _BUILTIN = (
     BackendInfo("circuitsvis", "vizkit.backends.circuitsvis", frozenset({"attention", "tokens"}),
                 frozenset({"html", "png", "svg", "pdf"}), ("cv",)),
 )
+
+#: The backends that draw the whole-model attention view (``vk.attention(mode="heads")``, issue 12).
+ATTENTION_HEADS_BACKENDS = frozenset({"plotly", "bokeh", "holoviews", "matplotlib", "circuitsvis"})
 
 _BACKENDS: dict[str, BackendInfo] = {b.name: b for b in _BUILTIN}
 _ALIASES: dict[str, str] = {a: b.name for b in _BUILTIN for a in b.aliases}

@@ -2,6 +2,8 @@
 
 Every error says what was expected, what came, and (where there is one) the fix.
 They all derive from :class:`VizkitError`, so ``except vk.VizkitError`` catches them.
+Every warning vizkit gives derives from :class:`VizkitWarning`, so
+``warnings.filterwarnings("ignore", category=vk.VizkitWarning)`` silences vizkit alone.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ __all__ = [
     "BackendError",
     "ExportError",
     "MissingDependencyError",
+    "VizkitWarning",
 ]
 
 
@@ -66,6 +69,14 @@ class ExportError(VizkitError):
 
 class MissingDependencyError(VizkitError, ImportError):
     """An optional dependency is not installed; the message names the pip extra."""
+
+
+class VizkitWarning(UserWarning):
+    """Base class of every warning vizkit gives: the figure is drawn, but not quite as asked.
+
+    Its subclasses say what (a figure too large for a backend to draw quickly, a keyword the
+    backend cannot honour); filter on this class to silence vizkit's warnings and no others.
+    """
 
 
 def describe(obj: object) -> str:

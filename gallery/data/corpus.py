@@ -78,7 +78,7 @@ def corpus_token_ids(n_seqs: int = N_SEQS, seq_len: int = SEQ_LEN) -> np.ndarray
     ValueError
         If the corpus is too short for ``n_seqs`` windows.
     """
-    from gallery.data.models import load_minilm
+    from vizkit_gallery.data.models import load_minilm
 
     _, tokenizer = load_minilm()
     body = seq_len - 2
@@ -97,7 +97,7 @@ def corpus_token_ids(n_seqs: int = N_SEQS, seq_len: int = SEQ_LEN) -> np.ndarray
 
 def token_strings(ids: np.ndarray) -> list[str]:
     """WordPiece strings of a flat sequence of ids."""
-    from gallery.data.models import load_minilm
+    from vizkit_gallery.data.models import load_minilm
 
     _, tokenizer = load_minilm()
     return list(tokenizer.convert_ids_to_tokens([int(i) for i in np.asarray(ids).ravel()]))
@@ -137,8 +137,8 @@ def minilm_activations():
     """
     import torch
 
-    from gallery.data.models import load_minilm
     from vizkit.scale import collect
+    from vizkit_gallery.data.models import load_minilm
 
     ids = corpus_token_ids()
     key = hashlib.sha256(ids.tobytes() + sys.version.encode()).hexdigest()[:12]

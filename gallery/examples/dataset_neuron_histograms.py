@@ -16,8 +16,8 @@ PARAMS = {"layer": [3, 0, 1, 2, 4, 5], "view": ["activations", "firing frequency
 
 
 def build(layer: int = 3, view: str = "activations", log_y: bool = True):
-    from gallery.data.corpus import minilm_activations
     from vizkit import hist as lazy_hist  # vk.hist counts Dask data on Dask, chunk by chunk
+    from vizkit_gallery.data.corpus import minilm_activations
 
     from ._shared import MODEL_LOCK
 

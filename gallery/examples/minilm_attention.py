@@ -25,5 +25,5 @@ def build(prompt: str = SENTENCES[0], layer: int | None = None, head: int | None
     tokens, patterns = minilm(sentence)
     where = "every layer" if layer is None else f"layer {layer}"
     which = "" if head is None else f", head {head}"
-    return vk.attention(patterns, layer=layer, heads=head, tokens=tokens, mode="slider", facet_cols=4 if head is None else 1,
+    return vk.attention(patterns, layer=layer, heads=head, tokens=tokens, mode="slider", facet_cols=3 if head is None else 1,
                         title=f"MiniLM attention, {where}{which}{minilm_cut_note(sentence)}")

@@ -66,3 +66,26 @@ def test_nested_lists_and_lists_of_tensors():
 def test_bad_input_says_what_was_expected_and_what_came(data, dims, coords, error, words):
     with pytest.raises(error, match=words):
         to_dataarray(data, dims, coords)
+
+
+def test_a_first_figure_imports_no_dask_and_dask_data_still_reads_as_dask():
+    """xarray would import dask.array on the first DataArray (0.5-1 s of a notebook's first figure); vizkit
+    keeps that lazy, and a Dask array made afterwards is still recognised (chunked, computed by Dask)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("dask.array")
+    script = (
+        "import sys, numpy as np, vizkit as vk\n"
+        "fig = vk.imshow(np.arange(6.0).reshape(2, 3)); fig.to_json()\n"
+        "assert 'dask.array' not in sys.modules, 'dask imported by a numpy figure'\n"
+        "import dask.array as da, xarray as xr\n"
+        "from xarray.namedarray.pycompat import is_duck_dask_array\n"
+        "x = xr.DataArray(da.ones((4, 4), chunks=2))\n"
+        "assert x.chunks == ((2, 2), (2, 2)) and is_duck_dask_array(x.data), x\n"
+        "fig = vk.hist(da.arange(100, chunks=10), nbins=10)\n"
+        "print([int(v) for v in fig.panels[0].marks[0].y])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str([10] * 10)

@@ -73,3 +73,35 @@ def test_lens_top_tokens_is_stage_by_position_and_its_last_stage_is_the_model_pr
     after = top.coords["top_token_id"].values[-1, q]
     assert (after == ind.tokens[0, q + 1].numpy()).mean() > 0.9
     assert (top.coords["top_token_id"].values[0, q] == ind.tokens[0, q + 1].numpy()).mean() < 0.5
+
+
+def test_lens_top_tokens_sublayer_stages_answer_and_token_names(induction):
+    from vizkit_gallery.data.models import str_tokens
+
+    ind = induction
+    from vizkit.analysis.lens import sublayer_stages
+
+    assert sublayer_stages(2) == ["embed", "L0 attn", "L0 mlp", "L1 attn", "final"]
+    assert sublayer_stages(2, mlp=False) == ["embed", "L0 attn", "final"]
+    top = va.lens_top_tokens(ind.cache, ind.model, token_names=str_tokens)
+    assert top.coords["top_token"].values[-1, 0] == f"t{int(ind.logits[0, 0].argmax())}"
+    pos, answer = _induction_position(ind)
+    ans = va.lens_top_tokens(ind.cache, ind.model, answer=answer)
+    assert ans.name == f"probability of token {answer}" and ans.attrs["answer_id"] == answer
+    np.testing.assert_allclose(ans.values[-1], ind.logits[0].softmax(-1)[:, answer].numpy(), rtol=1e-4, atol=1e-6)
+    with pytest.raises(VizkitError, match="token_names must be a function"):
+        va.lens_top_tokens(ind.cache, ind.model, token_names=["t0"])
+    with pytest.raises(LabelError, match="returned 1 names for"):
+        va.lens_top_tokens(ind.cache, ind.model, token_names=lambda ids: ["x"])
+
+
+def test_lens_top_tokens_reads_resid_mid_when_the_model_has_mlps(induction):
+    """A cache with ``resid_mid`` (models with MLPs): rows after each attention and each MLP."""
+    ind = induction
+    cache = dict(ind.dict_cache)
+    for L in range(ind.model.cfg.n_layers):  # a stand-in resid_mid: the stream halfway through the layer
+        cache[f"blocks.{L}.hook_resid_mid"] = (cache[f"blocks.{L}.hook_resid_pre"] + cache[f"blocks.{L}.hook_resid_post"]) / 2
+    top = va.lens_top_tokens(cache, ind.model, sublayers=True, prob=False)
+    assert top.coords["stage"].values.tolist() == ["embed", "L0 attn", "L0 mlp", "L1 attn", "final"]
+    plain = va.lens_top_tokens(ind.cache, ind.model, prob=False)
+    np.testing.assert_allclose(top.values[[0, 2, 4]], plain.values, rtol=1e-5)  # embed, after L0, final

@@ -96,6 +96,23 @@ def _dla():
     return dla(cache, model, 3, tokens=toks)
 
 
+def _neuron_views():
+    """The four neuron views (vizkit.figures.neurons), small: two neurons of two layers over the catalogue's tokens."""
+    from vizkit.figures import neurons
+
+    toks = TOKENS[:4]
+    return {
+        "neuron_activations": lambda: neurons.neuron_activations(toks, RNG.normal(size=(4, 2, 2)), title="Neurons"),
+        "topk_tokens": lambda: neurons.topk_tokens([toks, toks[:3]], [RNG.normal(size=(2, 4, 2)), RNG.normal(size=(2, 3, 2))],
+                                                   max_k=2, title="Top tokens"),
+        "topk_samples": lambda: neurons.topk_samples([[[toks, toks[:2]], [toks[1:], toks]]],
+                                                     [[[RNG.random(4), RNG.random(2)], [RNG.random(3), RNG.random(4)]]],
+                                                     title="Top samples"),
+        "token_log_probs": lambda: neurons.token_log_probs(toks, -RNG.random((3, 2)) * 3, [["a", "b"]] * 3, [0, 2, 1],
+                                                           [-0.1, -1.0, -3.0], title="Log probs"),
+    }
+
+
 FIGURES = {
     "attention": _attention,
     "attention-slider": _attention_slider,
@@ -118,6 +135,7 @@ FIGURES = {
     "bar-horizontal": lambda: vk.bar(RNG.random(4), x=["a", "b", "c", "d"], horizontal=True, title="Horizontal"),
     "hist": lambda: vk.hist(RNG.normal(size=400), nbins=20, log_y=True, title="Histogram"),
     "density": lambda: vk.density(RNG.normal(size=3000), RNG.normal(size=3000), nbins=20, title="Density"),
+    **_neuron_views(),
 }
 
 

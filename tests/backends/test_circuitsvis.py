@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib
 import importlib.util
 import io
 import json
@@ -29,8 +30,10 @@ from vizkit.plan import figure_size
 from vizkit.spec import Heatmap, TokenText
 from vizkit.spec import theme as themes
 from vizkit.spec.colors import stops
+from vizkit.spec.text import visible_token
 
 cv = load("circuitsvis")
+cv_props = importlib.import_module("vizkit.backends.circuitsvis.props")
 RNG = np.random.default_rng(1)
 HOSTILE = ["<bos>", " When", "<img src=x onerror=window.__pwned=1>", " Mary",
            "</script><script>window.__pwned=1</script>", "<img/src=x/onerror=window.__pwned=2>", "a\u2028b", "&amp;", "\n"]
@@ -97,7 +100,8 @@ def test_attention_heads_carry_each_heads_pattern_names_tokens_and_range():
     props = native.props
     assert native.component == "AttentionHeads"
     assert props["attentionHeadNames"] == ["L0H0", "L0H1", "L0H2"]
-    assert props["tokens"] == TOKENS  # the raw tokens: CircuitsVis shows them itself
+    # what the axes show: a leading space marked ␣, as in every backend (CircuitsVis deletes spaces from its labels)
+    assert props["tokens"] == ["<bos>", "␣When", "␣Mary", "␣and", "␣John", "␣went", "␣Mary"]
     upper = np.triu(np.ones((len(TOKENS),) * 2, dtype=bool), k=1)
     for h in range(3):
         np.testing.assert_allclose(props["attention"][h][~upper], pat[0, h][~upper])
@@ -109,7 +113,7 @@ def test_attention_heads_carry_each_heads_pattern_names_tokens_and_range():
     [embedded] = page_parts(fig.to_html(backend="circuitsvis"))
     assert embedded["component"] == "AttentionHeads"
     np.testing.assert_array_equal(embedded["props"]["attention"], props["attention"])
-    assert embedded["props"]["tokens"] == TOKENS and embedded["props"]["attentionHeadNames"] == props["attentionHeadNames"]
+    assert embedded["props"]["tokens"] == props["tokens"] and embedded["props"]["attentionHeadNames"] == props["attentionHeadNames"]
 
 
 def test_slider_figure_gives_every_head_of_every_layer():
@@ -159,8 +163,10 @@ def test_token_text_carries_tokens_values_and_colour_range():
     fig = vk.tokens(HOSTILE, values, title="Neuron")
     name, props = cv.component(fig)
     assert name == "ColoredTokens"
-    # ColoredTokens sets tokens as innerHTML: vizkit hands it escaped text
-    assert props["tokens"] == [html.escape(t, quote=False) for t in HOSTILE]
+    # ColoredTokens sets tokens as innerHTML: vizkit hands it the visible token (whitespace and U+2028 marked), escaped
+    assert props["tokens"] == ["&lt;bos&gt;", "␣When", "&lt;img src=x onerror=window.__pwned=1&gt;", "␣Mary",
+                               "&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;",
+                               "&lt;img/src=x/onerror=window.__pwned=2&gt;", "a⟨U+2028⟩b", "&amp;amp;", "↵"]
     np.testing.assert_array_equal(props["values"], values)
     scale = fig.marks(TokenText)[0].colorscale
     assert (props["minValue"], props["maxValue"]) == (scale.zmin, scale.zmax) == (-3.0, 3.0)
@@ -249,7 +255,7 @@ def test_token_text_html_renders_offline(tmp_path, chromium):
     fig = build("tokens")
     report = open_page(chromium, fig.save(tmp_path / "tokens.html", backend="circuitsvis"), wait_for=RENDERED)
     text = report.page.evaluate(VIEW_JS)["text"].replace("\xa0", " ")
-    assert " When Mary and John went Mary" in text and "L0N1" in text and "L1N7" in text
+    assert "␣When␣Mary␣and␣John␣went␣Mary" in text and "L0N1" in text and "L1N7" in text
     assert_clean(report)
 
 
@@ -268,10 +274,16 @@ def test_hostile_tokens_execute_nothing_and_show_as_text(tmp_path, chromium, kin
     assert page.locator(".vizkit-cv-title").inner_text() == fig.title
     if kind == "tokens":
         text = view["text"].replace("\xa0", " ")
-        for token in HOSTILE[1:6]:
-            assert token in text
-    else:  # drawn on canvases; the tokens CircuitsVis receives are the literal strings
-        assert page.evaluate(PAGE_PROPS_JS)["tokens"] == HOSTILE
+        for token in HOSTILE[1:6]:  # the markup shows as text, a leading space as ␣
+            assert visible_token(token) in text
+        page.hover(".colored-tokens > span:nth-of-type(3)")  # the <img ...> token: its hover box reads as text too
+        box = page.locator(".colored-tokens > div").first
+        box.wait_for()
+        assert box.locator(":scope > strong").inner_text() == HOSTILE[2]
+    else:  # drawn on canvases as text: the visible tokens, cut to fit, inner spaces kept (U+2800, not \s)
+        assert page.evaluate(PAGE_PROPS_JS)["tokens"] == ["<bos>", "␣When", "<img\u2800src=x\u2800onerror=wind…", "␣Mary",
+                                                          "</script><script>window…", "<img/src=x/onerror=wind…",
+                                                          "a⟨U+2028⟩b", "&amp;", "↵"]
     assert_clean(report)
 
 
@@ -409,3 +421,40 @@ def test_a_lone_surrogate_token_is_shown_not_a_crash(kind):
         vk.attention(np.tril(np.ones((1, 2, 2))) / 2, tokens=["\ud800", "a"])
     page = fig.to_html(backend="circuitsvis")
     assert "⟨U+D800⟩" in page.encode("utf-8").decode("utf-8")
+
+
+ODD = [" ", "\n", "", "ab\u202edc", "a\u200b", "x\x00y", "q" * 5000, "<b>x</b>"]
+
+
+def test_attention_axes_show_whitespace_invisible_characters_and_long_tokens_as_the_other_backends_do():
+    n = len(ODD)
+    fig = vk.attention(np.tril(np.ones((1, n, n))) / np.arange(1, n + 1)[:, None], tokens=ODD)
+    _, props = cv.component(fig)
+    assert props["tokens"] == ["␣", "↵", "∅", "ab⟨U+202E⟩dc", "a⟨U+200B⟩", "x␀y", "q" * 23 + "…", "<b>x</b>"]
+    assert all(len(t) <= cv_props.AXIS_TOKEN_CHARS for t in props["tokens"])  # fits the canvas axis
+    page = fig.to_html(backend="circuitsvis")
+    assert "1 token shortened to 24 characters with …" in page
+    assert "full text in the hover" not in page  # CircuitsVis's hover shows the same cut text
+
+
+def test_token_views_show_whitespace_invisible_characters_and_long_tokens_and_never_colour_inf():
+    values = np.array([0.5, -0.5, np.inf, -np.inf, 0.1, 0.2, 0.3, 0.4])
+    fig = vk.tokens(ODD, values)
+    name, props = cv.component(fig)
+    assert name == "ColoredTokens"
+    assert props["tokens"] == ["␣", "↵", "∅", "ab⟨U+202E⟩dc", "a⟨U+200B⟩", "x␀y", "q" * 49 + "…", "&lt;b&gt;x&lt;/b&gt;"]
+    assert np.isnan(props["values"][2:4]).all()  # ±inf: uncoloured (null), never the end colours
+    np.testing.assert_array_equal(props["values"][[0, 1, 4, 5, 6, 7]], values[[0, 1, 4, 5, 6, 7]])
+    assert "1 token shortened to 50 characters" in fig.to_html(backend="circuitsvis")
+    multi = vk.tokens(ODD, np.vstack([values, -values]), row_labels=["<i>r</i>\u202e", "b"])
+    name, props = cv.component(multi)
+    assert name == "ColoredTokensMulti" and props["labels"] == ["<i>r</i>⟨U+202E⟩", "b"]  # React text: marked, not escaped
+
+
+def test_static_token_rows_colour_negative_values_away_from_white():
+    fig = vk.tokens(TOKENS, RNG.normal(size=(2, len(TOKENS))), row_labels=["a", "b"], colorscale="Blues", zmin=-2, zmax=2)
+    parts, _, _ = cv_props.static_parts(fig)
+    for part in parts:
+        neg = part["props"]["negativeColor"]
+        lum = (0.299 * int(neg[1:3], 16) + 0.587 * int(neg[3:5], 16) + 0.114 * int(neg[5:7], 16)) / 255
+        assert lum < 0.6, neg

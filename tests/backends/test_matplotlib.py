@@ -166,7 +166,7 @@ def test_parity_with_the_spec(name):
         (scale,) = scales
         (bar,) = colorbars(out)
         assert bar.get_ylabel() == (scale.title or "")
-        assert (bar.get_ylim()) == (scale.zmin, scale.zmax)
+        assert bar.get_ylim() == pytest.approx((scale.zmin, scale.zmax), rel=1e-12)
     for mark in fig.marks(Line):
         if mark.legend and mark.name:
             legend_texts = [t.get_text() for a in out.axes if a.get_legend() for t in a.get_legend().get_texts()]

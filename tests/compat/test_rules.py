@@ -3,6 +3,7 @@ cannot honour warns once, naming it, and only when that backend draws; nothing i
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -74,3 +75,19 @@ def test_notebook_display_in_plotly_carries_plotly_extras():
     bundle = fig._repr_mimebundle_()
     assert bundle["application/vnd.plotly.v1+json"]["layout"]["hovermode"] == "x unified"
     assert bundle["text/plain"].startswith("<vizkit.Figure kind='bar'")
+
+
+@pytest.mark.parametrize("save", ["method", "vk.save"])
+def test_every_way_of_saving_carries_plotly_extras(tmp_path, save):
+    """``vk.save(fig, ...)`` (and the CLI, which goes through it) writes what ``fig.save`` writes: the extras applied."""
+    fig = arena.line(RNG.normal(size=5), yaxis_tickformat=".0%", return_fig=True)
+    write = fig.save if save == "method" else (lambda path, **kw: vk.save(fig, path, **kw))
+    write(tmp_path / "line.html")
+    assert '"tickformat":".0%"' in (tmp_path / "line.html").read_text().replace(" ", "")
+    write(tmp_path / "line.svg")
+    svg = (tmp_path / "line.svg").read_text()
+    yticks = re.findall(r'<g class="ytick"><text[^>]*>([^<]*)</text>', svg)
+    assert yticks and all(t.endswith("%") for t in yticks), yticks
+    with pytest.warns(CompatWarning, match="tickformat"):
+        vk.save(fig, tmp_path / "line.png", backend="matplotlib")
+    assert (tmp_path / "line.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -85,3 +85,43 @@ def test_paper_pngs_default_to_print_resolution():
 def test_a_paper_width_that_is_neither_pixels_nor_a_name_is_refused():
     with pytest.raises(ExportError, match=r"'column', 'page'.*got 'colum'"):
         to_bytes(vk.imshow(RNG.normal(size=(2, 2))), "png", "matplotlib", width="colum")
+
+
+# ---------------------------------------------------------------------------------------------
+# The matplotlib legend never sits on the data
+
+
+def _legend_and_axes(fig, theme=None):
+    from vizkit.backends.matplotlib.figure import covers_data
+
+    mfig = fig.to("matplotlib", theme=theme) if theme else fig.to("matplotlib")
+    mfig.canvas.draw()
+    renderer = mfig.canvas.get_renderer()
+    (ax,) = [a for a in mfig.axes if a.get_legend() is not None]
+    box = ax.get_legend().get_window_extent(renderer)
+    return ax, box, covers_data(ax, box)
+
+
+def _line_points(ax) -> np.ndarray:
+    return np.concatenate([line.get_transform().transform(line.get_xydata()) for line in ax.get_lines()])
+
+
+@pytest.mark.parametrize("theme", [None, "paper"])
+def test_a_legend_over_curves_that_fill_the_axes_moves_off_them(theme):
+    x = np.linspace(0, 4 * np.pi, 400)
+    fig = vk.line({"sin": np.sin(x), "cos": np.cos(x), "noise": 0.9 * np.sin(7 * x)}, x=x, title="filling")
+    ax, box, covered = _legend_and_axes(fig, theme)
+    assert not covered
+    assert box.count_contains(_line_points(ax)) == 0  # not one drawn point under the legend
+    assert box.x0 >= ax.get_window_extent().x1  # every corner was on a curve: it went outside, right of the axes
+
+
+def test_a_legend_with_room_stays_inside_off_the_data_and_many_series_go_outside():
+    steps = np.arange(200)
+    two = vk.line({"train": np.exp(-steps / 30), "test": np.exp(-steps / 40) + 0.05}, title="loss")
+    ax, box, covered = _legend_and_axes(two)
+    assert not covered and box.count_contains(_line_points(ax)) == 0
+    assert ax.get_window_extent().contains(box.x0 + 1, box.y0 + 1)  # the empty upper right is room enough
+    many = vk.line({f"run {i}": np.exp(-steps / (20 + 5 * i)) for i in range(9)}, title="sweep")
+    ax, box, covered = _legend_and_axes(many)
+    assert not covered and box.x0 >= ax.get_window_extent().x1

@@ -17,6 +17,7 @@ from tests.export import check_pdf, check_png, check_svg, pixels_near
 from vizkit import backends
 from vizkit.errors import ExportError, UnsupportedFigureError
 from vizkit.export.browser import recording_requests
+from vizkit.figures import neurons
 from vizkit.plan import figure_size
 from vizkit.spec import ColorScale, Figure, Panel, TokenText
 from vizkit.spec import theme as themes
@@ -83,6 +84,16 @@ KINDS = {
     # logit_lens and dla read a model and its cache: the small stand-in of the backend tests.
     "logit_lens": (lambda: _lens(vk.logit_lens, answers=[1, 2], title="Logit lens"), "Logit lens", ()),
     "dla": (lambda: _lens(vk.dla, 3, title="Direct logit attribution"), "Direct logit attribution", ()),
+    # the neuron views: token text, and a dot matrix of predictions
+    "neuron_activations": (lambda: neurons.neuron_activations(TOKENS[:5], np.linspace(0, 1, 20).reshape(5, 2, 2),
+                                                              title="Neuron activations"), "Neuron activations", ()),
+    "topk_tokens": (lambda: neurons.topk_tokens([TOKENS[:5]], [np.linspace(-1, 1, 20).reshape(2, 5, 2)], max_k=2,
+                                                title="Top tokens"), "Top tokens", ()),
+    "topk_samples": (lambda: neurons.topk_samples([[[TOKENS[:4], TOKENS[2:5]]]], [[[np.linspace(0, 1, 4), np.linspace(1, 0, 3)]]],
+                                                  title="Top samples"), "Top samples", ()),
+    "token_log_probs": (lambda: neurons.token_log_probs(TOKENS[:4], -np.array([[0.1, 2.0], [0.5, 1.5], [0.2, 3.0]]),
+                                                        [["a", "b"]] * 3, [0, 1, 5], [-0.1, -1.5, -4.0], title="Log probs"),
+                        "Log probs", ()),
 }
 
 

@@ -124,7 +124,7 @@ def test_long_sequences_are_block_averaged_and_say_so():
         (lambda p: attention(p[0], heads=[0, 3]), DimensionError, r"unknown head 3: the patterns have heads 0..2"),
         (lambda p: attention(p[0], layer=[]), VizkitError, "at least one layer"),
         (lambda p: attention(p[0], heads="0"), VizkitError, "head must be an int"),
-        (lambda p: attention(p[0], mode="animate"), VizkitError, "mode must be 'grid' or 'slider'"),
+        (lambda p: attention(p[0], mode="animate"), VizkitError, "mode must be 'heads', 'grid' or 'slider'"),
         (lambda p: attention(p[0], batch=1), VizkitError, "a raw pattern array has no batch dim"),
         (lambda p: attention(p[0], tokens="<bos> a b"), LabelError, "single string"),
         (lambda p: attention({"blocks.0.mlp.hook_post": p[0]}), UnknownHookError, "no attention patterns"),

@@ -113,3 +113,50 @@ def test_dict_and_tl2_style_caches_give_the_same_figures(induction):
 def test_bad_input_raises(induction, call, error, words):
     with pytest.raises(error, match=words):
         call(induction)
+
+
+# ---------------------------------------------------------------------------------------------
+# The top-token heatmap (issue 16): stage × position, the top token written in each cell
+
+
+def _independent_top_tokens(ind) -> np.ndarray:
+    """``[stage, pos]`` argmax of the model's own ``ln_final`` + ``unembed`` on the residual stream of batch item 0."""
+    n = ind.model.cfg.n_layers
+    streams = [ind.cache[f"blocks.{L}.hook_resid_pre"] for L in range(n)] + [ind.cache[f"blocks.{n - 1}.hook_resid_post"]]
+    with torch.no_grad():
+        return np.stack([ind.model.unembed(ind.model.ln_final(s))[0].argmax(-1).numpy() for s in streams])
+
+
+def test_top_token_heatmap_writes_the_argmax_of_the_unembedded_residual_stream(induction):
+    from vizkit_gallery.data.models import str_tokens
+
+    ind = induction
+    fig = roundtrip(logit_lens(ind.cache, ind.model, top_tokens=True, tokens=ind.str_tokens, token_names=str_tokens))
+    heat = fig.marks(Heatmap)[0]
+    want = _independent_top_tokens(ind)
+    assert fig.kind == "logit_lens" and heat.z.shape == want.shape
+    assert fig.meta["top_token_ids"] == want.tolist()
+    assert [list(row) for row in heat.text] == [[f"t{i}" for i in row] for row in want]
+    assert heat.y_labels == ("embed", "after L0", "after L1") and heat.x_labels == tuple(ind.str_tokens)
+    # the colour is the top token's probability: at the last stage the model's own softmax maximum
+    np.testing.assert_allclose(heat.z[-1], ind.logits[0].softmax(-1).max(-1).values.numpy(), rtol=1e-4)
+    assert (heat.colorscale.zmin, heat.colorscale.zmax, heat.text_label) == (0.0, 1.0, "top token")
+    trace = fig.to("plotly").data[0]
+    assert trace.customdata[-1][-1] == f"t{want[-1, -1]}" and "top token: %{customdata}" in trace.hovertemplate
+    assert trace.texttemplate == "%{text}"  # 21 positions × 3 stages: the tokens fit their cells at 700 px
+
+
+def test_top_token_heatmap_colours_by_one_answer_and_sublayer_rows(induction):
+    ind = induction
+    pos, answer = _induction_position(ind)
+    fig = logit_lens(ind.cache, ind.model, top_tokens=True, answers=[answer], prob=False, sublayers=True)
+    heat = fig.marks(Heatmap)[0]
+    assert heat.y_labels == ("embed", "L0 attn", "final")  # attention-only: no MLP rows; the last row is the output
+    np.testing.assert_allclose(heat.z[-1], ind.logits[0, :, answer].numpy(), rtol=1e-4, atol=1e-4)
+    assert heat.value_label == f"logit of token {answer}"  # no tokenizer and no token_names: "token 57"
+    with pytest.raises(VizkitError, match="one answer token at most"):
+        logit_lens(ind.cache, ind.model, top_tokens=True, answers=[1, 2])
+    with pytest.raises(VizkitError, match="pass top_tokens=True"):
+        logit_lens(ind.cache, ind.model, sublayers=True)
+    with pytest.raises(LabelError, match="got 3 tokens but the cache has 21 positions"):
+        logit_lens(ind.cache, ind.model, top_tokens=True, tokens=["a", "b", "c"])

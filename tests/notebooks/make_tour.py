@@ -22,7 +22,7 @@ import vizkit as vk
 try:  # the gallery package is being renamed; accept both names
     from vizkit_gallery.data import models
 except ImportError:
-    from gallery.data import models
+    from vizkit_gallery.data import models
 
 SEQ_LEN = 10
 model = models.load_induction_model()

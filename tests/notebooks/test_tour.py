@@ -120,10 +120,8 @@ def _run_tour(chromium, tmp_path_factory) -> dict:
     results["errors"] += untrusted_errors
     sys.stdout.write(f"untrusted reopened: {time.monotonic() - started:.0f} s\n")
     results["executed"] = str(executed)
-    try:
-        from vizkit_gallery.data import models
-    except ImportError:
-        from gallery.data import models
+    from vizkit_gallery.data import models
+
     results["tokens"] = {"minilm": list(models.minilm_attention(models.SENTENCES[0])[0]),
                          "induction": list(models.str_tokens(models.induction_batch(10, 0, 1)[0]))}
     keep = os.environ.get("VIZKIT_TOUR_KEEP")  # development: keep the executed notebook for a look

@@ -29,14 +29,14 @@ REDUCE = {"blocks.1.hook_resid_post": "tokens", "blocks.0.attn.hook_pattern": No
 
 
 def _batch(i):
-    from gallery.data.models import induction_batch
+    from vizkit_gallery.data.models import induction_batch
 
     return induction_batch(6, seed=100 + i, batch=3)
 
 
 @pytest.fixture(scope="module")
 def model():
-    from gallery.data.models import load_induction_model
+    from vizkit_gallery.data.models import load_induction_model
 
     return load_induction_model()
 
@@ -54,7 +54,7 @@ class _Counting:
 
 _CHILD = textwrap.dedent("""
     import sys, time
-    from gallery.data.models import induction_batch, load_induction_model
+    from vizkit_gallery.data.models import induction_batch, load_induction_model
     from vizkit.scale import collect
 
     def batches():
@@ -142,7 +142,7 @@ def test_a_store_of_other_settings_is_refused_not_mixed(tmp_path, model):
     before = _chunk_files(store)
     with pytest.raises(StoreMismatchError, match="other settings.*blocks.1.hook_resid_post.*new store path, or pass overwrite=True"):
         collect(model, "blocks.1.hook_resid_post", batches, store=store, reduce="max", progress=False)
-    from gallery.data.models import induction_batch
+    from vizkit_gallery.data.models import induction_batch
 
     longer = induction_batch(9, seed=2, batch=3)  # a third batch of another sequence length
     with pytest.raises(StoreMismatchError, match="row_shapes"):
@@ -156,3 +156,31 @@ def test_a_store_of_other_settings_is_refused_not_mixed(tmp_path, model):
         collect(model, HOOKS[0], batches, store=tmp_path / "x.zarr", reduce="sample")
     with pytest.raises(VizkitError, match="not a TransformerLens hook"):
         collect(model, "blocks.0.hook_nonsense", batches, store=tmp_path / "y.zarr")
+
+
+
+_TWICE = textwrap.dedent("""
+    import sys, time
+    from vizkit_gallery.data.models import induction_batch, load_induction_model
+    from vizkit.scale import collect
+
+    def batches():
+        for i in range(3):
+            time.sleep(0.3)  # slow enough that the two runs overlap
+            yield induction_batch(6, seed=100 + i, batch=2)
+
+    out = collect(load_induction_model(), "blocks.1.hook_resid_post", batches(), store=sys.argv[1], reduce="tokens",
+                  progress=False)
+    print(len(set(out["seq"].values.tolist())))
+""")
+
+
+def test_two_processes_collecting_into_one_store_write_each_batch_once(tmp_path):
+    """Two notebooks (or two test workers) building one store at once: one writes, the other waits, then
+    finds every batch done; the store holds each batch once (it held them twice, interleaved, before)."""
+    store = tmp_path / "shared.zarr"
+    procs = [subprocess.Popen([sys.executable, "-c", _TWICE, str(store)], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err[-2000:] for _, err in outs]
+    assert [out.strip().splitlines()[-1] for out, _ in outs] == ["6", "6"]  # 3 batches × 2 sequences, each once

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DimensionError, EmptyDataError, LabelError, ShapeError, UnsupportedInputError, describe
+from . import _xarray
 
 __all__ = ["to_dataarray", "to_numpy", "with_coord"]
 
@@ -73,7 +74,7 @@ def to_dataarray(
     ``coords`` maps dim names to labels (token strings, head names); a label list whose length
     does not match its dim raises :class:`LabelError`.
     """
-    import xarray as xr
+    xr = _xarray.xarray()
 
     if isinstance(obj, xr.DataArray):
         da = obj
@@ -131,4 +132,13 @@ def with_coord(da, dim: str, labels: Sequence, *, what: str | None = None):
         raise LabelError(
             f"{what or 'labels for ' + repr(dim)}: got {len(labels)} labels but dim {dim!r} has length {da.sizes[dim]}"
         )
+    if any(isinstance(v, str) and v.endswith("\x00") for v in labels):
+        # numpy's str dtype drops trailing NULs ('a\x00' → 'a', '\x00' → ''): keep them as objects. xarray turns an
+        # object array into UTF-8 strings, which cannot hold a lone surrogate: show those as ⟨U+D800⟩, as the plot will.
+        import re
+
+        import numpy as np
+
+        labels = np.array([re.sub("[\ud800-\udfff]", lambda m: f"⟨U+{ord(m.group()):04X}⟩", v) if isinstance(v, str) else v
+                           for v in labels], dtype=object)
     return da.assign_coords({dim: labels})

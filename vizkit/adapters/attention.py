@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DimensionError, ShapeError, UnknownHookError, VizkitError, describe
+from . import _xarray
 
 __all__ = ["patterns", "PATTERN_DIMS"]
 
@@ -81,7 +82,7 @@ def patterns(
 
 
 def _from_cache(cache, layer, heads, batch):
-    import xarray as xr
+    xr = _xarray.xarray()
 
     from .transformer_lens import activation, layers_of
 
@@ -100,7 +101,7 @@ def _from_cache(cache, layer, heads, batch):
 
 
 def _from_array(source, layer, heads, batch, dims):
-    import xarray as xr
+    xr = _xarray.xarray()
 
     from . import to_dataarray
     from .torch import is_tensor

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import DimensionError, EmptyDataError, ShapeError, UnsupportedInputError, describe
+from . import _xarray
 
 __all__ = ["attentions", "is_hf_attentions"]
 
@@ -50,7 +51,7 @@ def attentions(held: Any, *, batch: int = 0):
         Dims ``(layer, head, query, key)`` with integer ``layer`` and ``head`` coordinates.
     """
     import numpy as np
-    import xarray as xr
+    xr = _xarray.xarray()
 
     from . import to_numpy
 

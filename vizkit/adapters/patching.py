@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import DimensionError, VizkitError, describe
+from . import _xarray
 
 __all__ = ["patching_result", "is_patching_result", "BLOCK_TYPES", "HEAD_TYPES", "LAYOUTS"]
 
@@ -61,7 +62,7 @@ def patching_result(result: Any, *, dims: Sequence[str] | None = None, tokens: S
 
 def _from_result(result):
     import numpy as np
-    import xarray as xr
+    xr = _xarray.xarray()
 
     from . import to_numpy
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DimensionError, LabelError, ShapeError, UnknownHookError, UnsupportedInputError, describe
+from . import _xarray
 
 __all__ = ["activation", "hook_name", "hook_dims", "is_cache", "n_layers", "layers_of"]
 
@@ -190,7 +191,7 @@ def activation(
         stacked and by ``batch`` when several items are kept. The ``head`` and ``layer`` dims
         carry their indices as coordinates. The array's name is the hook name.
     """
-    import xarray as xr
+    xr = _xarray.xarray()
 
     if not is_cache(cache):
         raise UnsupportedInputError(
@@ -252,7 +253,7 @@ def _unknown(full: str, keys: list[str]) -> UnknownHookError:
 
 def _one(cache, full: str, keys: list[str], batch, tokens):
     """One hook, sliced to the batch items first, then converted."""
-    import xarray as xr
+    xr = _xarray.xarray()
 
     from . import to_numpy
 

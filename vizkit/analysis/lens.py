@@ -11,7 +11,7 @@ for string answers a ``tokenizer``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ from ..adapters import to_numpy
 from ..adapters.transformer_lens import activation
 from ..errors import DimensionError, LabelError, UnknownHookError, UnsupportedInputError, VizkitError
 
-__all__ = ["lens_logits", "lens_top_tokens", "direct_logit_attribution", "token_ids", "stage_labels"]
+__all__ = ["lens_logits", "lens_top_tokens", "direct_logit_attribution", "token_ids", "stage_labels", "sublayer_stages"]
 
 
 def stage_labels(n_layers: int) -> list[str]:
@@ -73,7 +73,8 @@ def lens_logits(
                         coords={"answer": names, "token_id": ("answer", ids), "stage": stage_labels(weights.n_layers)})
 
 
-def lens_top_tokens(cache: Any, model: Any, *, batch: int = 0, prob: bool = True):
+def lens_top_tokens(cache: Any, model: Any, *, batch: int = 0, prob: bool = True, answer: int | str | None = None,
+                    sublayers: bool = False, token_names: Callable | None = None):
     """The logit lens at every stage and position: the top token and its probability (or logit).
 
     The data of the classic layer × position logit-lens heatmap with the top token written in
@@ -86,28 +87,90 @@ def lens_top_tokens(cache: Any, model: Any, *, batch: int = 0, prob: bool = True
     batch : int
         The batch item to read.
     prob : bool
-        The top token's softmax probability (default) or its logit.
+        Softmax probabilities over the vocabulary (default) instead of logits.
+    answer : int or str, optional
+        A token to follow: the values are its probability (or logit) at every stage and position
+        instead of the top token's; the top token is still given.
+    sublayers : bool
+        Read the residual stream after each attention and each MLP (:func:`sublayer_stages`:
+        ``embed``, ``L0 attn``, ``L0 mlp`` ... ``final``), not only between layers
+        (:func:`stage_labels`).
+    token_names : callable, optional
+        Names of token ids: called with a list of ids, returns a list of strings (``model.to_str_tokens``,
+        or ``vizkit_gallery.data.models.str_tokens`` for the tokenizer-less induction model).
+        Default: the model's tokenizer, else ``"token {id}"``.
 
     Returns
     -------
     xarray.DataArray
         Dims ``(stage, pos)``; coordinates ``top_token`` (its text) and ``top_token_id`` on
-        both dims. Named ``"top-token probability"`` or ``"top-token logit"``.
+        both dims. Named ``"top-token probability"`` / ``"top-token logit"``, or with ``answer``
+        ``"probability of <answer>"`` / ``"logit of <answer>"`` (its id in ``attrs["answer_id"]``).
     """
     import xarray as xr
 
     weights = Weights(model)
-    resid = np.stack([_activation(cache, "resid_pre", L, batch) for L in range(weights.n_layers)]
-                     + [_activation(cache, "resid_post", weights.n_layers - 1, batch)])  # [stage, pos, d_model]
+    labels, resid = _stages(cache, weights, batch, sublayers)  # resid: [stage, pos, d_model]
     logits = weights.layer_norm(resid) @ weights.W_U + weights.b_U
     top = logits.argmax(-1)
     best = np.take_along_axis(logits, top[..., None], -1)[..., 0]
-    if prob:
-        best = 1.0 / np.exp(logits - best[..., None]).sum(-1)
-    names = np.array([[_token_name(model, int(i)) for i in row] for row in top], dtype=object)
-    return xr.DataArray(best, dims=("stage", "pos"), name="top-token probability" if prob else "top-token logit",
-                        coords={"stage": stage_labels(weights.n_layers), "pos": np.arange(best.shape[1]),
+    attrs = {}
+    if answer is None:
+        values = 1.0 / np.exp(logits - best[..., None]).sum(-1) if prob else best
+        name = "top-token probability" if prob else "top-token logit"
+    else:
+        ids, names = token_ids(model, [answer])
+        values = logits[..., ids[0]]
+        if prob:
+            values = np.exp(values - best) / np.exp(logits - best[..., None]).sum(-1)
+        name = f"{'probability' if prob else 'logit'} of {names[0]}"
+        attrs = {"answer_id": ids[0], "answer": names[0]}
+    names = np.array(_names(model, top.ravel(), token_names), dtype=object).reshape(top.shape)
+    return xr.DataArray(values, dims=("stage", "pos"), name=name, attrs=attrs,
+                        coords={"stage": labels, "pos": np.arange(values.shape[1]),
                                 "top_token": (("stage", "pos"), names), "top_token_id": (("stage", "pos"), top)})
+
+
+def sublayer_stages(n_layers: int, mlp: bool = True) -> list[str]:
+    """Readable names of the residual stream after each sublayer: ``embed``, ``L0 attn``, ``L0 mlp`` ... ``final``.
+
+    The last stage (after the last layer) is ``final``: it equals the model's output. ``mlp=False``
+    (attention-only models): ``embed``, ``L0 attn`` ... ``final``.
+    """
+    out = ["embed"]
+    for L in range(n_layers):
+        out += [f"L{L} attn", f"L{L} mlp"] if mlp else [f"L{L} attn"]
+    return out[:-1] + ["final"]
+
+
+def _stages(cache, weights: Weights, batch: int, sublayers: bool) -> tuple[list[str], np.ndarray]:
+    """Stage labels and the residual stream at each ``[stage, pos, d_model]``."""
+    n = weights.n_layers
+    if not sublayers:
+        return stage_labels(n), np.stack([_activation(cache, "resid_pre", L, batch) for L in range(n)]
+                                         + [_activation(cache, "resid_post", n - 1, batch)])
+    mlp = _has(cache, "blocks.0.hook_resid_mid")
+    acts = [_activation(cache, "resid_pre", 0, batch)]
+    for L in range(n):
+        if mlp:
+            acts.append(_activation(cache, "resid_mid", L, batch))
+        acts.append(_activation(cache, "resid_post", L, batch))
+    return sublayer_stages(n, mlp), np.stack(acts)
+
+
+def _names(model, ids, token_names) -> list[str]:
+    """Names of token ``ids``: from ``token_names`` (a callable on a list of ids) or the model's tokenizer."""
+    ids = [int(i) for i in ids]
+    if token_names is None:
+        cache: dict[int, str] = {}
+        return [cache.setdefault(i, _token_name(model, i)) if i not in cache else cache[i] for i in ids]
+    if not callable(token_names):
+        raise VizkitError(f"token_names must be a function from a list of token ids to their strings (model.to_str_tokens); "
+                          f"got {type(token_names).__name__}")
+    names = [str(t) for t in token_names(ids)]
+    if len(names) != len(ids):
+        raise LabelError(f"token_names returned {len(names)} names for {len(ids)} token ids")
+    return names
 
 
 def direct_logit_attribution(cache: Any, model: Any, answer: int | str | tuple, *, per: str = "layer", pos: int = -1,

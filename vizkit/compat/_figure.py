@@ -27,12 +27,13 @@ from __future__ import annotations
 import dataclasses
 import warnings
 
+from ..errors import VizkitWarning
 from ..spec import Figure
 
 __all__ = ["CompatFigure", "CompatWarning", "as_compat", "finish"]
 
 
-class CompatWarning(UserWarning):
+class CompatWarning(VizkitWarning):
     """A keyword of the original helper that the backend drawing the figure cannot honour."""
 
 
@@ -92,24 +93,26 @@ class CompatFigure(Figure):
                                                  config={"displaylogo": False, "responsive": True})
         return Figure.to_html(self, name, **options)
 
-    def save(self, path, backend: str | None = None, **options) -> str:
-        from pathlib import Path
-
+    def _export_bytes(self, fmt: str, backend: str | None = None, *, theme: str | None = None, **options) -> bytes | None:
+        """The file content when the plotly extras must be drawn (HTML and images in plotly), else ``None``:
+        the exporter (``vk.save``, ``fig.save``, ``vizkit export``) then writes the spec as for any figure."""
         name = self._prepare(backend)
-        suffix = Path(path).suffix.lower().lstrip(".")
-        if name == "plotly" and self._has_plotly_extras() and suffix in ("html", "htm", "png", "svg", "pdf"):
-            from ..export import atomic
+        if name != "plotly" or not self._has_plotly_extras() or fmt not in ("html", "png", "svg", "pdf") or theme:
+            return None
+        if fmt == "html":
+            return None if options else self.to_html("plotly").encode("utf-8")
+        from ..export.browser import plotly_image
 
-            if suffix in ("html", "htm"):
-                atomic.write_bytes(path, self.to_html("plotly").encode("utf-8"))
-            else:
-                from ..export.browser import plotly_image
+        options = dict(options)
+        dpi = options.pop("dpi", None)
+        scale = options.pop("scale", None) or (float(dpi) / 96 if dpi else 1.0)
+        if set(options) - {"width", "height", "timeout"}:
+            return None  # frame=, notes=: the spec's static path handles them (without the extras)
+        if options.get("width") is not None:
+            from ..export import _paper_width
 
-                dpi = options.pop("dpi", None)
-                scale = options.pop("scale", None) or (float(dpi) / 96 if dpi else 1.0)
-                atomic.write_bytes(path, plotly_image(self._native_plotly(), suffix, scale=scale, **options))
-            return str(path)
-        return Figure.save(self, path, name, **options)
+            options["width"] = _paper_width(options["width"])
+        return plotly_image(self._native_plotly(), fmt, scale=scale, **options)
 
     def show(self, backend: str | None = None) -> None:
         name = self._prepare(backend)

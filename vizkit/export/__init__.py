@@ -136,6 +136,11 @@ def to_bytes(fig, fmt: str, backend: str | None = None, *, theme: str | None = N
     frame as a grid, since a picture cannot slide); ``notes`` keeps the notes caption (default: yes,
     except with ``theme="paper"``); ``timeout`` in seconds.
     """
+    hook = getattr(fig, "_export_bytes", None)  # a figure that draws more than its spec (compat's plotly extras)
+    if hook is not None and fmt != "json":
+        data = hook(fmt, backend, theme=theme, **options)
+        if data is not None:
+            return data
     if fmt == "json":
         if options:
             raise VizkitError(f"JSON export takes no options; got {sorted(options)}")

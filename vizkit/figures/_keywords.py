@@ -19,10 +19,13 @@ import re
 import textwrap
 from collections.abc import Callable
 
+import numpy as np
+
+from ..adapters import to_numpy as _to_numpy
 from ..errors import VizkitError
 from ._common import MAX_PANELS
 
-__all__ = ["ALIASES", "SHARED_DOCS", "figure_function", "resolve_keywords"]
+__all__ = ["ALIASES", "SHARED_DOCS", "figure_function", "resolve_keywords", "cell_text", "text_format", "TEXT_COORD"]
 
 #: plotly express / neel-plotly name → vizkit name.
 ALIASES: dict[str, str] = {
@@ -53,6 +56,12 @@ SHARED_DOCS: dict[tuple[str, ...], tuple[str, str]] = {
                                        "reverses); alias ``color_continuous_scale``."),
     ("log_x", "log_y"): ("bool", "Logarithmic axes. Values ≤ 0 cannot sit on a log axis: they are left as gaps "
                                  "exactly where they are, and the caption counts them."),
+    ("text",): ("array-like of str, optional", "Text to write in each cell, the shape of the data (tokens, "
+                                             "labels): shown as plain text, never markup, in an ink that reads on "
+                                             "the cell's colour; hidden, with a caption note, when the cells are too "
+                                             "small to hold it."),
+    ("text_auto",): ("bool or str", "Write each cell's value in it, as plotly express does: ``True`` (3 significant "
+                                    "digits) or a number format such as ``\".2f\"`` or ``\".0%\"``."),
     ("width", "height"): ("int, optional", "Size in CSS pixels."),
     ("backend", "theme"): ("str, optional", "Per-call backend and theme; default: the setting in force when drawn."),
 }
@@ -148,3 +157,50 @@ def with_shared_docs(doc: str | None, accepted: set[str]) -> str | None:
     if m:
         return doc[:m.start()].rstrip() + "\n" + block + doc[m.start():]
     return doc + block
+
+
+#: The coordinate that carries per-cell text through facet/animate splits (one string per cell).
+TEXT_COORD = "_vizkit_cell_text"
+#: ``text_auto=True``: values written with 3 significant digits.
+TEXT_AUTO_FORMAT = ".3g"
+
+
+def text_format(text_auto) -> str | None:
+    """The number format ``text_auto`` asks for (``None``: no text); a :class:`VizkitError` for anything else."""
+    if text_auto is False or text_auto is None:
+        return None
+    if text_auto is True:
+        return TEXT_AUTO_FORMAT
+    if isinstance(text_auto, str):
+        fmt = text_auto[1:] if text_auto.startswith(":") else text_auto
+        try:
+            format(1.5, fmt)
+        except (ValueError, TypeError):
+            raise VizkitError(f"text_auto must be True or a number format such as '.2f' or '.1%'; got {text_auto!r}") from None
+        return fmt
+    raise VizkitError(f"text_auto must be True or a number format such as '.2f'; got {text_auto!r}")
+
+
+def cell_text(da, text, text_auto) -> np.ndarray | None:
+    """Per-cell text of ``da`` (an object array of its shape), from ``text=`` strings or ``text_auto=`` formatting, else ``None``.
+
+    ``text_auto`` is ``True`` (3 significant digits) or a format spec such as ``".2f"`` (as in
+    plotly express); missing cells get no text. Bad input is a :class:`VizkitError` saying what was
+    expected and what came.
+    """
+    from ..errors import ShapeError
+
+    if text is not None and text_format(text_auto) is not None:
+        raise VizkitError("pass text= (your own strings) or text_auto= (the values written in the cells), not both")
+    if text is not None:
+        if isinstance(text, str):
+            raise ShapeError(f"text= must be an array of strings the shape of the data {tuple(da.shape)}; got the single string {text!r}")
+        arr = np.asarray(_to_numpy(text) if hasattr(text, "shape") and not isinstance(text, np.ndarray) else text, dtype=object)
+        if arr.shape != tuple(da.shape):
+            raise ShapeError(f"text= must have the shape of the data {tuple(da.shape)} (dims {tuple(da.dims)}); got shape {arr.shape}")
+        return np.vectorize(lambda v: "" if v is None else str(v), otypes=[object])(arr)
+    fmt = text_format(text_auto)
+    if fmt is None:
+        return None
+    values = np.asarray(da.values, dtype=float)
+    return np.vectorize(lambda v: format(v, fmt) if np.isfinite(v) else "", otypes=[object])(values)

@@ -1,14 +1,21 @@
-"""Attention patterns: one head, every head of a layer, or every layer (grid or slider).
+"""Attention patterns: one head, every head of a layer, or every layer (heads view, grid or slider).
 
 The figure takes what the user already holds: a TransformerLens ``ActivationCache`` (TL 4 bridge
 caches and TL 2/3 caches alike), a plain dict of hook name → tensor, HuggingFace
 ``outputs.attentions``, or a raw pattern tensor (read by :func:`vizkit.adapters.attention.patterns`,
 which says how each layout is read). Query is on y (first row on top), key on x; cells sit at
 integer positions, so repeated tokens stay distinct columns.
+
+The whole-model view (``mode="heads"``, the default over several layers in a backend that draws it,
+issue 12) keeps the grid's panels for any backend that does not know the view and adds, in ``meta``,
+every head's full-resolution pattern (``meta["patterns"]``, float32 ``[layer, head, query, key]``,
+the causal triangle NaN), the query/key labels and the selected head: backends draw thumbnails of
+every head, the selected head at full resolution and a token view from them (:mod:`vizkit.plan.heads`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,8 +28,9 @@ from ..spec.masks import CAUSAL_TOL, is_causal  # noqa: F401  (CAUSAL_TOL re-exp
 from . import _common as c
 from ._keywords import figure_function
 from ._panels import heatmap_panel, outer_titles
+from .window import attention_window
 
-__all__ = ["attention", "is_causal", "patterns", "heatmap_panel", "outer_titles"]
+__all__ = ["attention", "is_causal", "patterns", "heatmap_panel", "outer_titles", "block_max"]
 
 
 
@@ -35,7 +43,10 @@ def attention(
     tokens: Sequence[str] | None = None,
     batch: int = 0,
     dims: Sequence[str] | None = None,
-    mode: str = "grid",
+    mode: str | None = None,
+    selected: Sequence[int] | None = None,
+    query: Any = None,
+    key: Any = None,
     labels: dict | None = None,
     title: str | None = None,
     zmin: float | None = None,
@@ -72,14 +83,28 @@ def attention(
     dims : sequence of str, optional
         Axis names of a raw pattern among ``batch``, ``layer``, ``head``, ``query``, ``key``, for a
         layout the defaults above do not read.
-    mode : {"grid", "slider"}
-        Several layers: a layer × head grid, or one layer at a time under a layer slider.
+    mode : {"heads", "grid", "slider"}, optional
+        ``"heads"``: every head of every layer as a thumbnail (block maxima, never means), one
+        selected head large at full resolution with token labels and exact hover, and a token view
+        (hover a token: what it attends to, what attends to it); clicking a thumbnail selects
+        another head, and the standalone page carries every head at full resolution. ``"grid"``:
+        a layer × head grid; ``"slider"``: one layer at a time under a layer slider. Default:
+        ``"heads"`` over several layers when the backend in force draws it (plotly, bokeh, HoloViews,
+        matplotlib as a picture, CircuitsVis as its own heads view), else ``"grid"``.
+    selected : (int, int), optional
+        ``(layer, head)`` drawn large in the heads view (default: the first head of the first layer).
     zmin, zmax : float, optional
         Colour range (default: from 0, or the lowest value if below 0, to the largest value shown).
     colorscale : str, optional
         A sequential scale name (default ``"Blues"``).
     facet_cols : int, optional
         Panels per row (default: all heads of a layer in one row when drawing several layers).
+    query, key : (int, int), optional
+        A window of query × key positions, ``(start, stop)`` with ``stop`` excluded (``None`` for
+        all): every cell of it is drawn at full resolution, labelled ``"token @position"``, with its
+        exact value in the hover. A long pattern's overview shows the largest value of each block
+        (a one-cell spike stays visible); a window reaches that cell
+        (:func:`vizkit.figures.window.attention_window`).
 
     Returns
     -------
@@ -87,9 +112,12 @@ def attention(
         ``kind="attention"``; ``meta`` holds ``layers``, ``heads`` (``None`` where not known),
         ``tokens`` and ``causal``.
     """
-    if mode not in ("grid", "slider"):
-        raise VizkitError(f"mode must be 'grid' or 'slider'; got {mode!r}")
+    if mode not in (None, "heads", "grid", "slider"):
+        raise VizkitError(f"mode must be 'heads', 'grid' or 'slider'; got {mode!r}")
+    if query is not None or key is not None:  # the exact cells of a window (vizkit/figures/window.py)
+        return attention_window(source, layer, heads, query=query, key=key, tokens=tokens, batch=batch, dims=dims, mode=mode, labels=labels, title=title, zmin=zmin, zmax=zmax, zmid=zmid, colorscale=colorscale, facet_cols=facet_cols, width=width, height=height, backend=backend, theme=theme)  # noqa: E501
     da = patterns(source, layer, heads, batch=batch, dims=dims)
+    mode = _mode(mode, da.sizes["layer"], backend)
     n_query, n_key = da.sizes["query"], da.sizes["key"]
     qlabels, klabels = _query_key_labels(da, tokens, n_query, n_key)
     values = np.asarray(da.values)
@@ -113,10 +141,11 @@ def attention(
     per_frame = n_heads if slider else n_layers * n_heads
     x_title = c.label_for(labels, "x", "key", default="key")
     y_title = c.label_for(labels, "y", "query", default="query")
-    panels, coarse_note = [], None
+    panels = []
+    small, ql, kl, coarse_note = _fit_budget(values, qlabels, klabels, budget)
     for li in range(n_layers):
         for hi in range(n_heads):
-            z, ql, kl, coarse_note = _fit_budget(values[li, hi], qlabels, klabels, budget)
+            z = small[li, hi]
             i = hi if slider else li * n_heads + hi
             x_axis, y_axis = outer_titles(i, per_frame, facet_cols, x_title, y_title)
             panels.append(heatmap_panel(z, scale, x_labels=kl, y_labels=ql, x_title=x_title, y_title=y_title,
@@ -124,8 +153,50 @@ def attention(
                                         frame=li if slider else 0, x_axis_title=x_axis, y_axis_title=y_axis))
     meta = {"layers": layers, "heads": head_ids, "tokens": None if tokens is None else [str(t) for t in tokens],
             "causal": causal, "batch": int(batch)}
+    if mode == "heads":
+        meta.update(_heads_meta(values, layers, head_ids, selected, qlabels, klabels, x_title, y_title, value_label))
+        meta["grid_note"] = coarse_note  # the grid panels' note: the heads view draws every head in full instead
+    elif selected is not None:
+        raise VizkitError(f"selected= picks the head drawn large in mode='heads'; got it with mode={mode!r}")
     return c.figure("attention", panels, title=title, facet_cols=facet_cols, slider=slider, width=width,
                     height=height, theme=theme, backend=backend, notes=[coarse_note, *notes], meta=meta)
+
+
+def _mode(mode: str | None, n_layers: int, backend: str | None) -> str:
+    """The mode to draw: ``"heads"`` by default over several layers when the backend in force draws that
+    view (the registry says which do), else ``"grid"``; an explicit ``"heads"`` such a backend cannot draw
+    fails here, at the figure call, naming the backends that can."""
+    from .._config import get_backend
+    from .._registry import ATTENTION_HEADS_BACKENDS, check_backend_name
+    from ..errors import UnsupportedFigureError
+
+    name = check_backend_name(get_backend(backend))
+    if mode is None:
+        return "heads" if n_layers > 1 and name in ATTENTION_HEADS_BACKENDS else "grid"
+    if mode == "heads" and name not in ATTENTION_HEADS_BACKENDS:
+        can = ", ".join(repr(n) for n in sorted(ATTENTION_HEADS_BACKENDS))
+        raise UnsupportedFigureError(f"the {name!r} backend cannot draw the attention heads view (mode='heads'); "
+                                     f"backends that can: {can}. Pass backend=..., or mode='grid' / 'slider'")
+    return mode
+
+
+def _heads_meta(values, layers, head_ids, selected, qlabels, klabels, x_title, y_title, value_label) -> dict:
+    """What the heads view needs beyond the grid's panels: every pattern at full resolution and the selected head."""
+    n_layers, n_heads = values.shape[:2]
+    sel = (0, 0)
+    if selected is not None:
+        if isinstance(selected, (str, bytes)) or not hasattr(selected, "__len__") or len(selected) != 2:
+            raise VizkitError(f"selected= takes (layer, head); got {selected!r}")
+        want = [int(v) for v in selected]
+        ids = (layers or list(range(n_layers)), head_ids or list(range(n_heads)))
+        try:
+            sel = tuple(ids[k].index(want[k]) for k in range(2))
+        except ValueError:
+            raise VizkitError(f"selected={tuple(want)} is not drawn: the layers are {ids[0]} and the heads "
+                              f"{ids[1]}") from None
+    return {"mode": "heads", "patterns": np.asarray(values, dtype=np.float32), "selected": list(sel),
+            "query_labels": list(qlabels), "key_labels": list(klabels), "x_title": x_title, "y_title": y_title,
+            "value_label": value_label}
 
 
 def _known(da, dim: str) -> list[int] | None:
@@ -145,26 +216,51 @@ def _head_title(layers, head_ids, li: int, hi: int) -> str | None:
 
 def _scale(values: np.ndarray, colorscale: str | None, zmin: float | None, zmax: float | None, zmid: float | None,
            title: str) -> ColorScale:
-    """Sequential from 0 (or the lowest value, if below 0) unless the caller centres it with ``zmid``."""
-    if zmid is not None:
-        return c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid, title=title)
+    """Sequential from 0 (or the lowest value, if below 0) unless the caller centres it with ``zmid``.
+
+    The scale depends only on the finite range, so it is fitted to ``[lowest, highest]``: one pass over a
+    whole model's patterns in their own dtype instead of a float64 copy."""
     finite = values[np.isfinite(values)]
-    lo = float(finite.min()) if finite.size else 0.0
-    return c.colorscale(values, colorscale=colorscale or "Blues", zmin=min(0.0, lo) if zmin is None else zmin,
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    span = np.array([lo, hi])
+    if zmid is not None:
+        return c.colorscale(span, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid, title=title)
+    return c.colorscale(span, colorscale=colorscale or "Blues", zmin=min(0.0, lo) if zmin is None else zmin,
                         zmax=zmax, title=title, diverging=False)
 
 
-def _fit_budget(z, qlabels, klabels, budget):
-    """Block-average one pattern that has more cells than ``budget``; labels become position ranges."""
-    nq, nk = z.shape
+def _fit_budget(values, qlabels, klabels, budget):
+    """Shrink every pattern of ``values[layer, head, query, key]`` that has more cells than ``budget`` by
+    blocks keeping their largest-magnitude value (as :func:`~vizkit.figures._common.coarsen_to_budget`,
+    in one numpy pass over all heads); labels become position ranges. Returns ``(z, qlabels, klabels, note)``."""
+    nq, nk = values.shape[-2:]
     if nq * nk <= budget:
-        return z, qlabels, klabels, None
-    import xarray as xr
-
-    small, note = c.coarsen_to_budget(xr.DataArray(z, dims=("query", "key")), "query", "key", budget)
-    f = int(np.ceil(nq / small.sizes["query"]))
+        return values, qlabels, klabels, None
+    f = int(np.ceil(np.sqrt(nq * nk / budget)))
+    small = block_max(values, f)
     ranges = lambda n, m: [f"{i * f}–{min(n, (i + 1) * f) - 1}" for i in range(m)]  # noqa: E731
-    return small.values, ranges(nq, small.sizes["query"]), ranges(nk, small.sizes["key"]), note
+    note = (f"downsampled from {nq}×{nk} to {small.shape[-2]}×{small.shape[-1]} cells (each block of "
+            f"{f}×{f} shows its largest-magnitude value)")
+    return small, ranges(nq, small.shape[-2]), ranges(nk, small.shape[-1]), note
+
+
+def block_max(z: np.ndarray, factor: int) -> np.ndarray:
+    """``z[..., rows, cols]`` shrunk by ``factor`` × ``factor`` blocks (the last ones padded), each keeping its
+    largest-magnitude value with its sign (the maximum of non-negative data such as attention): a one-cell
+    spike keeps its full value, where a block mean would divide it by ``factor²``. An all-missing block stays NaN."""
+    z = np.asarray(z)
+    if factor <= 1:
+        return z
+    *lead, ny, nx = z.shape
+    ry, rx = -(-ny // factor), -(-nx // factor)
+    pad = np.full((*lead, ry * factor, rx * factor), np.nan, dtype=z.dtype if z.dtype.kind == "f" else float)
+    pad[..., :ny, :nx] = z
+    blocks = pad.reshape(*lead, ry, factor, rx, factor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks stay NaN
+        hi = np.nanmax(blocks, axis=(-3, -1))
+        lo = np.nanmin(blocks, axis=(-3, -1))
+    return np.where(np.abs(lo) > np.abs(hi), lo, hi)
 
 
 def _query_key_labels(da, tokens, n_query, n_key):

@@ -12,7 +12,7 @@ from ..errors import DimensionError, LabelError, ShapeError, VizkitError
 from ..spec import Axis, Bar, Heatmap, Line, Panel, Scatter
 from ..spec.colors import CATEGORICAL
 from . import _common as c
-from ._keywords import figure_function
+from ._keywords import TEXT_COORD, cell_text, figure_function, text_format
 
 
 def _prep(data, dims, what: str = "data"):
@@ -54,6 +54,9 @@ def imshow(
     theme: str | None = None,
     kind: str = "imshow",
     value_label: str | None = None,
+    text: Any = None,
+    text_auto: bool | str = False,
+    text_label: str | None = None,
 ):
     """A heatmap of a 2-D slice of any tensor (rows on y, columns on x).
 
@@ -69,6 +72,9 @@ def imshow(
         activations) gets a sequential scale.
     kind, value_label : str, optional
         The figure kind and the hover/colour-bar name of the value (for figures built on imshow).
+    text, text_auto, text_label
+        Text written in the cells (see the shared keywords); ``text_label`` names it in the hover
+        (default ``"text"``, or ``"value"`` for ``text_auto``).
     """
     from ..scale import is_lazy
 
@@ -78,6 +84,9 @@ def imshow(
                               "Select a slice first (data[i] or .sel(...)), then call imshow once per slice")
         from .lazy import lazy_imshow
 
+        if text is not None or text_auto:
+            raise VizkitError("imshow of Dask/Zarr data draws an aggregated raster, which cannot hold cell text; got "
+                              "text=/text_auto=. Select a small slice first (data[i] or .sel(...)) and compute it")
         return lazy_imshow(data, dims, x=x, y=y, labels=labels, title=title, zmin=zmin, zmax=zmax, zmid=zmid,
                            colorscale=colorscale, width=width, height=height, backend=backend, theme=theme)
     da = _prep(data, dims)
@@ -94,7 +103,15 @@ def imshow(
     if y is not None:
         da = with_coord(da, y_dim, _labels_list(y), what="y labels")
     gaps = c.nan_note(da.values)  # counted before any downsampling, which could hide them
+    text_format(text_auto)  # a bad format fails before any work
+    cells = cell_text(da, text, text_auto) if text is not None else None  # checked against the data before downsampling
     da, note = c.coarsen_to_budget(da, y_dim, x_dim, c.CELL_BUDGET // max(1, _n_panels(da, facet, animate)))
+    if note is not None and (text is not None or text_auto):  # one string per cell cannot sit on a block of cells
+        cells, gaps = None, [*gaps, "cell text not shown: the heatmap was downsampled"]
+    elif text is None:
+        cells = cell_text(da, None, text_auto)
+    if cells is not None:
+        da = da.assign_coords({TEXT_COORD: (da.dims, cells)})
     values = np.asarray(da.values, dtype=float)
     scale = c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid,
                          title=c.label_for(labels, "color", da.name if isinstance(da.name, str) else None))
@@ -104,8 +121,10 @@ def imshow(
     for frame, _, ptitle, sub in c.split(da, facet, animate):
         sub = sub.transpose(y_dim, x_dim)
         xl, yl = c.coord_labels(sub, x_dim), c.coord_labels(sub, y_dim)
+        cell_strings = sub.coords[TEXT_COORD].values if TEXT_COORD in sub.coords else None
         mark = Heatmap(z=sub.values, colorscale=scale, x_labels=xl, y_labels=yl, x_title=x_title, y_title=y_title,
-                       value_label=value_label or scale.title or "value")
+                       value_label=value_label or scale.title or "value", text=cell_strings,
+                       text_label=text_label or ("value" if text is None else "text"))
         panels.append(Panel(marks=(mark,), x=Axis(x_title, labels=xl or _index_labels(sub, x_dim)),
                             y=Axis(y_title, labels=yl or _index_labels(sub, y_dim), reversed=True), title=ptitle, frame=frame))
     return c.figure(kind, panels, title=title, facet_cols=facet_cols or (min(4, len(panels)) if facet else 1),

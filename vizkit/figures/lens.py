@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..analysis.lens import direct_logit_attribution, lens_logits, n_positions
-from ..errors import DimensionError, LabelError
+from ..analysis.lens import direct_logit_attribution, lens_logits, lens_top_tokens, n_positions
+from ..errors import DimensionError, LabelError, VizkitError
 from . import _common as c
 from ._keywords import figure_function
 from .generic import bar, imshow, line
@@ -23,21 +23,35 @@ def logit_lens(
     tokens: Sequence[str] | None = None,
     pos: int = -1,
     batch: int = 0,
-    prob: bool = False,
+    prob: bool | None = None,
+    top_tokens: bool = False,
+    sublayers: bool = False,
+    token_names: Callable | None = None,
     labels: dict | None = None,
     title: str | None = None,
     log_y: bool = False,
+    zmin: float | None = None,
+    zmax: float | None = None,
+    colorscale: str | None = None,
     width: int | None = None,
     height: int | None = None,
     backend: str | None = None,
     theme: str | None = None,
 ):
-    """The logit (or probability) of chosen tokens read off the residual stream at every layer.
+    """The logit lens: what the residual stream predicts at every layer.
 
     The residual stream before each layer (``embed``, ``after L0`` ...) and after the last one
     goes through the final layer norm (with its own statistics) and the unembedding, as in
-    nostalgebraist's logit lens; the last point equals the model's own output. The numbers come
-    from :func:`vizkit.analysis.lens_logits`.
+    nostalgebraist's logit lens; the last stage equals the model's own output.
+
+    Two pictures:
+
+    - default: lines of the logit (or probability) of chosen tokens at one position ``pos``
+      across the stages (:func:`vizkit.analysis.lens_logits`);
+    - ``top_tokens=True``: the classic stage × position heatmap with the top token written in
+      each cell (:func:`vizkit.analysis.lens_top_tokens`); its colour is the top token's
+      probability, or with one ``answers`` token that token's probability (``prob=False``: logit).
+      The hover names the top token of every cell, also where cells are too small to write it.
 
     Parameters
     ----------
@@ -51,9 +65,27 @@ def logit_lens(
         The prompt's token strings, to name the position in the panel title.
     pos, batch : int
         The position (negative counts from the end) and batch item to read.
-    prob : bool
-        Softmax probabilities over the vocabulary instead of logits.
+    prob : bool, optional
+        Softmax probabilities over the vocabulary instead of logits (default: logits for the
+        lines, probabilities for the ``top_tokens`` heatmap).
+    top_tokens : bool
+        Draw the stage × position heatmap with the top token in each cell (``pos`` is unused).
+    sublayers : bool
+        Heatmap rows after each attention and MLP (``embed``, ``L0 attn``, ``L0 mlp`` ... ``final``)
+        instead of between layers.
+    token_names : callable, optional
+        For the heatmap: names of token ids (called with a list of ids), such as
+        ``model.to_str_tokens``; needed for a model without a tokenizer (``vizkit_gallery.data.models.str_tokens``
+        for the induction model), else tokens are named ``token 57``.
     """
+    if top_tokens:
+        return _top_token_heatmap(cache, model, answers=answers, tokens=tokens, batch=batch,
+                                  prob=True if prob is None else bool(prob), sublayers=sublayers, token_names=token_names,
+                                  labels=labels, title=title, zmin=zmin, zmax=zmax, colorscale=colorscale,
+                                  width=width, height=height, backend=backend, theme=theme)
+    if sublayers or token_names is not None:
+        raise VizkitError("sublayers= and token_names= belong to the top-token heatmap: pass top_tokens=True")
+    prob = bool(prob)
     da = lens_logits(cache, model, answers=answers, pos=pos, batch=batch, prob=prob)
     names = [str(n) for n in da.coords["answer"].values]
     shown = names if isinstance(answers, dict) else [c.visible_token(n) for n in names]
@@ -66,6 +98,37 @@ def logit_lens(
     meta = {"answers": [int(i) for i in da.coords["token_id"].values], "answer_labels": shown, "stages": stages,
             "pos": where, "prob": bool(prob), "batch": int(batch)}
     return fig.replace(kind="logit_lens", meta=meta)
+
+
+def _top_token_heatmap(cache, model, *, answers, tokens, batch, prob, sublayers, token_names, labels, title, zmin, zmax,
+                       colorscale, width, height, backend, theme):
+    """The stage × position logit-lens heatmap, the top token written in each cell."""
+    if answers is not None and not isinstance(answers, (int, np.integer, str)):
+        if isinstance(answers, dict) or len(answers) != 1:
+            raise VizkitError(f"the top-token heatmap colours one answer token at most; got answers={answers!r}. "
+                              "Pass one token (its id or string), or none to colour by the top token's probability")
+        answers = next(iter(answers))
+    da = lens_top_tokens(cache, model, batch=batch, prob=prob, answer=answers, sublayers=sublayers, token_names=token_names)
+    n_pos = da.sizes["pos"]
+    x = list(range(n_pos))
+    if tokens is not None:
+        x = [str(t) for t in tokens]
+        if len(x) != n_pos:
+            raise LabelError(f"got {len(x)} tokens but the cache has {n_pos} positions; pass the tokens of the same prompt")
+    stages = [str(s) for s in da.coords["stage"].values]
+    top = da.coords["top_token"].values
+    text = np.vectorize(lambda t: c.visible_token(str(t)), otypes=[object])(top)
+    what = str(da.name)
+    bounds = {"zmin": 0.0 if zmin is None else zmin, "zmax": 1.0 if zmax is None else zmax} if prob else {"zmin": zmin, "zmax": zmax}
+    axis_labels = {"x": "position", "y": "residual stream", "color": what, **(labels or {})}
+    fig = imshow(np.asarray(da.values, dtype=float), dims=("stage", "pos"), x=x, y=stages, labels=axis_labels,
+                 colorscale=colorscale or ("Blues" if prob else None), title=title or "Logit lens: top token at each layer and position",
+                 kind="logit_lens", value_label=what, text=text, text_label="top token", width=width, height=height,
+                 backend=backend, theme=theme, **bounds)
+    meta = {"stages": stages, "top_tokens": [[str(t) for t in row] for row in top],
+            "top_token_ids": np.asarray(da.coords["top_token_id"].values).astype(int).tolist(), "prob": bool(prob),
+            "batch": int(batch), "answer": da.attrs.get("answer_id")}
+    return fig.replace(meta=meta)
 
 
 @figure_function

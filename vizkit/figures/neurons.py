@@ -31,10 +31,11 @@ from .tokens import tokens as _token_figure
 
 
 def _scale(values: list[np.ndarray], zmin, zmax, colorscale) -> ColorScale:
-    """One colour scale for all samples: diverging around 0 for signed values, sequential otherwise."""
+    """One colour scale for all samples: diverging around 0 for signed values, sequential otherwise (also for
+    values that only dip slightly below 0, as post-GELU activations do)."""
     flat = np.concatenate([np.asarray(v, dtype=float).ravel() for v in values])
     finite = flat[np.isfinite(flat)]
-    signed = bool(finite.size and finite.min() < 0)
+    signed = bool(finite.size and finite.min() < 0) and not c.near_non_negative(finite)
     return c.colorscale(flat, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=0.0 if signed else None,
                         title="activation", diverging=signed or None)
 
@@ -149,6 +150,7 @@ def topk_tokens(
     third_dimension_name: str = "Neuron",
     sample_labels: Sequence[str] | None = None,
     first_dimension_labels: Sequence[str] | None = None,
+    third_dimension_labels: Sequence[str] | None = None,
     title: str | None = None,
     width: int | None = None,
     height: int | None = None,
@@ -165,6 +167,9 @@ def topk_tokens(
         One per sample (CircuitsVis ``topk_tokens`` layout).
     max_k : int
         How many of the largest and of the smallest activations of each neuron to colour.
+    first_dimension_labels, third_dimension_labels : list of str, optional
+        Names of the layers and of the neurons (default ``0, 1, ...``), e.g. the neurons' indices
+        in the model when ``activations`` hold a selection of them.
 
     Returns
     -------
@@ -191,7 +196,7 @@ def topk_tokens(
         ranked.append([[[(int(p), float(a[layer, p, n])) for p in top[layer, :, n]] for n in range(a.shape[2])]
                        for layer in range(a.shape[0])])
     n1, n3 = arrays[0].shape[0], arrays[0].shape[2]
-    rows = _row_labels(first_dimension_name, third_dimension_name, n1, n3, first_dimension_labels, None)
+    rows = _row_labels(first_dimension_name, third_dimension_name, n1, n3, first_dimension_labels, third_dimension_labels)
     scale = _scale(arrays, None, None, None)
     panels = []
     for t, a in zip(toks, kept, strict=True):

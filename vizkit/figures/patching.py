@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import DimensionError, ShapeError, VizkitError
 from . import _common as c
-from ._keywords import figure_function
+from ._keywords import TEXT_COORD, cell_text, figure_function
 from ._panels import heatmap_panel, outer_titles
 
 #: Dims a patching panel can put on its axes, in the order rows are chosen (layer on y first).
@@ -39,6 +39,8 @@ def patching(
     colorscale: str | None = None,
     facet_cols: int | None = None,
     value_label: str | None = None,
+    text: Any = None,
+    text_auto: bool | str = False,
     width: int | None = None,
     height: int | None = None,
     backend: str | None = None,
@@ -71,6 +73,11 @@ def patching(
         Patch-type panels per row (default up to 3).
     value_label : str, optional
         Name of the value in the hover and colour bar (default: the metric name).
+    text : array-like of str, optional
+        Text for each cell, the shape of the drawn sweep (after the metric is picked and
+        per-example values averaged), e.g. ``[layer, pos]``.
+    text_auto : bool or str
+        Write each cell's value in it (``True``: 3 significant digits, or a format like ``".2f"``).
 
     Returns
     -------
@@ -92,6 +99,9 @@ def patching(
 
         da = with_coord(da, "pos", [str(t) for t in tokens], what="tokens")
     values = np.asarray(da.values, dtype=float)
+    cells = cell_text(da, text, text_auto)
+    if cells is not None:
+        da = da.assign_coords({TEXT_COORD: (da.dims, cells)})
     label = value_label or c.label_for(labels, "color", default=metric_name or "patched metric")
     scale = c.colorscale(values, colorscale=colorscale, zmin=zmin, zmax=zmax, zmid=zmid, title=label, diverging=True)
     types = (c.coord_labels(da, facet) or [f"patch type {i}" for i in range(da.sizes[facet])]) if facet else [None]
@@ -104,8 +114,13 @@ def patching(
         y_name = c.label_for(labels, "y", default="layer × head" if isinstance(y_dim, tuple) else y_dim)
         x_name = c.label_for(labels, "x", default=x_dim)
         x_axis, y_axis = outer_titles(i, len(types), cols, x_name, y_name)
-        panels.append(heatmap_panel(z, scale, x_labels=xlabels, y_labels=ylabels, x_title=x_name, y_title=y_name,
-                                    value_label=label, title=ptype, x_axis_title=x_axis, y_axis_title=y_axis))
+        panel = heatmap_panel(z, scale, x_labels=xlabels, y_labels=ylabels, x_title=x_name, y_title=y_name,
+                              value_label=label, title=ptype, x_axis_title=x_axis, y_axis_title=y_axis)
+        if cells is not None:
+            strings = _matrix(sub.coords[TEXT_COORD], y_dim, x_dim, dtype=object)[0]
+            heat = panel.marks[0].replace(text=strings, text_label="text" if text is not None else "value")
+            panel = panel.replace(marks=(heat,))
+        panels.append(panel)
     meta = {"dims": [str(d) for d in da.dims], "patch_types": None if facet is None else types, "metric": metric_name}
     return c.figure("patching", panels, title=title, facet_cols=cols, width=width, height=height, theme=theme,
                     backend=backend, notes=[*notes, *c.nan_note(values)], meta=meta)
@@ -149,16 +164,16 @@ def _axes(plotted: list[str]):
     return y_dim, x_dim
 
 
-def _matrix(sub, y_dim, x_dim) -> tuple[np.ndarray, list[str]]:
-    """The 2-D values of one panel and their row labels (``L0H3`` rows for layer × head)."""
+def _matrix(sub, y_dim, x_dim, dtype=float) -> tuple[np.ndarray, list[str]]:
+    """The 2-D values of one panel (or its cell text, ``dtype=object``) and their row labels (``L0H3`` rows for layer × head)."""
     if isinstance(y_dim, tuple):
         layer, head = y_dim
         sub = sub.transpose(layer, head, x_dim)
         ls, hs = _labels(sub, layer), _labels(sub, head)
-        z = np.asarray(sub.values, dtype=float).reshape(len(ls) * len(hs), sub.sizes[x_dim])
+        z = np.asarray(sub.values, dtype=dtype).reshape(len(ls) * len(hs), sub.sizes[x_dim])
         return z, [f"L{layer_}H{head_}" for layer_ in ls for head_ in hs]
     sub = sub.transpose(y_dim, x_dim)
-    return np.asarray(sub.values, dtype=float), _labels(sub, y_dim)
+    return np.asarray(sub.values, dtype=dtype), _labels(sub, y_dim)
 
 
 def _labels(da, dim: str) -> list[str]:

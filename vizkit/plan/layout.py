@@ -8,6 +8,7 @@ from . import captions as _captions
 from .colour import fills, inks, shared_scale
 from .geometry import Cell, Geometry, geometry
 from .hover import HoverFields, hover_fields
+from .marks import hidden_text_note
 from .ticks import axis_values, fit_ticks, log_ticks, mark_labels
 from .tokens import TokenBoxes, token_layout
 
@@ -173,6 +174,9 @@ def plan(fig, theme, *, static: bool = False, extra_notes=()) -> Plan:
                 panel=panel, index=i, frame=frame, cell=cell, title=panel.title,
                 x=_axis(panel, "x", spans["x"], theme), y=_axis(panel, "y", spans["y"], theme), marks=tuple(panel.marks),
                 hover=tuple(hover_fields(m, panel) for m in panel.marks), tokens=_tokens(panel, cell, theme)))
+    hidden = hidden_text_note(panels, theme)
+    if hidden is not None and hidden not in notes:  # said in the caption, which takes room: plan again with it
+        return plan(fig, theme, static=static, extra_notes=(*extra_notes, hidden))
     return Plan(figure=fig, theme=theme, static=static, geometry=geo, panels=tuple(panels), shared_scale=shared_scale(fig),
                 title=fig.title, title_px=_captions.title_px(fig.title, geo.width - 30, theme) if fig.title else theme.title_size,
                 title_in_plot=title_in_plot, notes=notes, caption=caption, caption_px=geo.caption_font_px,

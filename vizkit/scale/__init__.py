@@ -12,6 +12,8 @@ Public names
     :func:`block_raster`      a tokens × neurons matrix reduced block by block (max, or signed max magnitude)
     :func:`collect`           run a model over token batches into a resumable Zarr store
     :func:`zoomable_density`  a HoloViews DynamicMap that re-bins a density on Dask at every zoom
+    :func:`zoomable_raster`   a HoloViews DynamicMap that re-reduces a huge matrix (block max) at every zoom
+    :func:`raster_in_range`   the cells of a matrix in a visible range, reduced to fit (what it draws)
 
 The computations run on the active ``dask.distributed`` client when there is one, otherwise on
 Dask's local threaded scheduler; only aggregates come back to this process. The figure specs
@@ -34,6 +36,8 @@ _LAZY = {
     "DensityCounts": "vizkit.scale.aggregate",
     "collect": "vizkit.scale.collect",
     "zoomable_density": "vizkit.scale.interactive",
+    "zoomable_raster": "vizkit.scale.interactive",
+    "raster_in_range": "vizkit.scale.interactive",
     "StoreMismatchError": "vizkit.scale.collect",
 }
 

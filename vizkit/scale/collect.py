@@ -9,6 +9,7 @@ reduction or other shapes is refused with :class:`StoreMismatchError`, never mix
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -186,55 +187,77 @@ def collect(model: Any, hooks: str | Sequence[str], batches: Iterable, *, store:
     zarr = require("zarr", EXTRA, "collect()")
     plan = _plan(hooks, reduce, positions)
     store = Path(store)
-    if overwrite and store.exists():
-        import shutil
+    with _exclusive(store):  # one writer at a time: two processes collecting into one store would interleave batches
+        if overwrite and store.exists():
+            import shutil
 
-        shutil.rmtree(store)
-    record_path = store / PROGRESS
-    record = json.loads(record_path.read_text()) if record_path.exists() else None
-    if record is None and store.exists() and any(store.iterdir()):
-        raise StoreMismatchError(f"{str(store)!r} exists and is not a store written by vizkit.collect (no {PROGRESS}); "
-                                 f"use a new path, or overwrite=True to delete it")
-    if record is not None:
-        wanted = {"format": _FORMAT, "hooks": plan, "positions": positions, "seed": seed}
-        if any(record["signature"].get(k) != v for k, v in wanted.items()):
-            raise _mismatch(store, record["signature"], {**record["signature"], **wanted})
-        group = zarr.open_group(str(store), mode="a")
-        for name, n in record["rows"].items():  # drop rows of a batch that was being written when the run died
-            if group[name].shape[0] != n:
-                group[name].resize((n, *group[name].shape[1:]))
-    done = record["batches_done"] if record else 0
-    bar = _progress_bar(progress, batches, total, done)
-    try:
-        for i, tokens in enumerate(batches):
-            if i < done:
-                continue
-            _check_tokens(tokens, i)
-            if record is not None and record.get("ended_short"):
-                raise VizkitError(f"batch {i - 1} was shorter than the others, so it had to be the last; got another batch after it")
-            rows = _run(model, tokens, plan, seed, positions, i)
-            if "token_seq" in rows:
-                rows["token_seq"] = rows["token_seq"] + (record["rows"]["input_ids"] if record else 0)
-            if record is None:
-                record = _create(zarr, store, rows, _signature(plan, rows, positions, seed))
-                group = zarr.open_group(str(store), mode="a")
-            else:
-                _check_rows(store, record, rows, plan, positions, seed)
-            for name, values in rows.items():
-                group[name].append(values, axis=0)
-            record["rows"] = {name: int(group[name].shape[0]) for name in rows}
-            record["batches_done"] = i + 1
-            record["ended_short"] = any(v.shape[0] < record["signature"]["batch_rows"][k] for k, v in rows.items())
-            _write_json_atomic(record_path, record)
-            bar.update(1)
-    finally:
-        bar.close()
+            shutil.rmtree(store)
+        record_path = store / PROGRESS
+        record = json.loads(record_path.read_text()) if record_path.exists() else None
+        if record is None and store.exists() and any(store.iterdir()):
+            raise StoreMismatchError(f"{str(store)!r} exists and is not a store written by vizkit.collect (no {PROGRESS}); "
+                                     f"use a new path, or overwrite=True to delete it")
+        if record is not None:
+            wanted = {"format": _FORMAT, "hooks": plan, "positions": positions, "seed": seed}
+            if any(record["signature"].get(k) != v for k, v in wanted.items()):
+                raise _mismatch(store, record["signature"], {**record["signature"], **wanted})
+            group = zarr.open_group(str(store), mode="a")
+            for name, n in record["rows"].items():  # drop rows of a batch that was being written when the run died
+                if group[name].shape[0] != n:
+                    group[name].resize((n, *group[name].shape[1:]))
+        done = record["batches_done"] if record else 0
+        bar = _progress_bar(progress, batches, total, done)
+        try:
+            for i, tokens in enumerate(batches):
+                if i < done:
+                    continue
+                _check_tokens(tokens, i)
+                if record is not None and record.get("ended_short"):
+                    raise VizkitError(f"batch {i - 1} was shorter than the others, so it had to be the last; got another batch after it")
+                rows = _run(model, tokens, plan, seed, positions, i)
+                if "token_seq" in rows:
+                    rows["token_seq"] = rows["token_seq"] + (record["rows"]["input_ids"] if record else 0)
+                if record is None:
+                    record = _create(zarr, store, rows, _signature(plan, rows, positions, seed))
+                    group = zarr.open_group(str(store), mode="a")
+                else:
+                    _check_rows(store, record, rows, plan, positions, seed)
+                for name, values in rows.items():
+                    group[name].append(values, axis=0)
+                record["rows"] = {name: int(group[name].shape[0]) for name in rows}
+                record["batches_done"] = i + 1
+                record["ended_short"] = any(v.shape[0] < record["signature"]["batch_rows"][k] for k, v in rows.items())
+                _write_json_atomic(record_path, record)
+                bar.update(1)
+        finally:
+            bar.close()
     if record is None:
         from ..errors import EmptyDataError
 
         raise EmptyDataError("collect() got no batches; expected an iterable of [batch, pos] token tensors")
     return open_store(store, names=[hooks] if isinstance(hooks, str) else list(hooks), single=isinstance(hooks, str))
 
+
+
+@contextlib.contextmanager
+def _exclusive(store: Path):
+    """Hold an exclusive lock on ``store`` (a ``.lock`` file beside it) across processes.
+
+    A second process collecting into the same store waits, then resumes from the first one's
+    record, which finished every batch: it writes nothing twice.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no inter-process lock
+        yield
+        return
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with open(store.parent / f".{store.name}.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 def _check_rows(store: Path, record: dict, rows: dict, plan, positions, seed) -> None:
     sig = record["signature"]

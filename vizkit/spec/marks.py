@@ -18,6 +18,11 @@ class Heatmap(_Node):
 
     NaN cells are gaps (masked causal triangle, missing values). ``x_labels``/``y_labels`` label
     the columns/rows and appear in the hover; ``value_label`` names the value in the hover.
+
+    ``text`` (rows of strings, the shape of ``z``) is written in the cells: data, never markup
+    (every backend shows its :func:`vizkit.plan.text.visible` form), in the ink the plan picks
+    for each cell's fill, and hidden (with a caption note) where the cells are too small to hold
+    it. ``text_label`` names it in the hover.
     """
 
     z: np.ndarray
@@ -28,6 +33,8 @@ class Heatmap(_Node):
     y_title: str | None = None
     value_label: str = "value"
     show_scale: bool = True
+    text: tuple[tuple[str, ...], ...] | None = None
+    text_label: str = "text"
     _tuples: ClassVar = ("x_labels", "y_labels")
 
     def __post_init__(self) -> None:
@@ -38,6 +45,28 @@ class Heatmap(_Node):
             raise EmptyDataError(f"a heatmap needs at least one cell; got shape {self.z.shape}")
         self._set("x_labels", _labels(self.x_labels, self.z.shape[1], "x_labels"))
         self._set("y_labels", _labels(self.y_labels, self.z.shape[0], "y_labels"))
+        if self.text is not None:
+            self._set("text", cell_strings(self.text, self.z.shape))
+
+    def to_dict(self) -> dict:
+        """As every node's, without the cell-text fields while they hold their defaults (a heatmap
+        without text encodes as it did before they existed)."""
+        out = super().to_dict()
+        if self.text is None:
+            out.pop("text")
+        if self.text_label == "text":
+            out.pop("text_label")
+        return out
+
+
+def cell_strings(text, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
+    """Per-cell text as rows of strings of ``shape``; :class:`ShapeError` when it is not that shape."""
+    if isinstance(text, str):
+        raise ShapeError(f"cell text must be an array of strings the shape of the data {shape}; got the single string {text!r}")
+    arr = np.asarray(text, dtype=object)
+    if arr.shape != tuple(shape):
+        raise ShapeError(f"cell text must have the shape of the data {tuple(shape)}; got shape {arr.shape}")
+    return tuple(tuple("" if v is None else str(v) for v in row) for row in arr)
 
     @property
     def n_missing(self) -> int:

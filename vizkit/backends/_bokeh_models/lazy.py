@@ -41,6 +41,8 @@ def _key(panel_plan, plan):
     marks = panel_plan.marks
     if not marks or panel_plan.tokens is not None or not all(type(m) is Heatmap for m in marks):
         return None
+    if any(m.text is not None for m in marks):  # cell text differs by frame: every frame is built
+        return None
     if any(max(m.z.shape) > TILE for m in marks):  # tiles: one image per source, not several
         return None
     scales = tuple(None if plan.shares_scale(m) else m.colorscale for m in marks)

@@ -7,6 +7,7 @@ their text as text.
 
 from __future__ import annotations
 
+from ...plan.text import plain
 from .sizes import WIDGET_MARGIN
 from .widgets import frame_switch
 
@@ -46,7 +47,7 @@ def _title_div(plan):
     from bokeh.models import Div
 
     height = plan.geometry.title_height
-    return Div(text=plan.title, render_as_text=True, width=plan.width, height=height, margin=0,
+    return Div(text=plain(plan.title, lines=True), render_as_text=True, width=plan.width, height=height, margin=0,
                styles={**_text_style(plan.theme), "font-size": f"{plan.title_px}px", "font-weight": "bold",
                        "text-align": "center", "line-height": f"{height}px", "white-space": "nowrap", "overflow": "hidden"})
 
@@ -55,23 +56,24 @@ def _caption_div(plan):
     from bokeh.models import Div
 
     geo, m = plan.geometry, WIDGET_MARGIN
-    return Div(text=plan.caption, render_as_text=True, width=plan.width - 2 * m, height=geo.caption_height - 8,
+    return Div(text=plain(plan.caption, lines=True), render_as_text=True, width=plan.width - 2 * m, height=geo.caption_height - 8,
                margin=(4, m, 4, m), styles={**_text_style(plan.theme), "font-size": f"{geo.caption_font_px}px",
                                             "line-height": f"{geo.caption_line_px}px", "opacity": "0.8", "overflow": "hidden"})
 
 
 def literal(root) -> None:
-    """Make every title, colour-bar title, axis label and tick label under ``root`` a ``PlainText``."""
+    """Make every title, colour-bar title, axis label and tick label under ``root`` a ``PlainText`` of its display
+    text (:func:`vizkit.plan.text.plain`: NUL, ESC, bidi and zero-width characters shown, as in every backend)."""
     from bokeh.model.util import collect_models
     from bokeh.models import Axis, ColorBar, PlainText, Title
 
     for m in collect_models(root):
         if isinstance(m, Title) and isinstance(m.text, str):
-            m.text = PlainText(m.text)
+            m.text = PlainText(plain(m.text, lines=True))
         elif isinstance(m, ColorBar) and isinstance(m.title, str):
-            m.title = PlainText(m.title)
+            m.title = PlainText(plain(m.title, lines=True))
         elif isinstance(m, Axis):
             if isinstance(m.axis_label, str):
-                m.axis_label = PlainText(m.axis_label)
-            m.major_label_overrides = {k: PlainText(v) if isinstance(v, str) else v
+                m.axis_label = PlainText(plain(m.axis_label, lines=True))
+            m.major_label_overrides = {k: PlainText(plain(v)) if isinstance(v, str) else v
                                        for k, v in m.major_label_overrides.items()}

@@ -17,6 +17,7 @@ package imports no bokeh.
 
 from __future__ import annotations
 
+from ...plan.heads import applies as _heads_view
 from .._bokeh_models import embed
 from .layout import build_frame, render_plan
 
@@ -35,6 +36,10 @@ __all__ = ["FORMATS", "KINDS", "NAME", "NOTEBOOK", "READY_JS", "STATIC", "SVG_JS
 
 def draw(plan):
     """The bokeh layout of ``plan`` (a static plan, for image export, draws SVG plots with no toolbar)."""
+    if _heads_view(plan):
+        from .heads import draw as draw_heads
+
+        return draw_heads(plan)
     return render_plan(plan)
 
 

@@ -7,6 +7,7 @@ in the page (issue 12).
 
 from __future__ import annotations
 
+from ...plan.text import plain
 from .._bokeh_models import lazy
 from .._bokeh_models.page import assemble
 from .._bokeh_models.sizes import grid_height
@@ -108,7 +109,7 @@ def add_legend(p, drawn, plan) -> None:
             names.setdefault(key, mark.name)
     if not items:
         return
-    legend = Legend(items=[LegendItem(label=value(names[k]), renderers=r) for k, r in items.items()])
+    legend = Legend(items=[LegendItem(label=value(plain(names[k])), renderers=r) for k, r in items.items()])
     if legend_outside(p.width) and p.output_backend != "svg":
         p.add_layout(legend, "right")
     else:  # a narrow plot (paper theme) keeps its frame, and BokehJS' SVG backend collapses the frame next to

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...plan.colour import NAN_COLOR
-from ...plan.marks import bar_geometry
+from ...plan.marks import CELL_TEXT_NAME, bar_geometry, cell_text
+from ...plan.text import plain
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
 from ...spec.colors import CATEGORICAL
@@ -31,9 +32,24 @@ def heatmap(p, mark, fields, panel_plan, theme, shared_mapper):
     r = p.image(image="image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=mapper)
     cells.add_inf_marks(p, mark.z, theme.foreground)
     heatmap_hover(p, r, mark, panel_plan.panel, fields, "@value")
+    cell_text_glyph(p, mark, panel_plan, theme)
     if shared_mapper is None and mark.show_scale:
         p.add_layout(colorbar(mapper, mark.colorscale, theme), "right")
     return [r], None
+
+
+def cell_text_glyph(p, mark, panel_plan, theme):
+    """The plan's cell text as a ``text`` glyph over the cells (canvas text: never markup), in the planned inks."""
+    from bokeh.core.property.vectorization import value
+    from bokeh.models import ColumnDataSource
+
+    planned = cell_text(mark, panel_plan, theme)
+    if planned is None:
+        return None
+    source = ColumnDataSource({"x": planned.cols.astype(float), "y": planned.rows.astype(float),
+                               "text": list(planned.text), "ink": list(planned.inks)})
+    return p.text("x", "y", text="text", source=source, text_color="ink", text_align="center", text_baseline="middle",
+                  text_font=value(theme.font_family), text_font_size=f"{planned.font_px:.1f}px", name=CELL_TEXT_NAME)
 
 
 def line(p, mark, fields, panel_plan, theme, _shared_mapper):
@@ -42,7 +58,7 @@ def line(p, mark, fields, panel_plan, theme, _shared_mapper):
 
     data = {"x": mark.x, "y": mark.y}
     if mark.hover_labels is not None:
-        data["label"] = list(mark.hover_labels)
+        data["label"] = [plain(s) for s in mark.hover_labels]
     source = ColumnDataSource(data)
     color = mark.color or CATEGORICAL[0]
     renderers = [p.line("x", "y", source=source, line_color=color, line_width=mark.width * theme.line_width / 2.0,
@@ -51,7 +67,7 @@ def line(p, mark, fields, panel_plan, theme, _shared_mapper):
         renderers.append(p.scatter("x", "y", source=source, color=color, alpha=mark.opacity, size=6))
     tips = [("", "@label")] if fields.label else [(fields.x, "@x{num}")]
     if mark.name is not None:  # a column, not template text: names are data, never markup
-        source.data["name"] = [mark.name] * len(mark.x)
+        source.data["name"] = [plain(mark.name)] * len(mark.x)
         tips.insert(0, ("", "@name"))
     add_hover(p, renderers[:1], [*tips, (fields.y, "@y{num}")], {"@x": number_formatter(), "@y": number_formatter()})
     return renderers, None
@@ -64,12 +80,12 @@ def scatter(p, mark, fields, panel_plan, theme, _shared_mapper):
 
     data = {"x": mark.x, "y": mark.y}
     if mark.hover_labels is not None:
-        data["label"] = list(mark.hover_labels)
+        data["label"] = [plain(s) for s in mark.hover_labels]
     color = mark.color or CATEGORICAL[0]
     if mark.values is not None:
-        data["value"] = mark.values
+        data["value"], data["fill"] = mark.values, _finite(mark.values)
         mapper = color_mapper(mark.colorscale, nan_color=NAN_COLOR)
-        color = transform("value", mapper)
+        color = transform("fill", mapper)
         p.add_layout(colorbar(mapper, mark.colorscale, theme), "right")
     r = p.scatter("x", "y", source=ColumnDataSource(data), size=mark.size, fill_color=color, line_color=color,
                   fill_alpha=mark.opacity, line_alpha=mark.opacity)
@@ -95,11 +111,11 @@ def bar(p, mark, fields, panel_plan, theme, _shared_mapper):
         rng = p.x_range if mark.horizontal else p.y_range
         rng.start = base
     labels = bar_labels(mark, panel)
-    data = {"x": x, "top": mark.y, "width": widths}
+    data = {"x": x, "top": np.where(np.isfinite(mark.y), mark.y, np.nan), "width": widths}  # ±inf: no bar (a gap), not one off the axis
     if labels is not None:
         data["label"] = labels
     if mark.name is not None:
-        data["name"] = [mark.name] * len(x)
+        data["name"] = [plain(mark.name)] * len(x)
     source = ColumnDataSource(data)
     color = mark.color or CATEGORICAL[0]
     style = dict(source=source, fill_color=color, line_color=color, fill_alpha=mark.opacity, line_alpha=mark.opacity)
@@ -130,14 +146,20 @@ def tokens(p, mark, fields, panel_plan, theme, _shared_mapper):
     p.background_fill_color = theme.background
     scale = mark.colorscale
     mapper = color_mapper(scale, nan_color=NAN_COLOR)
-    source = ColumnDataSource({"x": xs, "y": ys, "w": widths, "token": list(mark.tokens), "value": mark.values[0],
-                               "ink": list(planned.inks[0])})
-    r = p.rect("x", "y", width="w", height=0.78, source=source, fill_color=transform("value", mapper), line_color=None)
+    source = ColumnDataSource({"x": xs, "y": ys, "w": widths, "token": [plain(t) for t in mark.tokens], "value": mark.values[0],
+                               "fill": _finite(mark.values[0]), "ink": list(planned.inks[0])})
+    r = p.rect("x", "y", width="w", height=0.78, source=source, fill_color=transform("fill", mapper), line_color=None)
     p.text("x", "y", text="token", source=source, text_color="ink", text_align="center", text_baseline="middle",
            text_font=value(MONO), text_font_size=f"{font_px:.1f}px")
     add_hover(p, [r], [(fields.x, "@token"), (fields.value, "@value{num}")], {"@value": number_formatter()})
     p.add_layout(colorbar(mapper, scale, theme), "right")
     return [r], _row_select(planned, source, theme)
+
+
+def _finite(values) -> np.ndarray:
+    """Values a colour mapper may colour: ±inf become NaN (the gap colour), never an end colour; hover keeps the exact value."""
+    v = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(v), v, np.nan)
 
 
 def _row_select(planned, source, theme):
@@ -149,8 +171,9 @@ def _row_select(planned, source, theme):
         return None
     select = select_widget("row", planned.row_labels, theme)
     select.js_on_change("value", CustomJS(
-        args={"source": source, "rows": [np.asarray(v, dtype=float) for v in values], "inks": [list(i) for i in planned.inks]},
-        code="const k = Number(cb_obj.value); source.data = {...source.data, value: rows[k], ink: inks[k]};"))
+        args={"source": source, "rows": [np.asarray(v, dtype=float) for v in values], "fills": [_finite(v) for v in values],
+              "inks": [list(i) for i in planned.inks]},
+        code="const k = Number(cb_obj.value); source.data = {...source.data, value: rows[k], fill: fills[k], ink: inks[k]};"))
     return select
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import re
 
 from ...errors import BackendError, MissingDependencyError
+from ...plan.captions import NOTE_SEPARATOR
 from ...plan.text import escape
 from .props import props_json, static_parts, view
 
@@ -74,6 +76,18 @@ _RENDER_JS = """(function () {
     for (var k in part.props) props[k] = unpack(part.props[k]);
     CircuitsVis.render(target.id, CircuitsVis[part.component], props);
   });
+  // ColoredTokens sets a token with innerHTML (so it is handed escaped) but shows it again as text in its hover
+  // box, first element of a `.colored-tokens > div`: decode that one text once, so a hover reads `<img`, not `&lt;img`.
+  var entities = {'&lt;': '<', '&gt;': '>', '&amp;': '&'}, decoded = new WeakSet();
+  function decode(box) {
+    var head = box.firstElementChild, node = head && head.firstChild;
+    if (!node || node.nodeType !== 3 || decoded.has(node)) return;
+    node.data = node.data.replace(/&(lt|gt|amp);/g, function (e) { return entities[e]; });
+    decoded.add(node);
+  }
+  new MutationObserver(function () {
+    view.querySelectorAll('.colored-tokens > div').forEach(decode);
+  }).observe(view, {childList: true, subtree: true});
   root.setAttribute('data-rendered', data.parts.map(function (p) { return p.component; }).join(' '));
 })();"""
 
@@ -92,6 +106,19 @@ _FIT_BOX_JS = """(function () {
   })();
 })();"""
 
+# Plan notes a CircuitsVis note replaces: its tokens are cut shorter and have no full-text hover; its
+# attention has no gap colour (±inf cells are drawn as 0, and its own note says so).
+_SUPERSEDED = (re.compile(r"^\d+ labels? shortened with …"), re.compile(r"inf.* shown as marked gaps"))
+
+
+def _caption(notes, extra_notes) -> str | None:
+    """The plan's caption notes without those :data:`_SUPERSEDED` by this backend's own ``extra_notes``."""
+    own = " ".join(extra_notes)
+    drop = [pat for pat, mine in zip(_SUPERSEDED, ("shortened", "±inf"), strict=True) if mine in own]
+    kept = [n for n in notes if n in extra_notes or not any(p.search(n) for p in drop)]
+    return NOTE_SEPARATOR.join(kept) if kept else None
+
+
 def fragment(plan) -> str:
     """The figure as an HTML fragment: title, the CircuitsVis view, caption, bundle and props inline.
 
@@ -106,6 +133,7 @@ def fragment(plan) -> str:
         name, props, extra_notes = view(fig)
         parts, cols = [{"component": name, "props": props}], 1
     planned = plan.with_notes(extra_notes)
+    caption = _caption(planned.notes, extra_notes)
     width, height = (planned.width, planned.height) if static else (int(fig.width or theme.width), fig.height)
     payload = props_json(parts, cols)
     digest = hashlib.sha1(payload.encode("utf-8"))
@@ -117,7 +145,7 @@ def fragment(plan) -> str:
     title = (f'<div class="vizkit-cv-title" style="font-size: {theme.title_size}px; font-weight: 600; margin: 4px 0 8px;">'
              f"{escape(fig.title)}</div>") if fig.title else ""
     caption = (f'<div class="vizkit-cv-caption" style="margin-top: 8px; opacity: 0.75;">'
-               f"{escape(planned.caption)}</div>") if planned.caption else ""
+               f"{escape(caption)}</div>") if caption else ""
     fit = f"<script>{_FIT_BOX_JS}</script>" if static else ""
     return (f'<div class="vizkit-figure vizkit-cv" id="{key}" style="{html.escape(style)}"'
             f'{f" data-box-height={int(height)}" if static else ""}>{title}<div class="vizkit-cv-view"></div>{caption}'

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import warnings
 
 import numpy as np
 
-from ...errors import BackendError
-from ...plan.text import label_text
+from ...errors import BackendError, VizkitWarning
+from ...plan.text import MAX_LABEL_CHARS, label_text
 from ...spec import Heatmap, TokenText, arrays
 from ...spec.colors import stops
 from ...spec.masks import is_causal
 from ...spec.text import visible_token
 
-__all__ = ["KINDS", "view", "static_parts", "props_json", "token_text", "SlowRenderWarning", "SLOW_CELLS", "NEGATIVE_COLOR"]
+__all__ = ["KINDS", "view", "static_parts", "props_json", "token_text", "axis_token", "AXIS_TOKEN_CHARS",
+           "SlowRenderWarning", "SLOW_CELLS", "NEGATIVE_COLOR"]
 
 #: Head × query × key cells past which CircuitsVis's own component takes tens of seconds in a browser
 #: (issue 12: 12 heads at 256 tokens, 786k cells, took 51 s).
@@ -25,23 +25,38 @@ SLOW_CELLS = 250_000
 NEGATIVE_COLOR = "#b2182b"
 
 
-class SlowRenderWarning(UserWarning):
+class SlowRenderWarning(VizkitWarning):
     """A figure so large that CircuitsVis's component will take tens of seconds to draw it."""
 
 
-def token_text(token) -> str:
-    """A token as issue 13 asks CircuitsVis to show it: whitespace and invisible characters marked, cut at 50
-    characters with …, HTML-escaped (its views set tokens with ``innerHTML``).
+#: The longest token drawn in full on CircuitsVis's attention canvases (its axes have room for about this
+#: many characters before the pattern shrinks); longer ones end in …, and the caption counts them.
+AXIS_TOKEN_CHARS = 24
+#: A space inside a token on an attention axis: CircuitsVis deletes every ``\s`` from its axis labels
+#: (``'<img src=x>'`` read ``<imgsrc=x>``); U+2800 (braille blank) draws as a space and is not ``\s``.
+AXIS_SPACE = "\u2800"
 
-    Not used by :func:`view` yet: ``tests/backends/test_circuitsvis.py`` asserts the raw tokens reach
-    CircuitsVis (see the lead's decision on issue 13).
+
+def token_text(token) -> str:
+    """A token for CircuitsVis's token views, which set it with ``innerHTML``: whitespace and invisible
+    characters marked as in every backend (:func:`vizkit.spec.text.visible_token`,
+    :func:`vizkit.plan.text.label_text`), cut at 50 characters with …, then HTML-escaped.
     """
     return html.escape(label_text(visible_token(str(token))), quote=False)
 
 
-def _encodable(token) -> str:
-    """``token`` with lone surrogates shown as ``⟨U+D800⟩`` (they cannot be written as UTF-8 at all)."""
-    return re.sub("[\ud800-\udfff]", lambda m: f"⟨U+{ord(m.group()):04X}⟩", str(token))
+def axis_token(token) -> str:
+    """A token for CircuitsVis's attention canvases (drawn as text, never markup): marked as
+    :func:`token_text` marks it, cut at :data:`AXIS_TOKEN_CHARS` with …, inner spaces kept visible."""
+    return label_text(visible_token(str(token)), AXIS_TOKEN_CHARS).replace(" ", AXIS_SPACE)
+
+
+def shortened_tokens_note(tokens, limit: int) -> str | None:
+    """``"2 tokens shortened to 24 characters with …"`` (distinct tokens cut), or ``None``."""
+    n = len({str(t) for t in tokens if len(label_text(visible_token(str(t)), 10**9)) > limit})
+    if not n:
+        return None
+    return f"{n} {'token' if n == 1 else 'tokens'} shortened to {limit} characters with … (CircuitsVis shows no longer text)"
 
 
 def _negative_colour(colours, zmin: float) -> str:
@@ -59,7 +74,8 @@ def view(fig) -> tuple[str, dict, list[str]]:
     if fig.kind == "attention":
         return _attention_view(fig)
     if fig.kind == "tokens":
-        return (*_token_props(fig), [])
+        name, props, raw = _token_props(fig)
+        return name, props, [note] if (note := shortened_tokens_note(raw, MAX_LABEL_CHARS)) else []
     raise BackendError(f"the circuitsvis backend draws {sorted(KINDS)} figures; got kind {fig.kind!r}")
 
 
@@ -96,32 +112,36 @@ def _attention_view(fig) -> tuple[str, dict, list[str]]:
     colours = stops(scale.name)
     if scale.zmin < 0 and _negative_colour(colours, scale.zmin) == NEGATIVE_COLOR:
         notes.append("negative values in red")
-    return "AttentionHeads", {
-        "attention": z, "tokens": [_encodable(t) for t in tokens],
-        "attentionHeadNames": [html.escape(label_text(p.title or f"Head {i}"), quote=False) for i, p in enumerate(panels)],
+    if (note := shortened_tokens_note(tokens, AXIS_TOKEN_CHARS)) is not None:
+        notes.append(note)
+    return "AttentionHeads", {  # tokens and head names are drawn as text (canvas, React text): marked, not escaped
+        "attention": z, "tokens": [axis_token(t) for t in tokens],
+        "attentionHeadNames": [label_text(p.title or f"Head {i}") for i, p in enumerate(panels)],
         "minValue": scale.zmin, "maxValue": scale.zmax, "negativeColor": _negative_colour(colours, scale.zmin),
         "positiveColor": colours[-1],
         "maskUpperTri": bool(causal)}, notes
 
 
-def _token_props(fig) -> tuple[str, dict]:
+def _token_props(fig) -> tuple[str, dict, list]:
     marks = fig.marks(TokenText)
     if len(marks) != 1:
         raise BackendError(f"a token-text figure needs exactly one TokenText mark; got {len(marks)}")
     mark = marks[0]
     raw = fig.meta.get("tokens")
     raw = raw if raw is not None and len(raw) == len(mark.tokens) else mark.tokens
-    tokens = [html.escape(_encodable(t), quote=False) for t in raw]  # ColoredTokens sets them with innerHTML
+    tokens = [token_text(t) for t in raw]  # ColoredTokens sets them with innerHTML; the page decodes its hover (.page)
     scale = mark.colorscale
     values = np.asarray(mark.values, dtype=np.float64)
+    values = np.where(np.isinf(values), np.nan, values)  # ±inf uncoloured, as the caption says (never an end colour)
     if values.shape[0] == 1:
         colours = stops(scale.name)
         return "ColoredTokens", {"tokens": tokens, "values": values[0], "minValue": scale.zmin, "maxValue": scale.zmax,
-                                 "negativeColor": _negative_colour(colours, scale.zmin), "positiveColor": colours[-1]}
-    labels = list(mark.row_labels) if mark.row_labels is not None else [str(i) for i in range(values.shape[0])]
+                                 "negativeColor": _negative_colour(colours, scale.zmin), "positiveColor": colours[-1]}, raw
+    rows = mark.row_labels if mark.row_labels is not None else range(values.shape[0])
+    labels = [label_text(str(r)) for r in rows]  # React text: marked, not escaped
     n = values.shape[0]
     return "ColoredTokensMulti", {"tokens": tokens, "values": values.T, "labels": labels,
-                                  "positiveBounds": [scale.zmax] * n, "negativeBounds": [scale.zmin] * n}
+                                  "positiveBounds": [scale.zmax] * n, "negativeBounds": [scale.zmin] * n}, raw
 
 
 def static_parts(fig) -> tuple[list[dict], int, list[str]]:
@@ -133,7 +153,7 @@ def static_parts(fig) -> tuple[list[dict], int, list[str]]:
     if name == "ColoredTokensMulti":
         colours = stops(fig.marks(TokenText)[0].colorscale.name)
         line = {"tokens": props["tokens"], "minValue": props["negativeBounds"][0], "maxValue": props["positiveBounds"][0],
-                "negativeColor": colours[0], "positiveColor": colours[-1]}
+                "negativeColor": _negative_colour(colours, props["negativeBounds"][0]), "positiveColor": colours[-1]}
         return [{"component": "ColoredTokens", "title": label, "props": {**line, "values": props["values"][:, r]}}
                 for r, label in enumerate(props["labels"])], 1, notes
     if name != "AttentionHeads":

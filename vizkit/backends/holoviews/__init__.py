@@ -18,6 +18,7 @@ Modules: :mod:`.elements` (marks → elements), :mod:`.panels` (panels, pages, t
 
 from __future__ import annotations
 
+from ...plan.heads import applies as _heads_view
 from .._bokeh_models import embed
 
 NAME = "holoviews"
@@ -35,6 +36,10 @@ __all__ = ["FORMATS", "KINDS", "NAME", "NOTEBOOK", "READY_JS", "STATIC", "SVG_JS
 
 def draw(plan):
     """The HoloViews object of ``plan``: an element or Overlay, a Layout of facets, HoloMaps to page through."""
+    if _heads_view(plan):
+        from .heads import draw as draw_heads
+
+        return draw_heads(plan)
     from .panels import add_caption, add_hooks, compose, frame_panels, pages
     from .store import bokeh_store
 
@@ -63,11 +68,16 @@ def bokeh_layout(fig, theme, *, static: bool = False):
     from ...plan import plan
     from .to_bokeh import bokeh_layout as layout_of_plan
 
-    return layout_of_plan(plan(fig, theme, static=static))
+    planned = plan(fig, theme, static=static)
+    if _heads_view(planned):
+        from .heads import bokeh_layout as layout_of_plan
+    return layout_of_plan(planned)
 
 
 def html_parts(plan) -> tuple[str, str]:
     """``(head, body)`` of the page: every page rendered by HoloViews to bokeh, BokehJS inline, no Panel assets."""
     from .to_bokeh import bokeh_layout as layout_of_plan
 
+    if _heads_view(plan):
+        from .heads import bokeh_layout as layout_of_plan
     return embed.html_parts(layout_of_plan(plan), plan.title, embed.content_id(plan, NAME))

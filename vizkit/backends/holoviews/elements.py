@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...plan.colour import NAN_COLOR
-from ...plan.marks import bar_geometry
+from ...plan.marks import CELL_TEXT_NAME, bar_geometry, cell_text
+from ...plan.text import plain
 from ...plan.tokens import MONO
 from ...spec import Bar, Heatmap, Line, Scatter, TokenText
 from ...spec.colors import CATEGORICAL, palette
@@ -39,7 +40,24 @@ def image(hv, mark, fields, panel_plan, theme, ctx):
         out.append(img.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=first and mark.show_scale and ctx.colorbar,
                             clipping_colors={"NaN": "transparent"}, colorbar_opts={"title": scale.title} if scale.title else {},
                             hooks=[_cells_hook(mark, block, row0, col0, panel, fields, theme)], backend="bokeh"))
+    text = cell_text(mark, panel_plan, theme)
+    if text is not None:  # hv.Labels: canvas text (never markup) over the cells, in the planned inks
+        labels = hv.Labels((text.cols.astype(float), text.rows.astype(float), np.asarray(text.text, dtype=object),
+                            np.asarray(text.inks, dtype=object)), kdims=["x", "y"], vdims=["text", "ink"])
+        out.append(labels.opts(text_color="ink", text_font_size=f"{text.font_px:.1f}px", text_align="center",
+                               text_baseline="middle", hooks=[_cell_font(theme.font_family)], backend="bokeh"))
     return out
+
+
+def _cell_font(family: str):
+    """Cell text in the theme's font (HoloViews would read a font list as a column name)."""
+    def hook(plot, _element):
+        from bokeh.core.property.vectorization import value
+
+        plot.handles["glyph"].text_font = value(family)
+        plot.handles["glyph_renderer"].name = CELL_TEXT_NAME
+
+    return hook
 
 
 def _cells_hook(mark, block, row0, col0, panel, fields, theme):
@@ -63,15 +81,15 @@ def _cells_hook(mark, block, row0, col0, panel, fields, theme):
 def curve(hv, mark, fields, panel_plan, theme, ctx):
     """A Curve (and its markers) whose hover shows series name, hover label or x, and y (columns)."""
     kdims, vdims = [hv.Dimension("x", label=fields.x)], [hv.Dimension("y", label=fields.y)]
-    label = mark.name if mark.legend and mark.name is not None else ""
+    label = plain(mark.name) if mark.legend and mark.name is not None else ""
     color = mark.color or CATEGORICAL[0]
     columns, extra = [], []
     tips = [("", "@{hover}")] if fields.label else [(fields.x, "@{x}")]
     if mark.hover_labels is not None:
-        columns.append(np.asarray(mark.hover_labels, dtype=object))
+        columns.append(np.asarray([plain(s) for s in mark.hover_labels], dtype=object))
         extra.append(hv.Dimension("hover", label="label"))
     if mark.name is not None:
-        columns.append(np.asarray([mark.name] * len(mark.x), dtype=object))
+        columns.append(np.asarray([plain(mark.name)] * len(mark.x), dtype=object))
         extra.append(hv.Dimension("series", label="series"))
         tips.insert(0, ("", "@{series}"))
     tips.append((fields.y, "@{y}"))
@@ -91,17 +109,17 @@ def scatter(hv, mark, fields, panel_plan, theme, ctx):
     opts = dict(size=mark.size, alpha=mark.opacity, tools=["hover"], show_legend=bool(mark.legend and mark.name))
     if mark.values is not None:
         s = mark.colorscale
-        vdims.append(hv.Dimension("value", label=fields.value))
-        data.append(mark.values)
-        opts.update(color="value", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True)
+        vdims += [hv.Dimension("value", label=fields.value), "fill"]
+        data += [mark.values, np.where(np.isfinite(mark.values), mark.values, np.nan)]  # ±inf: the gap colour, not an end colour
+        opts.update(color="fill", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, clipping_colors={"NaN": NAN_COLOR})
     else:
         opts["color"] = mark.color or CATEGORICAL[0]
-    tips = [(d.label, "@{" + d.name + "}") for d in kdims + vdims]
+    tips = [(d.label, "@{" + d.name + "}") for d in kdims + vdims if d != "fill"]
     if fields.label:
         vdims.append(hv.Dimension("label", label="label"))
-        data.append(np.asarray(mark.hover_labels, dtype=object))
+        data.append(np.asarray([plain(s) for s in mark.hover_labels], dtype=object))
         tips.insert(0, ("", "@{label}"))
-    label = mark.name if mark.legend and mark.name is not None else ""
+    label = plain(mark.name) if mark.legend and mark.name is not None else ""
     return [hv.Scatter(tuple(data), kdims, vdims, label=label).opts(hover_tooltips=tips, backend="bokeh", **opts)]
 
 
@@ -115,7 +133,8 @@ def bars(hv, mark, fields, panel_plan, theme, ctx):
     x, widths, base = bar_geometry(mark, panel)
     cat_axis, val_axis = (panel.y, panel.x) if mark.horizontal else (panel.x, panel.y)
     lo, hi, bottom = x - widths / 2, x + widths / 2, np.full(len(x), base)
-    corners = (bottom, lo, mark.y, hi) if mark.horizontal else (lo, bottom, hi, mark.y)
+    top = np.where(np.isfinite(mark.y), mark.y, np.nan)  # ±inf: no bar (a gap), never one off the axis
+    corners = (bottom, lo, top, hi) if mark.horizontal else (lo, bottom, hi, top)
     labels = bar_labels(mark, panel)
     columns, vdims = [mark.y], [hv.Dimension("value", label=fields.y)]
     tips = [(fields.y, "@{value}")]
@@ -128,10 +147,10 @@ def bars(hv, mark, fields, panel_plan, theme, ctx):
         vdims.append(hv.Dimension("position", label=fields.x))
         tips.insert(0, (fields.x, "@{position}"))
     if mark.name is not None:
-        columns.append(np.asarray([mark.name] * len(x), dtype=object))
+        columns.append(np.asarray([plain(mark.name)] * len(x), dtype=object))
         vdims.append(hv.Dimension("series", label="series"))
         tips.insert(0, ("", "@{series}"))
-    rects = hv.Rectangles((*corners, *columns), vdims=vdims, label=mark.name if mark.legend and mark.name is not None else "")
+    rects = hv.Rectangles((*corners, *columns), vdims=vdims, label=plain(mark.name) if mark.legend and mark.name is not None else "")
     color = mark.color or CATEGORICAL[0]
     lim = {("xlim" if mark.horizontal else "ylim"): (base, None)} if val_axis.log and val_axis.range is None else {}
     return [rects.opts(color=color, line_color=color, alpha=mark.opacity, tools=["hover"], hover_tooltips=tips,
@@ -144,12 +163,15 @@ def tokens(hv, mark, fields, panel_plan, theme, ctx):
     planned = panel_plan.tokens
     xs, ys, widths, _, font_px = planned.boxes
     s, values = mark.colorscale, mark.values[ctx.row]
-    rects = hv.Rectangles((xs - widths / 2, ys - 0.39, xs + widths / 2, ys + 0.39, values, np.asarray(mark.tokens, dtype=object)),
-                          vdims=[hv.Dimension("value", label=fields.value), hv.Dimension("token", label=fields.x)])
-    labels = hv.Labels((xs, ys, np.asarray(mark.tokens, dtype=object), np.asarray(planned.inks[ctx.row], dtype=object)),
+    fill = np.where(np.isfinite(values), values, np.nan)  # ±inf: the gap colour, never an end colour (hover keeps the value)
+    shown = np.asarray([plain(t) for t in mark.tokens], dtype=object)  # NUL, bidi and zero-width characters shown
+    rects = hv.Rectangles((xs - widths / 2, ys - 0.39, xs + widths / 2, ys + 0.39, values, shown, fill),
+                          vdims=[hv.Dimension("value", label=fields.value), hv.Dimension("token", label=fields.x), "fill"])
+    labels = hv.Labels((xs, ys, shown, np.asarray(planned.inks[ctx.row], dtype=object)),
                        vdims=["token", "ink"])
-    return [rects.opts(color="value", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, line_color=None,
-                       clipping_colors={"NaN": NAN_COLOR}, tools=["hover"], backend="bokeh"),
+    return [rects.opts(color="fill", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, line_color=None,
+                       clipping_colors={"NaN": NAN_COLOR}, tools=["hover"], backend="bokeh",
+                       hover_tooltips=[(fields.value, "@{value}"), (fields.x, "@{token}")]),
             labels.opts(text_color="ink", text_font_size=f"{font_px:.1f}px", hooks=[_mono], backend="bokeh")]
 
 

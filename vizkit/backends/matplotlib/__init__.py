@@ -26,8 +26,10 @@ import io
 
 from ...errors import ExportError
 from ...plan.geometry import PX_PER_INCH, with_size
+from ...plan.heads import applies as _heads_view
+from . import heads
 from .colour import colormap
-from .figure import draw
+from .figure import draw as _draw
 from .figure import size as _plan_size
 from .style import families
 
@@ -40,6 +42,11 @@ FORMATS = frozenset({"png", "svg", "pdf"})
 STATIC = "native"
 NOTEBOOK = "png"
 INTERACTIVE = False
+
+
+def draw(plan):
+    """The ``matplotlib.figure.Figure`` of ``plan`` (the heads view of :mod:`.heads`, or panels of :mod:`.figure`)."""
+    return heads.draw(plan) if _heads_view(plan) else _draw(plan)
 
 
 def _plan(fig, theme):
@@ -60,7 +67,8 @@ def size(fig, theme) -> tuple[int, int]:
     """
     from ...plan.static import static_figure
 
-    return _plan_size(_plan(static_figure(fig), theme))
+    planned = _plan(static_figure(fig), theme)
+    return heads.size(planned) if _heads_view(planned) else _plan_size(planned)
 
 
 def image(plan, fmt: str, *, dpi: float = PX_PER_INCH) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...plan.text import plain
 from ...spec import Heatmap, Scatter, TokenText
 from .colour import colorbar, mappable
-from .marks import DRAWERS
+from .marks import DRAWERS, cell_text
 from .style import style_ticks
 
 __all__ = ["draw_panel"]
@@ -23,6 +23,7 @@ def draw_panel(ax, panel_plan, plan, legend_seen: set):
             continue
         artist, handle = DRAWERS[type(mark)](ax, mark, panel, theme)
         if isinstance(mark, Heatmap):
+            cell_text(ax, mark, panel_plan, theme)
             if plan.shares_scale(mark):
                 found = found or artist
             elif mark.show_scale:

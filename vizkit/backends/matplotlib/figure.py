@@ -83,8 +83,59 @@ def draw(plan):
             size_pt = plan.caption_px * PT_PER_PX
             out.supxlabel(_wrap(plain(plan.caption, lines=True), width * PT_PER_PX, size_pt), x=0.01, ha="left",
                           fontsize=size_pt, color=theme.foreground, alpha=0.8, parse_math=False)
+        legends_off_the_data(out, axes)
         if tokens:  # token boxes are laid out in points inside the space the layout gives their panel
             out.get_layout_engine().execute(out)
             for ax, tokens_plan in tokens:
                 draw_tokens(ax, tokens_plan, theme)
     return out
+
+
+#: More legend entries than this go outside the axes at once (a tall legend inside would cover data).
+MAX_LEGEND_INSIDE = 6
+
+
+def legends_off_the_data(fig, axes) -> None:
+    """Move every legend that covers data (a line, point or bar) of its axes to the right of them.
+
+    matplotlib's ``loc="best"`` picks the least-covering corner, but with curves that fill the
+    axes every corner covers some; the check runs on the laid-out figure, and the constrained
+    layout then makes room for a legend outside.
+    """
+    legends = [(ax, ax.get_legend()) for ax in axes if ax.get_legend() is not None]
+    if not legends:
+        return
+    fig.get_layout_engine().execute(fig)
+    renderer = fig.canvas.get_renderer()
+    moved = False
+    for ax, leg in legends:
+        if len(leg.get_texts()) > MAX_LEGEND_INSIDE or covers_data(ax, leg.get_window_extent(renderer)):
+            leg.set_loc("upper left")
+            leg.set_bbox_to_anchor((1.02, 1.0), transform=ax.transAxes)
+            moved = True
+    if moved:
+        fig.get_layout_engine().execute(fig)
+
+
+def covers_data(ax, box) -> bool:
+    """Whether display-space ``box`` (padded 2 px) touches a line, point or bar drawn on ``ax``."""
+    import numpy as np
+    from matplotlib.path import Path
+
+    box = box.expanded((box.width + 4) / max(box.width, 1), (box.height + 4) / max(box.height, 1))
+    for line in ax.get_lines():
+        xy = line.get_xydata()
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        if len(xy) == 0:
+            continue
+        pts = line.get_transform().transform(xy)
+        if len(pts) == 1 or line.get_linestyle() in ("None", "none", ""):
+            if box.count_contains(pts):
+                return True
+        elif Path(pts).intersects_bbox(box, filled=False):
+            return True
+    for coll in ax.collections:
+        offsets = np.asarray(coll.get_offsets(), dtype=float)
+        if offsets.size and box.count_contains(coll.get_offset_transform().transform(offsets[np.all(np.isfinite(offsets), axis=1)])):
+            return True
+    return any(patch.get_window_extent().overlaps(box) for patch in ax.patches)

@@ -6,12 +6,13 @@ import numpy as np
 
 from ...plan.colour import NAN_COLOR, drawable, inf_cells
 from ...plan.geometry import PT_PER_PX
-from ...plan.marks import bar_geometry
+from ...plan.marks import CELL_TEXT_NAME, bar_geometry
+from ...plan.marks import cell_text as plan_cell_text
 from ...spec import Bar, Heatmap, Line, Scatter
 from ...spec.colors import CATEGORICAL
 from .colour import colormap
 
-__all__ = ["DRAWERS"]
+__all__ = ["DRAWERS", "cell_text"]
 
 _DASH = {"solid": "-", "dash": "--", "dot": ":"}
 
@@ -33,6 +34,18 @@ def _heatmap(ax, mark, panel, theme):
             ax.scatter(cols[pick], rows[pick], marker=marker, s=(7 * PT_PER_PX) ** 2, linewidths=1.2, label=None,
                        gid=f"vizkit-inf{'+' if s > 0 else '-'}", **ink)
     return image, image
+
+
+def cell_text(ax, mark, panel_plan, theme) -> list:
+    """The plan's cell text over a heatmap's cells: literal text (no mathtext), in the planned inks and size (the
+    theme's font families come from the figure's rc context)."""
+    planned = plan_cell_text(mark, panel_plan, theme)
+    if planned is None:
+        return []
+    size = planned.font_px * PT_PER_PX
+    return [ax.text(c, r, t, color=ink, fontsize=size, ha="center", va="center", parse_math=False,
+                    gid=f"{CELL_TEXT_NAME}-{r}-{c}-in-{ax.get_gid()}")  # SVG ids: unique per cell and panel
+            for r, c, t, ink in zip(planned.rows, planned.cols, planned.text, planned.inks, strict=True)]
 
 
 def _isolated(y) -> np.ndarray:
@@ -71,6 +84,7 @@ def _bar(ax, mark, panel, theme):
     """Bars at ``x`` with their widths; on a log value axis they start below the smallest bar."""
     x, widths, base = bar_geometry(mark, panel)
     y = np.asarray(mark.y, dtype=float)
+    y = np.where(np.isfinite(y), y, np.nan)  # ±inf: no bar (a gap), never one to the axis edge
     if (panel.x if mark.horizontal else panel.y).log:
         y = np.where(y > 0, y, np.nan)  # a log axis cannot show zero or negative bars
     style = {"color": mark.color or CATEGORICAL[0], "alpha": mark.opacity, "label": mark.name, "linewidth": 0}

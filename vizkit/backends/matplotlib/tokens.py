@@ -95,7 +95,7 @@ def draw_tokens(ax, tokens_plan, theme) -> None:
         patches = [FancyBboxPatch((x, -y - h), w, h, boxstyle=f"round,pad=0,rounding_size={0.2 * fs}") for _, x, y, w, h in boxes]
         coll = PatchCollection(patches, cmap=cmap, norm=norm, transform=points, edgecolor="none", clip_on=False)
         coll.set_array(values[[i for i, *_ in boxes]])
-        coll.set_gid(f"vizkit-tokens-{r}")
+        coll.set_gid(f"vizkit-tokens-{r}-in-{ax.get_gid()}")  # an SVG id: unique across stacked token panels
         coll.set_in_layout(False)
         ax.add_collection(coll, autolim=False)
         inks = tokens_plan.inks[r]

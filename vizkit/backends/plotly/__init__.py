@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import sys
 
+from ...plan.heads import applies as _heads_view
 from ...spec.digest import content_digest
+from . import heads
 from ._text import unique_labels
-from .figure import draw
+from .figure import draw as _draw
 
 __all__ = ["NAME", "KINDS", "FORMATS", "STATIC", "NOTEBOOK", "draw", "render", "html_parts", "to_html",
            "notebook_bundle", "div_id", "unique_labels"]
@@ -27,6 +29,11 @@ NOTEBOOK = "bundle"
 
 _CONFIG = {"displaylogo": False, "responsive": True}
 _JS_SENT = {"done": False}
+
+
+def draw(plan):
+    """The ``plotly.graph_objects.Figure`` of ``plan`` (the heads view of :mod:`.heads`, or subplots of :mod:`.figure`)."""
+    return heads.draw(plan) if _heads_view(plan) else _draw(plan)
 
 
 def render(fig, theme, *, static: bool = False):
@@ -43,11 +50,15 @@ def div_id(plan) -> str:
 
 def to_html(plan, *, include_plotlyjs: bool = True) -> str:
     """Plotly's HTML of the plan's figure: a ``<div>`` and its script (plotly.js inline unless told otherwise)."""
+    if _heads_view(plan):
+        return heads.to_html(plan, div_id(plan), _CONFIG)
     return draw(plan).to_html(include_plotlyjs=include_plotlyjs, full_html=False, div_id=div_id(plan), config=_CONFIG)
 
 
 def html_parts(plan) -> tuple[str, str]:
     """Page parts: nothing for ``<head>``; the plot (with plotly.js inline) in a ``vizkit-figure`` element."""
+    if _heads_view(plan):
+        return heads.html_parts(plan, div_id(plan), _CONFIG)
     return "", f'<div class="vizkit-figure">{to_html(plan)}</div>'
 
 
@@ -57,6 +68,8 @@ def notebook_bundle(plan) -> dict:
 
     import plotly.io as pio
 
+    if _heads_view(plan):
+        return heads.notebook_bundle(plan, div_id(plan), _CONFIG)
     native = draw(plan)
     bundle = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(native, validate=False))}
     # Colab isolates each output in its own frame, so every output needs plotly.js; elsewhere the

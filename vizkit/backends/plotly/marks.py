@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...plan.colour import drawable, inf_cells
+from ...plan.marks import cell_text
+from ...plan.text import escape, plain
 from ...spec import Bar, Heatmap, Line, Scatter
 from ._text import colorscale, label, template_text, unique_labels
 
@@ -17,10 +19,32 @@ def traces(mark, hover, plan, theme, panel=None) -> list:
     """The traces of one (non-token) mark; ``hover`` is its :class:`~vizkit.plan.HoverFields`, ``panel`` its panel plan."""
     if isinstance(mark, Line) and panel is not None and panel.y.log:
         return _line(mark, hover, plan, theme, log_y=True)
+    if isinstance(mark, Heatmap):
+        return _heatmap(mark, hover, plan, theme, panel)
     return _DRAW[type(mark)](mark, hover, plan, theme)
 
 
-def _heatmap(mark, hover, plan, theme):
+def _data(text: str) -> str:
+    """Cell text for plotly: markup escaped and ``%{`` written ``&#37;{`` (shown literally, never a template field)."""
+    return escape(plain(text)).replace("%{", "&#37;{")
+
+
+def _cell_text(mark, plan, theme, panel) -> dict:
+    """Heatmap keywords for the plan's cell text: escaped text in its ink (``text`` + ``texttemplate``)
+    and the full text in the hover (``customdata``), also where the cells are too small to show it."""
+    if mark.text is None:
+        return {}
+    kw = {"customdata": [[_data(t) for t in row] for row in mark.text]}
+    planned = cell_text(mark, panel, theme) if panel is not None else None
+    if planned is not None:
+        grid = [[""] * mark.z.shape[1] for _ in range(mark.z.shape[0])]
+        for r, c, t, ink in zip(planned.rows, planned.cols, planned.text, planned.inks, strict=True):
+            grid[r][c] = f'<span style="color:{ink}">{_data(t)}</span>'  # the data escaped; only the ink is markup
+        kw.update(text=grid, texttemplate="%{text}", textfont={"size": planned.font_px, "family": theme.font_family})
+    return kw
+
+
+def _heatmap(mark, hover, plan, theme, panel=None):
     import plotly.graph_objects as go
 
     ny, nx = mark.z.shape
@@ -32,10 +56,13 @@ def _heatmap(mark, hover, plan, theme):
         kw.update(colorscale=colorscale(s.name), zmin=s.zmin, zmax=s.zmax, showscale=mark.show_scale)
     xs = unique_labels(mark.x_labels) if mark.x_labels is not None else np.arange(nx)
     ys = unique_labels(mark.y_labels) if mark.y_labels is not None else np.arange(ny)
+    text = _cell_text(mark, plan, theme, panel)
     template = (f"{template_text(hover.y)}: %{{y}}<br>{template_text(hover.x)}: %{{x}}"
-                f"<br>{template_text(hover.value)}: %{{z:.4g}}<extra></extra>")
+                f"<br>{template_text(hover.value)}: %{{z:.4g}}"
+                + (f"<br>{template_text(mark.text_label)}: %{{customdata}}" if text else "") + "<extra></extra>")
     # float32 halves the payload; colours and the 4-digit hover are unchanged; ±inf is a gap, not an end colour
-    out = [go.Heatmap(z=drawable(mark.z).astype(np.float32), x=xs, y=ys, hovertemplate=template, hoverongaps=False, **kw)]
+    out = [go.Heatmap(z=drawable(mark.z).astype(np.float32), x=xs, y=ys, hovertemplate=template, hoverongaps=False,
+                      **kw, **text)]
     rows, cols, sign = inf_cells(mark.z)
     if rows.size:  # the gaps at ±inf marked (✕ for +inf, ○ for -inf) and hovered as inf
         out.append(go.Scatter(
@@ -81,7 +108,8 @@ def _scatter(mark, hover, plan, theme):
     marker = {"size": mark.size, "opacity": mark.opacity}
     if mark.values is not None:
         s = mark.colorscale
-        marker.update(color=mark.values, colorscale=colorscale(s.name), cmin=s.zmin, cmax=s.zmax, showscale=True,
+        colour = np.where(np.isfinite(mark.values), mark.values, np.nan)  # ±inf: not an end colour (plotly draws NaN grey)
+        marker.update(color=colour, colorscale=colorscale(s.name), cmin=s.zmin, cmax=s.zmax, showscale=True,
                       colorbar={"title": {"text": label(s.title)}} if s.title else {})
     else:
         marker["color"] = mark.color

@@ -1,0 +1,304 @@
+"""The whole-model attention view in plotly (``vk.attention(mode="heads")``, :mod:`vizkit.plan.heads`).
+
+:func:`draw` gives one ``go.Figure``: trace 0 the thumbnail mosaic (block maxima), trace 1 the
+selected head at full resolution on category axes named ``"token (position)"`` (ticks show the
+tokens, thinned to fit; the hover names query and key token and position), trace 2 the token view
+(token boxes as horizontal bars, coloured by what the last query attends to). A rectangle marks
+the selected thumbnail.
+
+:func:`html_parts` adds the interactivity as plotly's ``post_script``: the page carries every head
+at full resolution (one byte per cell, gzip + base64, :mod:`vizkit.plan.encoding`), inflates it with
+``DecompressionStream('gzip')``, and then a click on a thumbnail (or the arrow keys, with the plot
+focused) draws that head in the large panel, and hovering a token recolours the token view. The
+plot element says what it shows in ``data-vizkit-selected`` (``"L1H3"``) and ``data-vizkit-token``.
+The hover of a head drawn from the page's data shows its value with exactly the digits the encoding
+holds (3 decimals below 0.1, 2 above; d3 format ``.3~f`` trims trailing zeros); the first head, drawn
+from the spec, shows 4 significant digits of the exact value.
+
+In a notebook (:func:`notebook_bundle`) the same page goes in an ``iframe srcdoc`` (gzip-compressed),
+as plotly's own mime renderer runs no page script.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import html
+import json
+
+import numpy as np
+
+from ...plan import heads as hp
+from ...plan.tokens import MONO
+from ._text import colorscale, label, template_text
+
+__all__ = ["draw", "html_parts", "notebook_bundle", "POST_SCRIPT"]
+
+MOSAIC, SELECTED, TOKENS = 0, 1, 2
+
+
+def _frac(lay, box):
+    """A box's plotly domains (paper fractions; y from the bottom)."""
+    return ([box.x / lay.width, (box.x + box.width) / lay.width],
+            [1 - (box.y + box.height) / lay.height, 1 - box.y / lay.height])
+
+
+def _names(labels) -> list[str]:
+    """Category names ``"token (position)"``: unique, so repeated tokens stay distinct cells."""
+    return [f"{label(t)} ({i})" for i, t in enumerate(labels)]
+
+
+def draw(plan):
+    """The ``go.Figure`` of a heads-view plan."""
+    import plotly.graph_objects as go
+
+    fig, theme = plan.figure, plan.theme
+    meta = fig.meta
+    lay = hp.layout(plan)
+    li, hi = meta["selected"]
+    scale = hp._scale(fig)
+    pats = meta["patterns"]
+    n_layers, n_heads, nq, nk = pats.shape
+    value = template_text(meta.get("value_label") or "attention")
+    mdx, mdy = _frac(lay, lay.mosaic)
+    sdx, sdy = _frac(lay, lay.selected)
+    tdx, tdy = _frac(lay, lay.tokens)
+    rows, cols = lay.mosaic_shape
+    mosaic = go.Heatmap(
+        z=hp.thumbnails(fig, lay).astype(np.float32), coloraxis="coloraxis", hoverongaps=False, xaxis="x", yaxis="y",
+        hovertemplate=f"block max {value}: %{{z:.4g}}<extra></extra>", name="thumbnails")
+    xs, ys = _names(meta["key_labels"]), _names(meta["query_labels"])
+    selected = go.Heatmap(
+        z=hp.pattern(fig, li, hi), x=xs, y=ys, coloraxis="coloraxis", hoverongaps=False,
+        xaxis="x2", yaxis="y2", name=hp.head_name(meta, li, hi),
+        hovertemplate=(f"query: %{{y}}<br>key: %{{x}}<br>{value}: %{{z:.4g}}"
+                       f"<extra>{label(hp.head_name(meta, li, hi))}</extra>"))
+    bx, bw, bl = hp.token_boxes(fig, lay)
+    fills, inks = hp.token_colours(fig, li, hi, None)
+    char_px = lay.font_px * 0.62
+    tokens = go.Bar(
+        x=bw, base=bx - bw / 2, y=bl, orientation="h", width=0.78, text=[label(t) for t in meta["key_labels"]],
+        textposition="inside", insidetextanchor="middle", textangle=0, constraintext="none",
+        textfont={"family": MONO, "size": lay.font_px, "color": inks},
+        marker={"color": fills, "line": {"width": 0.5, "color": "#bbbbbb"}}, showlegend=False, xaxis="x3", yaxis="y3",
+        customdata=list(range(nk)), hovertemplate="%{text} (%{customdata})<extra></extra>", name="tokens")
+    xt, xtext, rot = hp.selected_ticks(plan, lay, "x")
+    yt, ytext, _ = hp.selected_ticks(plan, lay, "y")
+    fg = theme.foreground
+    axis = {"showgrid": False, "zeroline": False, "color": fg}
+    layout = {
+        "width": lay.width, "height": lay.height, "margin": {"l": 0, "r": 0, "t": 0, "b": 0, "autoexpand": False},
+        "font": {"family": theme.font_family, "size": theme.font_size, "color": fg},
+        "paper_bgcolor": theme.background, "plot_bgcolor": theme.background, "showlegend": False,
+        "hoverlabel": {"namelength": -1},
+        "xaxis": {**axis, "domain": mdx, "range": list(lay.mosaic_range[:2]), "side": "top", "fixedrange": True,
+                  "tickvals": [h * lay.col_stride + (lay.thumb_cols - 1) / 2 for h in range(n_heads)],
+                  "ticktext": [f"H{(meta.get('heads') or list(range(n_heads)))[h]}" for h in range(n_heads)],
+                  "ticks": "", "tickfont": {"size": max(8, theme.font_size - 2)}},
+        "yaxis": {**axis, "domain": mdy, "range": [lay.mosaic_range[3], lay.mosaic_range[2]], "fixedrange": True,
+                  "tickvals": [ly * lay.row_stride + (lay.thumb_rows - 1) / 2 for ly in range(n_layers)],
+                  "ticktext": [f"L{(meta.get('layers') or list(range(n_layers)))[ly]}" for ly in range(n_layers)],
+                  "ticks": ""},
+        "xaxis2": {**axis, "domain": sdx, "anchor": "y2", "type": "category", "range": [-0.5, nk - 0.5],
+                   "tickvals": [xs[i] for i in xt], "ticktext": [label(t) for t in xtext],
+                   "tickangle": -45 if rot else 0, "title": {"text": label(meta.get("x_title") or "key")}},
+        "yaxis2": {**axis, "domain": sdy, "anchor": "x2", "type": "category", "range": [nq - 0.5, -0.5],
+                   "tickvals": [ys[i] for i in yt], "ticktext": [label(t) for t in ytext],
+                   "title": {"text": label(meta.get("y_title") or "query")}},
+        "xaxis3": {**axis, "domain": tdx, "anchor": "y3", "visible": False, "fixedrange": True,
+                   "range": [0, max(float((bx + bw / 2).max()), lay.tokens.width / char_px)]},
+        "yaxis3": {**axis, "domain": tdy, "anchor": "x3", "visible": False, "fixedrange": True,
+                   "range": [lay.token_lines - 0.5, -0.5]},
+        "coloraxis": {"colorscale": colorscale(scale.name), "cmin": scale.zmin, "cmax": scale.zmax,
+                      "colorbar": {"x": (lay.colorbar.x) / lay.width, "xanchor": "left", "thickness": lay.colorbar.width,
+                                   "y": sdy[1], "yanchor": "top", "len": sdy[1] - sdy[0],
+                                   "title": {"text": label(scale.title) if scale.title else None}}},
+        "shapes": [_highlight(lay, li, hi)],
+        "annotations": _annotations(plan, lay, li, hi),
+    }
+    out = go.Figure(data=[mosaic, selected, tokens])
+    out.update_layout(layout)
+    return out
+
+
+def _highlight(lay, li: int, hi: int) -> dict:
+    """The rectangle around the selected thumbnail."""
+    x0, y0 = hi * lay.col_stride - 0.5, li * lay.row_stride - 0.5
+    return {"type": "rect", "xref": "x", "yref": "y", "x0": x0 - 0.4 * lay.gap_cells, "y0": y0 - 0.4 * lay.gap_cells,
+            "x1": x0 + lay.thumb_cols + 0.4 * lay.gap_cells, "y1": y0 + lay.thumb_rows + 0.4 * lay.gap_cells,
+            "line": {"color": "#d62728", "width": 2}, "name": "vizkit-selected"}
+
+
+def selected_title(meta, li: int, hi: int, static: bool) -> str:
+    hint = "" if static else " · click a thumbnail (or ←↑→↓) to select a head"
+    return f"<b>{label(hp.head_name(meta, li, hi))}</b>{hint}"
+
+
+def token_title(meta, li: int, hi: int, pos: int, static: bool) -> str:
+    tok = label(meta["key_labels"][pos])
+    what = f"{label(hp.head_name(meta, li, hi))}: what ‘{tok}’ ({pos}) attends to (blue) and what attends to it (red)"
+    return what + ("" if static else " · hover a token")
+
+
+def _annotations(plan, lay, li: int, hi: int) -> list[dict]:
+    meta = plan.figure.meta
+    H = lay.height
+    small = {"size": plan.theme.font_size}
+    out = [
+        {"name": "vizkit-selected-title", "text": selected_title(meta, li, hi, plan.static), "xref": "paper",
+         "yref": "paper", "x": lay.selected.x / lay.width, "y": 1 - (lay.selected.y - 6) / H, "xanchor": "left",
+         "yanchor": "bottom", "showarrow": False, "font": small},
+        {"name": "vizkit-mosaic-title", "text": hp.mosaic_title(lay, plan.static),
+         "xref": "paper", "yref": "paper", "x": lay.mosaic.x / lay.width,
+         "y": 1 - (lay.mosaic.y - plan.theme.font_size - 12) / H, "xanchor": "left", "yanchor": "bottom",
+         "showarrow": False, "font": small},
+        {"name": "vizkit-token-title", "text": token_title(meta, li, hi, len(meta["key_labels"]) - 1, plan.static),
+         "xref": "paper", "yref": "paper", "x": lay.tokens.x / lay.width, "y": 1 - (lay.tokens.y - 4) / H,
+         "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": small},
+    ]
+    if plan.title:
+        out.append({"name": "vizkit-title", "text": label(plan.title), "xref": "paper", "yref": "paper", "x": 0.5,
+                    "y": 1 - 8 / H, "xanchor": "center", "yanchor": "top", "showarrow": False,
+                    "font": {"size": plan.title_px}})
+    if hp.caption(plan):
+        out.append({"name": "vizkit-caption", "text": label(hp.caption(plan)).replace("\n", "<br>"), "xref": "paper",
+                    "yref": "paper", "x": 0, "y": 1 - lay.caption_y / H, "xanchor": "left", "yanchor": "top",
+                    "showarrow": False, "font": {"size": plan.caption_px}})
+    return out
+
+
+#: The page's script (plotly ``post_script``; ``{plot_id}`` is the plot element's id).
+POST_SCRIPT = r"""
+(function () {
+  var gd = document.getElementById('{plot_id}');
+  var src = document.getElementById('{plot_id}-heads');
+  if (!gd || !src) return;
+  var D = JSON.parse(src.textContent);
+  var L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ;
+  var values = D.book.values, MISSING = D.book.missing;
+  var sel = D.selected.slice(), pos = NK - 1, codes = null;
+  var annIndex = function (name) { var a = gd.layout.annotations || []; for (var i = 0; i < a.length; i++) if (a[i].name === name) return i; return -1; };
+  var esc = function (s) { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); };
+  gd.setAttribute('tabindex', '0');
+  gd.dataset.vizkitSelected = D.names[sel[0]][sel[1]];
+  var at = function (l, h, q, k) { return codes[((l * H + h) * NQ + q) * NK + k]; };
+  var colour = function (code, lut) {
+    if (code === MISSING) return ['#ffffff', D.inks[0]];
+    var t = (values[code] - D.zmin) / ((D.zmax - D.zmin) || 1), i = Math.round(Math.max(0, Math.min(1, t)) * 255);
+    return [lut.fill[i], lut.ink[i]];
+  };
+  var tokenUpdate = function () {  // the token view's colours and title for the hovered token in the selected head
+    var fills = new Array(NK), inks = new Array(NK);
+    for (var j = 0; j < NK; j++) {
+      var c = null;
+      if (j <= pos && pos - OFF >= 0) c = colour(at(sel[0], sel[1], pos - OFF, j), D.to);
+      else if (j > pos && j - OFF >= 0) c = colour(at(sel[0], sel[1], j - OFF, pos), D.by);
+      else c = ['#ffffff', D.inks[0]];
+      fills[j] = c[0]; inks[j] = c[1];
+    }
+    var lay = {}, i = annIndex('vizkit-token-title');
+    if (i >= 0) lay['annotations[' + i + '].text'] = esc(D.names[sel[0]][sel[1]]) + ': what \u2018' + esc(D.key[pos]) + '\u2019 (' + pos +
+      ') attends to (blue) and what attends to it (red) \u00b7 hover a token';
+    return {fills: fills, inks: inks, layout: lay};
+  };
+  var recolour = function () {
+    var t = tokenUpdate();
+    return Plotly.update(gd, {'marker.color': [t.fills], 'textfont.color': [t.inks]}, t.layout, [2]).then(function () {
+      gd.dataset.vizkitToken = String(pos);
+    });
+  };
+  var select = function (l, h) {
+    if (l < 0 || h < 0 || l >= L || h >= H) return Promise.resolve();
+    sel = [l, h];
+    var z = new Array(NQ);
+    for (var q = 0; q < NQ; q++) {
+      var zr = new Array(NK), base = ((l * H + h) * NQ + q) * NK;
+      for (var k = 0; k < NK; k++) { var c = codes[base + k]; zr[k] = c === MISSING ? null : values[c]; }
+      z[q] = zr;
+    }
+    var name = D.names[l][h], lay = {}, i = annIndex('vizkit-selected-title');
+    if (i >= 0) lay['annotations[' + i + '].text'] = '<b>' + esc(name) + '</b> \u00b7 click a thumbnail (or \u2190\u2191\u2192\u2193) to select a head';
+    var x0 = h * D.col_stride - 0.5, y0 = l * D.row_stride - 0.5, g = 0.4 * (D.col_stride - D.thumb_cols);
+    lay['shapes[0].x0'] = x0 - g; lay['shapes[0].x1'] = x0 + D.thumb_cols + g;
+    lay['shapes[0].y0'] = y0 - g; lay['shapes[0].y1'] = y0 + D.thumb_rows + g;
+    // the codebook's values shown with exactly their digits (d3 '.3~f': 0.047, 0.47), never more
+    var tpl = 'query: %{y}<br>key: %{x}<br>' + esc(D.value_label) + ': %{z:' + D.book.format + '}<extra>' + esc(name) + '</extra>';
+    var t = tokenUpdate();
+    for (var key in t.layout) lay[key] = t.layout[key];
+    // one update for both traces (undefined leaves a trace's attribute as it is): one redraw per click
+    return Plotly.update(gd, {z: [z, undefined], hovertemplate: [tpl, undefined], name: [name, undefined],
+                              'marker.color': [undefined, t.fills], 'textfont.color': [undefined, t.inks]}, lay, [1, 2]).then(function () {
+      gd.dataset.vizkitSelected = name;
+      gd.dataset.vizkitToken = String(pos);
+    });
+  };
+  var inflate = function (b64) {
+    var stream = function (bytes) { return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer(); };
+    return fetch('data:application/octet-stream;base64,' + b64).then(function (r) { return r.arrayBuffer(); })
+      .catch(function () { return Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); }).buffer; })
+      .then(function (buf) { return stream(new Uint8Array(buf)); });
+  };
+  inflate(D.codes).then(function (buf) {
+    codes = new Uint8Array(buf);  // the first head stays as drawn: the spec's own values, hover to 4 significant digits
+    gd.on('plotly_click', function (ev) {
+      var p = ev && ev.points && ev.points[0];
+      if (!p || p.curveNumber !== 0) return;
+      var x = Math.round(p.x), y = Math.round(p.y);
+      if (x % D.col_stride >= D.thumb_cols || y % D.row_stride >= D.thumb_rows) return;
+      gd.focus({preventScroll: true});
+      select(Math.floor(y / D.row_stride), Math.floor(x / D.col_stride));
+    });
+    gd.on('plotly_hover', function (ev) {
+      var p = ev && ev.points && ev.points[0];
+      if (!p || p.curveNumber !== 2 || p.pointNumber === pos) return;
+      pos = p.pointNumber; recolour();
+    });
+    gd.addEventListener('keydown', function (e) {
+      var m = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0]}[e.key];
+      if (!m) return;
+      e.preventDefault(); select(sel[0] + m[0], sel[1] + m[1]);
+    });
+    gd.dataset.vizkitReady = '1';
+  }).catch(function (e) { gd.dataset.vizkitError = String(e); if (window.console) console.error('vizkit heads view:', e); });
+})();
+"""
+
+
+def _script_json(value) -> str:
+    """``value`` as JSON that no string in it can end the ``<script>`` element it sits in."""
+    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def to_html(plan, div_id: str, config: dict) -> str:
+    """The plot's ``<div>``, plotly.js inline, the view's data and its script."""
+    native = draw(plan)
+    lay = hp.layout(plan)
+    data = f'<script type="application/json" id="{div_id}-heads">{_script_json(hp.page_data(plan, lay))}</script>'
+    plot = native.to_html(include_plotlyjs=True, full_html=False, div_id=div_id, config=config,
+                          post_script=None if plan.static else POST_SCRIPT)
+    return data + plot
+
+
+def html_parts(plan, div_id: str, config: dict) -> tuple[str, str]:
+    """Page parts: nothing for ``<head>``; the plot, its data and script in a ``vizkit-figure`` element."""
+    return "", f'<div class="vizkit-figure">{to_html(plan, div_id, config)}</div>'
+
+
+def notebook_bundle(plan, div_id: str, config: dict) -> dict:
+    """The notebook output: the page in an ``iframe srcdoc``, gzip-compressed (plotly's mime renderer runs no script)."""
+    _, body = html_parts(plan, div_id, config)
+    page = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body { margin: 0; background: "
+            f"{plan.theme.background}; }}</style></head><body>{body}</body></html>")
+    data = base64.b64encode(gzip.compress(page.encode("utf-8"), 6, mtime=0)).decode("ascii")
+    loader = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>"
+              f"<script type=\"application/octet-stream\" id=\"vizkit-page-gz\">{data}</script><script>"
+              "(function () { var b = document.getElementById('vizkit-page-gz').textContent.trim();"
+              " var bytes = Uint8Array.from(atob(b), function (c) { return c.charCodeAt(0); });"
+              " new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text()"
+              ".then(function (p) { document.open(); document.write(p); document.close(); }); })();"
+              "</script></body></html>")
+    lay = hp.layout(plan)
+    frame = (f'<iframe srcdoc="{html.escape(loader, quote=True)}" title="{html.escape(plan.title or "vizkit figure")}" '
+             f'style="border: 0; display: block; width: {lay.width + 4}px; max-width: 100%; height: {lay.height + 4}px;" '
+             f'scrolling="auto" loading="eager"></iframe>')
+    return {"text/html": frame}
