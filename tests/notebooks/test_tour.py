@@ -36,7 +36,7 @@ BACKENDS = ("plotly", "bokeh", "holoviews", "matplotlib", "circuitsvis")
 #: * CircuitsVis 0.51-0.78 MB: its React bundle (362 kB gzip, 483 kB base64) + PNG; standalone 1.3 MB and more.
 #: * matplotlib: a PNG (at most 157 kB here).
 MAX_OUTPUT_BYTES = {"plotly": 1_500_000, "bokeh": 950_000, "holoviews": 1_050_000, "circuitsvis": 850_000, "matplotlib": 250_000}
-#: The executed tour as JupyterLab saves it (56 figure outputs, 13 per interactive backend): 56.8 MB when outputs
+#: The executed tour as JupyterLab saves it (55 figure outputs, 13 per bokeh, HoloViews and plotly): 56.8 MB when outputs
 #: inlined their libraries (44.9 MB with per-output compression and the full plotly.js), 29.3 MB now.
 MAX_NOTEBOOK_BYTES = 32_000_000
 #: What nbconvert's HTML template itself loads from a CDN (not vizkit's doing).
