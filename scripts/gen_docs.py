@@ -57,7 +57,7 @@ API = {
     "Any tensor": ["imshow", "line", "scatter", "bar", "hist"],
     "Data": ["activation", "to_dataarray"],
     "The figure": ["Figure.to", "Figure.save", "Figure.to_html", "Figure.show", "Figure.to_dict", "Figure.from_dict", "save"],
-    "Settings": ["set_backend", "use_backend", "get_backend", "set_theme", "use_theme", "get_theme"],
+    "Settings": ["set_backend", "use_backend", "get_backend", "set_theme", "use_theme", "get_theme", "set_option", "get_option"],
 }
 _SECTION = re.compile(r"^(\S[^\n]*)\n-{3,}$", re.MULTILINE)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-from ._config import get_backend, get_theme, set_backend, set_theme, use_backend, use_theme
+from ._config import get_backend, get_option, get_theme, set_backend, set_option, set_theme, use_backend, use_theme
 from .errors import VizkitError, VizkitWarning
 
 __version__ = "0.1.0"
@@ -56,7 +56,8 @@ _LAZY = {
 }
 
 __all__ = [
-    "VizkitError", "VizkitWarning", "get_backend", "get_theme", "set_backend", "set_theme", "use_backend", "use_theme",
+    "VizkitError", "VizkitWarning", "get_backend", "get_option", "get_theme", "set_backend", "set_option", "set_theme",
+    "use_backend", "use_theme",
     *_LAZY,
 ]
 

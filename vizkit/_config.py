@@ -104,3 +104,77 @@ def resolve_theme(override: str | None = None) -> Theme:
     from .spec.theme import THEMES
 
     return THEMES[get_theme(override)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Named options: notebook output settings (vk.set_option / vk.get_option)
+
+def _flag(value, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    from .errors import VizkitError
+
+    raise VizkitError(f"option {name!r} takes True or False (or 1/0, yes/no, on/off); got {value!r}")
+
+
+def _plotlyjs(value, name: str) -> str:
+    text = str(value).strip().lower()
+    if text not in ("each", "once"):
+        from .errors import VizkitError
+
+        raise VizkitError(f"option {name!r} takes 'each' (every plotly output carries plotly.js and draws alone) or "
+                          f"'once' (the session's first plotly output only); got {value!r}")
+    return text
+
+
+#: name → (environment variable giving the default, default when unset, checker). The environment variable
+#: is read at each :func:`get_option` until :func:`set_option` sets a value (``None`` goes back to it).
+OPTIONS = {
+    "notebook.png_fallback": ("VIZKIT_NOTEBOOK_PNG", True, _flag),
+    "notebook.plotlyjs": ("VIZKIT_NOTEBOOK_PLOTLYJS", "each", _plotlyjs),
+}
+_options: dict[str, object] = {}
+
+
+def _check_option_name(name: str) -> str:
+    if name not in OPTIONS:
+        from .errors import VizkitError
+
+        raise VizkitError(f"unknown option {name!r}; options are {sorted(OPTIONS)}")
+    return name
+
+
+def set_option(name: str, value) -> None:
+    """Set option ``name`` for this process; ``None`` goes back to its environment variable or default.
+
+    Options:
+
+    * ``"notebook.png_fallback"`` (``VIZKIT_NOTEBOOK_PNG``, default ``True``): bokeh, HoloViews and
+      CircuitsVis outputs drawn in a kernel also carry a static PNG, shown where no script runs
+      (untrusted notebooks, code hosts, nbconvert to PDF or Markdown).
+    * ``"notebook.plotlyjs"`` (``VIZKIT_NOTEBOOK_PLOTLYJS``, default ``"each"``): which plotly outputs
+      carry a compressed plotly.js for the pages that cannot use JupyterLab's own renderer: ``"each"``
+      (every output draws alone) or ``"once"`` (the session's first only: lighter, but clearing that
+      output blanks the other plotly figures in an HTML export).
+    """
+    _check_option_name(name)
+    if value is None:
+        _options.pop(name, None)
+        return
+    _options[name] = OPTIONS[name][2](value, name)
+
+
+def get_option(name: str):
+    """The value of option ``name`` in force: set by :func:`set_option`, else its environment variable, else the default."""
+    env, default, check = OPTIONS[_check_option_name(name)]
+    if name in _options:
+        return _options[name]
+    raw = os.environ.get(env)
+    if raw is None or not raw.strip():
+        return default
+    return check(raw, f"{name} (from the environment variable {env})")

@@ -393,7 +393,7 @@ def test_notebook_bundle_renders_offline_in_an_iframe(tmp_path, chromium):
     fig = build("imshow")
     bundle = mimebundle(fig, "bokeh", theme=themes.get().name)  # export wraps the backend's page in the iframe
     assert set(bundle) == {"text/html", "text/plain"} and bundle["text/plain"].startswith("<vizkit.Figure")
-    assert bundle["text/html"].startswith("<iframe srcdoc=")
+    assert bundle["text/html"].startswith('<div class="vizkit-output" style="contain: inline-size;"><iframe srcdoc=')  # the frame in its column-wide box
     path = tmp_path / "notebook.html"
     path.write_text(f"<!DOCTYPE html><html><body><p>cell output:</p>{bundle['text/html']}</body></html>")
     report = open_page(chromium, path)

@@ -365,7 +365,7 @@ def test_notebook_bundle_renders_offline_in_an_iframe(tmp_path, chromium):
 
     fig = build("line")
     bundle = mimebundle(fig, "holoviews", theme=themes.get().name)  # export wraps the backend's page in the iframe
-    assert bundle["text/html"].startswith("<iframe srcdoc=") and bundle["text/plain"].startswith("<vizkit.Figure")
+    assert bundle["text/html"].startswith('<div class="vizkit-output" style="contain: inline-size;"><iframe srcdoc=') and bundle["text/plain"].startswith("<vizkit.Figure")
     path = tmp_path / "notebook.html"
     path.write_text(f"<!DOCTYPE html><html><body>{bundle['text/html']}</body></html>")
     report = open_page(chromium, path)

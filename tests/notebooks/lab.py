@@ -40,7 +40,9 @@ MEASURE_JS = r"""
     if (!area) continue;
     const col = area.getBoundingClientRect();
     r.column_right = col.right; r.column_width = col.width;
-    const plot = area.querySelector('.js-plotly-plot'), img = area.querySelector('img'), frame = area.querySelector('iframe');
+    // JupyterLab's plotly renderer draws into the output node itself (and keeps a hidden <img> of the last PNG beside it)
+    const plot = area.matches('.js-plotly-plot') ? area : area.querySelector('.js-plotly-plot');
+    const img = [...area.querySelectorAll('img')].find(i => getComputedStyle(i).display !== 'none'), frame = area.querySelector('iframe');
     if (plot) {
       const svgs = [...plot.querySelectorAll('.main-svg')];
       r.right = Math.max(...svgs.map(s => s.getBoundingClientRect().right), 0);
@@ -133,40 +135,94 @@ def _open(browser, url: str, errors: list[str]):
     return page
 
 
-def run_in_lab(browser, base_and_token, *, timeout_s: float = 420) -> dict:
-    """Run All on ``tour.ipynb``, measure, resize twice, measure; then open ``untrusted.ipynb`` and measure.
+def _saved_outputs(path: Path) -> bool:
+    """Whether ``path`` (a notebook on disk) has an output in every code cell: Lab's save has landed."""
+    try:
+        cells = json.loads(path.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return False
+    code = [c for c in cells if c["cell_type"] == "code"]
+    return bool(code) and all(c.get("outputs") for c in code)
 
-    Returns ``{"errors", "column_width", "run", "resized", "untrusted"}``.
+
+_ERRORS_JS = ("[...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')]"
+              ".map(o => o.innerText).filter(t => /Traceback|Error:/.test(t) && !/Warning/.test(t))")
+
+
+def _wait_run_all(page, timeout_s: float) -> list[str]:
+    """Wait until every cell is numbered, or a traceback shows (Run All stops at a failing cell); the tracebacks."""
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.innerText);"
+        f" return {_ERRORS_JS}.length > 0 || (p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t))); }}",
+        timeout=timeout_s * 1000, polling=1000)
+    return page.evaluate(f"() => {_ERRORS_JS}")
+
+
+def run_all_and_save(browser, base_and_token, notebook: Path, *, timeout_s: float = 420) -> dict:
+    """Run All on ``notebook`` (in the server's root), measure, resize the window twice, measure, then save it.
+
+    Returns ``{"errors", "column_width", "run", "resized"}``; ``notebook`` on disk then holds the outputs
+    exactly as JupyterLab saves them (its plotly renderer adds a PNG of each plot, for instance).
     """
     base, token = base_and_token
     errors: list[str] = []
-    page = _open(browser, f"{base}/lab/tree/tour.ipynb?token={token}", errors)
-    page.wait_for_timeout(3000)
+    page = _open(browser, f"{base}/lab/tree/{notebook.name}?token={token}", errors)
+    page.wait_for_timeout(2000)
     page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first.click()
     page.keyboard.press("Control+Shift+c")  # the command palette
     page.keyboard.type("Run All Cells")
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.innerText);"
-        " return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }", timeout=timeout_s * 1000, polling=1000)
-    page.wait_for_timeout(5000)
+    try:
+        failed = _wait_run_all(page, timeout_s)
+    except Exception:
+        page.screenshot(path=str(Path(os.environ.get("VIZKIT_TOUR_SHOTS", "/tmp")) / "vizkit-lab-tour-stuck.png"))
+        page.context.close()
+        raise
+    if failed:
+        page.context.close()
+        raise RuntimeError(f"a tour cell failed in JupyterLab: {failed[0][-2000:]}")
+    page.wait_for_timeout(3000)
     run = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
     for width in (1000, 1500, VIEWPORT[0]):
         page.set_viewport_size({"width": width, "height": VIEWPORT[1]})
-        page.wait_for_timeout(1500)
-    page.wait_for_timeout(2000)
+        page.wait_for_timeout(1000)
+    page.wait_for_timeout(1500)
     resized = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
     page.screenshot(path=str(Path(os.environ.get("VIZKIT_TOUR_SHOTS", "/tmp")) / "vizkit-lab-tour.png"), full_page=False)
-    page.context.close()
-    page = _open(browser, f"{base}/lab/tree/untrusted.ipynb?token={token}", errors)
-    page.wait_for_timeout(8000)
-    # Off-screen images load lazily: bring every output into view once before measuring.
-    page.evaluate("async () => { for (const o of document.querySelectorAll('.jp-OutputArea-output')) {"
-                  " o.scrollIntoView(); await new Promise(r => setTimeout(r, 150)); } }")
-    page.wait_for_timeout(1000)
-    untrusted = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
+    page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first.click()
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 60
+    while not _saved_outputs(notebook):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"JupyterLab did not save {notebook} with its outputs")
+        page.wait_for_timeout(500)
     page.context.close()
     widths = [m["column_width"] for m in run.values() if m["column_width"]]
-    return {"errors": errors, "column_width": round(max(widths)) if widths else 0, "run": run, "resized": resized,
-            "untrusted": untrusted}
+    return {"errors": errors, "column_width": round(max(widths)) if widths else 0, "run": run, "resized": resized}
+
+
+def untrusted_copy(executed: Path, out: Path) -> Path:
+    """``executed`` as another user's notebook: any change to the content breaks Lab's signature, so it opens untrusted."""
+    nb = json.loads(executed.read_text())
+    nb["metadata"]["vizkit_tour"] = "a copy opened untrusted"
+    out.write_text(json.dumps(nb, indent=1))
+    return out
+
+
+def open_and_measure(browser, base_and_token, name: str) -> tuple[dict, list[str], bool]:
+    """Open notebook ``name`` (already executed) without running it; ``(measurements, page errors, trusted?)``."""
+    base, token = base_and_token
+    errors: list[str] = []
+    page = _open(browser, f"{base}/lab/tree/{name}?reset&token={token}", errors)  # reset: not the tour tab the workspace kept
+    page.wait_for_timeout(3000)
+    # Off-screen images load lazily: bring every output into view once before measuring.
+    page.evaluate("async () => { for (const o of document.querySelectorAll('.jp-OutputArea-output')) {"
+                  " o.scrollIntoView(); await new Promise(r => setTimeout(r, 60)); } }")
+    page.wait_for_timeout(1000)
+    shown = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+    found = measure_outputs(page, f"{shown} .jp-CodeCell")
+    trusted = page.locator(f"{shown} .jp-OutputArea-output script").count() > 0 or page.locator(
+        f"{shown} .jp-OutputArea-output iframe").count() > 0
+    page.context.close()
+    return found, errors, trusted

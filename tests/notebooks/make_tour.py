@@ -18,11 +18,7 @@ import numpy as np
 import torch
 
 import vizkit as vk
-
-try:  # the gallery package is being renamed; accept both names
-    from vizkit_gallery.data import models
-except ImportError:
-    from vizkit_gallery.data import models
+from vizkit_gallery.data import models
 
 SEQ_LEN = 10
 model = models.load_induction_model()

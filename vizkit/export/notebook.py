@@ -3,56 +3,72 @@
 A backend declares ``NOTEBOOK``: ``"bundle"`` (its own ``notebook_bundle(plan)``, plotly's mime
 JSON plus HTML), ``"iframe"`` (its standalone page in an ``iframe srcdoc``, :mod:`.pages`) or ``"png"``.
 
-Every output stands alone:
+Every output stands alone (clearing any other output never blanks it), needs no network, and is
+light: the JavaScript libraries travel gzip-compressed (base64, inflated in the page with
+``DecompressionStream``) and the figure data compactly (numbers as typed binary arrays).
 
-* **plotly**: JupyterLab and VS Code draw the ``application/vnd.plotly.v1+json`` mime. The
-  ``text/html`` (classic Notebook, nbconvert HTML, Colab) carries its own gzip-compressed copy of
-  plotly.js (about 2 MB instead of 4.8 MB) and loads it only if ``window.Plotly`` is missing: on a
-  page with many outputs the first one loads it and the others reuse it, and any one output still
-  draws with the others cleared. ``VIZKIT_NOTEBOOK_PLOTLYJS=once`` (or :data:`PLOTLYJS`) puts the copy
-  in the session's first plotly output only: lighter, but clearing that output blanks the others
-  in an HTML export.
-* **bokeh, HoloViews, CircuitsVis**: an iframe already sized to the figure, plus, when drawn in a
-  running kernel, a static ``image/png`` of the same figure after ``text/html``, for viewers that
-  run no output scripts (untrusted notebooks, nbclient/papermill results on a code host). Set the
-  environment variable ``VIZKIT_NOTEBOOK_PNG=0`` (or :data:`PNG_FALLBACK` ``= False``) to leave it out.
+* **plotly**: JupyterLab and VS Code draw the ``application/vnd.plotly.v1+json`` mime with their
+  own plotly.js. The ``text/html`` (classic Notebook, nbconvert HTML, Colab, docs pages) carries the
+  figure JSON gzip-compressed and its own compressed plotly.js: plotly's *cartesian* bundle
+  (``_assets/plotly-cartesian.min.js.gz``: every trace vizkit draws, 0.5 MB compressed against 1.5 MB
+  for the full library) when it holds every trace type of the figure and is the version plotly.py
+  ships, else the full library. It is loaded only if the page has no plotly.js yet, so a page with
+  many outputs loads it once and any one output still draws with the others cleared. Option
+  ``"notebook.plotlyjs"`` ``= "once"`` (:func:`vizkit.set_option`, or ``VIZKIT_NOTEBOOK_PLOTLYJS``)
+  puts the full library in the session's first plotly output only: lighter, but clearing that
+  output blanks the others in an HTML export.
+* **bokeh, HoloViews, CircuitsVis**: the standalone page, gzip-compressed, in an iframe first sized to
+  the figure; plus, when drawn in a running kernel, a static PNG of the same figure, both as
+  ``image/png`` (nbconvert to PDF or Markdown) and as an ``<img>`` inside the ``text/html`` that the
+  output's script hides once the live figure can run. Viewers that run no output scripts (an
+  untrusted notebook in JupyterLab, whose sanitizer drops iframes and scripts, or a code host) show
+  the picture. Option ``"notebook.png_fallback"`` ``= False`` (or ``VIZKIT_NOTEBOOK_PNG=0``) leaves it out.
+
+**Width.** Figures size to the output column, never wider than planned: plotly's HTML output is
+``autosize`` in an element ``max-width`` the plan's width (in JupyterLab's own renderer a figure wider
+than :data:`FIXED_WIDTH_MAX` autosizes to the column); an iframe page wider than its column is zoomed
+down to fit it, aspect kept (the colour bar stays in view). Standalone HTML and static images keep
+their planned size.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import gzip
 import json
-import os
+from pathlib import Path
 
 from ..errors import BackendError
 from . import pages
 
-__all__ = ["PNG_FALLBACK", "PLOTLYJS", "PLOTLY_MIME", "mimebundle", "png_fallback_enabled", "plotly_html", "show"]
+__all__ = ["FIXED_WIDTH_MAX", "PLOTLY_MIME", "CARTESIAN_TRACES", "mimebundle", "png_fallback_enabled", "plotly_html",
+           "plotlyjs_bundle", "show"]
 
-#: ``None``: follow ``VIZKIT_NOTEBOOK_PNG`` (on unless ``0``/``false``/``no``/``off``); ``True``/``False`` override it.
-PNG_FALLBACK: bool | None = None
-#: Which plotly outputs carry plotly.js: ``"each"`` (every one, compressed: any output draws alone) or ``"once"``
-#: (the first of the session only: a lighter notebook that goes blank if that output is cleared).
-#: ``None``: follow ``VIZKIT_NOTEBOOK_PLOTLYJS`` (default ``"each"``).
-PLOTLYJS: str | None = None
 _SENT = {"plotlyjs": False}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+#: JupyterLab's plotly renderer fills the output column when a layout has no width: a figure planned at most this wide
+#: keeps its width there (it fits any column from about 800 px), a wider one (a grid of panels) autosizes to the column.
+FIXED_WIDTH_MAX = 800
+_ASSETS = Path(__file__).with_name("_assets")
+#: The trace types of plotly's cartesian bundle (its README), the same version as plotly.py's plotly.js.
+CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image",
+                              "pie", "scatter", "scatterternary", "violin"})
+CARTESIAN_VERSION = "4.1.1"
 
 
 def png_fallback_enabled() -> bool:
-    """Whether iframe outputs carry a static PNG (:data:`PNG_FALLBACK`, else ``VIZKIT_NOTEBOOK_PNG``)."""
-    if PNG_FALLBACK is not None:
-        return bool(PNG_FALLBACK)
-    return os.environ.get("VIZKIT_NOTEBOOK_PNG", "1").strip().lower() not in {"0", "false", "no", "off"}
+    """Whether iframe outputs carry a static PNG (option ``"notebook.png_fallback"``, default ``VIZKIT_NOTEBOOK_PNG`` or on)."""
+    from .._config import get_option
+
+    return bool(get_option("notebook.png_fallback"))
 
 
 def _plotlyjs_mode() -> str:
-    mode = (PLOTLYJS or os.environ.get("VIZKIT_NOTEBOOK_PLOTLYJS") or "each").strip().lower()
-    if mode not in ("each", "once"):
-        raise BackendError(f"VIZKIT_NOTEBOOK_PLOTLYJS must be 'each' or 'once'; got {mode!r}")
-    return mode
+    from .._config import get_option
+
+    return get_option("notebook.plotlyjs")
 
 
 def _in_kernel() -> bool:
@@ -72,59 +88,141 @@ def _script_json(value) -> str:
     return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@functools.lru_cache(maxsize=1)
-def _plotlyjs_gzip_b64() -> str:
-    import gzip
+def _gzip_b64(data: bytes) -> str:
+    return base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii")
 
+
+@functools.lru_cache(maxsize=1)
+def _full_plotlyjs_gzip_b64() -> str:
     from plotly.offline import get_plotlyjs
 
-    return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), 9, mtime=0)).decode("ascii")
+    return _gzip_b64(get_plotlyjs().encode("utf-8"))
 
 
-#: Draws ``spec`` into the element ``id``: with ``window.Plotly`` if present, else after loading the inline copy once
-#: per page (``window.__vizkitPlotly`` is the one promise every output waits on). AMD ``define`` is hidden while
-#: plotly.js runs so that it sets ``window.Plotly`` in classic Notebook too.
+@functools.lru_cache(maxsize=1)
+def _cartesian_gzip_b64() -> str | None:
+    """The cartesian bundle as shipped (already gzip-compressed), or None when absent or not plotly.py's version."""
+    from plotly.offline import get_plotlyjs_version
+
+    path = _ASSETS / "plotly-cartesian.min.js.gz"
+    if get_plotlyjs_version() != CARTESIAN_VERSION or not path.is_file():
+        return None
+    return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def plotlyjs_bundle(spec: dict) -> str:
+    """``"cartesian"`` when plotly's cartesian bundle draws every trace of ``spec`` (and is plotly.py's version), else ``"full"``."""
+    types = {trace.get("type", "scatter") for trace in spec.get("data", [])}
+    for frame in spec.get("frames", []) or []:
+        types |= {trace.get("type", "scatter") for trace in frame.get("data", [])}
+    return "cartesian" if types <= CARTESIAN_TRACES and _cartesian_gzip_b64() is not None else "full"
+
+
+#: Draws the compressed figure JSON ``ID-spec`` into the element ``ID`` with ``window.Plotly`` if the page has it, else
+#: with the copy ``ID-plotlyjs`` loaded once per page (``window.__vizkitPlotlyLoads[bundle]`` is the promise every output
+#: waits on). The full library sets ``window.Plotly`` (AMD ``define`` hidden, for classic Notebook); the cartesian bundle
+#: stays private to vizkit (a user's 3-D plotly figure must not find a partial ``window.Plotly``): its own
+#: ``window.Plotly = Plotly`` is taken back before any other script can run.
 _PLOTLY_LOADER_JS = """(function () {
-  var id = %(id)s, spec = %(spec)s, config = %(config)s;
-  var draw = function () { var el = document.getElementById(id); if (el) window.Plotly.newPlot(el, spec.data, spec.layout, config); };
-  var fail = function (e) { var el = document.getElementById(id); if (el) el.textContent = 'vizkit: could not load plotly.js (' + e + ')'; };
-  if (window.Plotly) { draw(); return; }
-  if (!window.__vizkitPlotly) {
+  var id = %(id)s, bundle = %(bundle)s, config = %(config)s;
+  var node = function () { return document.getElementById(id); };
+  var fail = function (e) { var el = node(); if (el) el.textContent = 'vizkit: could not draw this plotly figure (' + e + ')'; };
+  if (!window.DecompressionStream) { fail('this browser has no DecompressionStream'); return; }
+  var inflate = function (el) {
+    var bytes = Uint8Array.from(atob(el.textContent.trim()), function (c) { return c.charCodeAt(0); });
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  };
+  var loads = window.__vizkitPlotlyLoads = window.__vizkitPlotlyLoads || {};
+  var library = function () {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (loads.full) return loads.full;
+    if (loads[bundle]) return loads[bundle];
     var copy = document.getElementById(id + '-plotlyjs');
-    if (!copy || !window.DecompressionStream) { fail(copy ? 'this browser has no DecompressionStream' : 'no copy'); return; }
-    var bytes = Uint8Array.from(atob(copy.textContent.trim()), function (c) { return c.charCodeAt(0); });
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    window.__vizkitPlotly = new Response(stream).text().then(function (source) {
-      if (window.Plotly) return;
-      var amd = window.define; window.define = undefined;
-      try { var s = document.createElement('script'); s.textContent = source; document.head.appendChild(s); }
-      finally { window.define = amd; }
+    if (!copy) return loads.cartesian || Promise.reject('no plotly.js on this page (option notebook.plotlyjs="once" and its first output cleared?)');
+    loads[bundle] = inflate(copy).then(function (source) {
+      if (window.Plotly) return window.Plotly;
+      var s = document.createElement('script');
+      if (bundle === 'full') {
+        var amd = window.define; window.define = undefined;
+        try { s.textContent = source; document.head.appendChild(s); } finally { window.define = amd; }
+        return window.Plotly;
+      }
+      // the bundle ends with `window.Plotly = Plotly`: keep that copy private (taken back in the same synchronous run)
+      var mod = window.__vizkitModule = {exports: {}};
+      s.textContent = '(function (module, exports) {\\n' + source + '\\n})(window.__vizkitModule, window.__vizkitModule.exports);';
+      try { document.head.appendChild(s); } finally { delete window.__vizkitModule; delete window.Plotly; }
+      return mod.exports;
     });
-  }
-  window.__vizkitPlotly.then(draw, fail);
+    return loads[bundle];
+  };
+  Promise.all([library(), inflate(document.getElementById(id + '-spec'))]).then(function (got) {
+    var spec = JSON.parse(got[1]), el = node();
+    if (el) return got[0].newPlot(el, spec.data, spec.layout, config);
+  }).catch(fail);
 })();"""
 
 
-def plotly_html(spec: dict, element_id: str, *, width: int, height: int, with_copy: bool = True) -> str:
-    """The ``text/html`` of a plotly output: its element, its own compressed plotly.js copy and the loader.
+def plotly_html(spec: dict, element_id: str, *, width: int, height: int, with_copy: bool = True, bundle: str | None = None) -> str:
+    """The ``text/html`` of a plotly output: its element, the figure JSON and a plotly.js copy (both compressed), the loader.
 
-    ``spec`` is the plotly JSON (``data``, ``layout``); it is data and is escaped for the script.
-    ``with_copy=False`` leaves the copy out (the page must already have plotly.js).
+    ``spec`` is the plotly JSON (``data``, ``layout``); it is data and never markup. The element is
+    ``width`` CSS px at most and narrower in a narrower column (``layout.autosize``). ``with_copy=False``
+    leaves the library out (the page must already have it); ``bundle`` (``"cartesian"``/``"full"``)
+    defaults to :func:`plotlyjs_bundle`.
     """
-    copy = f'<script type="application/octet-stream" id="{element_id}-plotlyjs">{_plotlyjs_gzip_b64()}</script>' if with_copy else ""
-    return (f'<div id="{element_id}" class="vizkit-figure" style="width: {int(width)}px; max-width: 100%; height: {int(height)}px;">'
-            f'</div>\n{copy}\n'
-            "<script>" + _PLOTLY_LOADER_JS % {"id": _script_json(element_id), "spec": _script_json(spec),
+    bundle = bundle or plotlyjs_bundle(spec)
+    spec = {**spec, "layout": {k: v for k, v in spec.get("layout", {}).items() if k != "width"} | {"autosize": True}}
+    copy = ""
+    if with_copy:
+        data = _cartesian_gzip_b64() if bundle == "cartesian" else _full_plotlyjs_gzip_b64()
+        copy = f'<script type="application/octet-stream" id="{element_id}-plotlyjs" data-bundle="{bundle}">{data}</script>\n'
+    packed = _gzip_b64(json.dumps(spec, separators=(",", ":")).encode("utf-8"))
+    return (f'<div id="{element_id}" class="vizkit-figure" style="width: 100%; max-width: {int(width)}px; height: {int(height)}px;">'
+            f'</div>\n<script type="application/octet-stream" id="{element_id}-spec">{packed}</script>\n{copy}'
+            "<script>" + _PLOTLY_LOADER_JS % {"id": _script_json(element_id), "bundle": _script_json(bundle),
                                                "config": _script_json(_PLOTLY_CONFIG)} + "</script>")
+
+
+_NARROW = {"|u1": (0, 255), "<u2": (0, 65535), "<i4": (-(2**31), 2**31 - 1)}
+
+
+def compact(value):
+    """``value`` (plotly JSON) with every float64 binary array stored in the smallest type that holds each value exactly:
+    whole numbers as 1-, 2- or 4-byte integers (steps, positions, counts), float32 values widened to float64 (a model's
+    activations and attention) as float32. Any other array is left as it is: nothing is rounded."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        if value.get("dtype") == "f8" and isinstance(value.get("bdata"), str) and set(value) <= {"dtype", "bdata", "shape"}:
+            arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype="<f8")
+            if arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+                for dtype, (lo, hi) in _NARROW.items():
+                    if arr.min() >= lo and arr.max() <= hi:
+                        return {**value, "dtype": dtype.lstrip("<|"), "bdata": base64.b64encode(arr.astype(dtype).tobytes()).decode("ascii")}
+            with np.errstate(over="ignore"):
+                single = arr.astype("<f4")
+            if arr.size and np.array_equal(single.astype("<f8"), arr, equal_nan=True):  # float32 data widened: exact in 4 bytes
+                return {**value, "dtype": "f4", "bdata": base64.b64encode(single.tobytes()).decode("ascii")}
+            return value
+        return {k: compact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [compact(v) for v in value]
+    return value
 
 
 def _plotly_bundle(module, planned) -> dict:
     bundle = dict(module.notebook_bundle(planned))
     spec = bundle.get(PLOTLY_MIME)
     if spec is not None:
+        spec = compact(spec)
+        if planned.width > FIXED_WIDTH_MAX:  # JupyterLab's renderer: fill the column (a fixed width loses the colour bar)
+            spec = {**spec, "layout": {k: v for k, v in spec.get("layout", {}).items() if k != "width"} | {"autosize": True}}
+        bundle[PLOTLY_MIME] = spec
         element_id = module.div_id(planned) if hasattr(module, "div_id") else "vizkit-plotly"
-        with_copy = _plotlyjs_mode() == "each" or not _SENT["plotlyjs"]
-        bundle["text/html"] = plotly_html(spec, element_id, width=planned.width, height=planned.height, with_copy=with_copy)
+        once = _plotlyjs_mode() == "once"
+        with_copy = not once or not _SENT["plotlyjs"]
+        bundle["text/html"] = plotly_html(spec, element_id, width=planned.width, height=planned.height, with_copy=with_copy,
+                                          bundle="full" if once else None)
         _SENT["plotlyjs"] = True
     return bundle
 
@@ -135,14 +233,52 @@ def _png(fig, backend: str, theme: str | None) -> str:
     return base64.b64encode(to_bytes(fig, "png", backend, theme=theme, scale=1)).decode("ascii")
 
 
+#: Inside the notebook frame's page: zooms the figure down (never up) to the output column the frame sits in, aspect
+#: kept, then lets the page's fit script size the frame to it. Runs again when the column or the figure changes size.
+_ZOOM_JS = ("(function () { try {"
+            " var box = document.querySelector('.vizkit-page'), f = null; try { f = window.frameElement; } catch (e) {}"
+            " if (!box || !f || !f.parentElement) return;"
+            " var zoom = function () { var z = parseFloat(box.style.zoom) || 1, natural = box.getBoundingClientRect().width / z;"
+            f" var room = f.parentElement.clientWidth - {2 * pages.PAD}; if (!natural || room <= 0) return;"
+            " var want = Math.min(1, room / natural); if (Math.abs(want - z) < 0.002) return;"
+            " box.style.zoom = want < 1 ? String(want) : ''; window.dispatchEvent(new Event('resize')); };"
+            " var RO = f.ownerDocument.defaultView.ResizeObserver;"
+            " if (RO) new RO(zoom).observe(f.parentElement); if (window.ResizeObserver) new ResizeObserver(zoom).observe(box);"
+            " window.addEventListener('load', zoom); zoom();"
+            " } catch (e) {} })();")
+
+#: Beside the frame: where output scripts run, the live frame replaces the static picture.
+_SHOW_LIVE_JS = ("(function () { var s = document.currentScript, o = s && s.parentElement; if (!o) return;"
+                 " var img = o.querySelector('img.vizkit-static'); if (img) img.remove();"
+                 " var f = o.querySelector('iframe'); if (f) f.style.display = 'block'; })();")
+
+
+def _iframe_html(page: str, *, title: str | None, width: int, height: int, png: str | None) -> str:
+    """The frame in a ``vizkit-output`` box as wide as the output column whatever the frame's width (``contain:
+    inline-size``: in JupyterLab's flex output row a wide frame would otherwise widen the column it is fitted to),
+    after the static picture when there is one."""
+    head, body_end, tail = page.rpartition("</body>")  # the page's own end: its library's source may spell the tag too
+    page = f"{head}<script>{_ZOOM_JS}</script>\n{body_end}{tail}" if body_end else page
+    frame = pages.iframe(page, title=title, width=width, height=height)
+    img = ""
+    if png is not None:
+        import html as _html
+
+        frame = frame.replace("display: block;", "display: none;", 1)  # shown by the script below, where scripts run
+        img = (f'<img class="vizkit-static" src="data:image/png;base64,{png}" alt="{_html.escape(title or "vizkit figure")}" '
+               f'style="max-width: 100%; height: auto;">')
+    return f'<div class="vizkit-output" style="contain: inline-size;">{img}{frame}<script>{_SHOW_LIVE_JS}</script></div>'
+
+
 def mimebundle(fig, backend: str | None = None, *, theme: str | None = None, png: bool | None = None) -> dict:
     """What a notebook shows for ``fig`` drawn by ``backend``, plus ``text/plain``.
 
     Parameters
     ----------
     png : bool, optional
-        Add a static ``image/png`` after an iframe's ``text/html``. ``None`` (default): in a running
-        kernel unless turned off (:func:`png_fallback_enabled`); a PNG needs a browser render.
+        Add the static picture (``image/png``, and an ``<img>`` in the ``text/html`` for viewers that run no
+        scripts) to an iframe output. ``None`` (default): in a running kernel unless turned off
+        (:func:`png_fallback_enabled`); a PNG needs a browser render.
     """
     from .._config import resolve_theme
     from ..backends import make_plan, resolve
@@ -159,9 +295,10 @@ def mimebundle(fig, backend: str | None = None, *, theme: str | None = None, png
     elif how == "iframe":
         size = getattr(module, "iframe_size", None)
         width, height = size(planned) if size else pages.frame_size(planned.width, planned.height)
-        bundle = {"text/html": pages.iframe(page(module, fig, theme), title=fig.title, width=width, height=height)}
-        if png if png is not None else (png_fallback_enabled() and _in_kernel()):
-            bundle["image/png"] = _png(fig, module.NAME, theme)
+        picture = _png(fig, module.NAME, theme) if (png if png is not None else (png_fallback_enabled() and _in_kernel())) else None
+        bundle = {"text/html": _iframe_html(page(module, fig, theme), title=fig.title, width=width, height=height, png=picture)}
+        if picture is not None:
+            bundle["image/png"] = picture
     elif how == "png":
         image = module.image(planned, "png", dpi=PX_PER_INCH)
         bundle = {"image/png": base64.b64encode(image).decode("ascii")}
