@@ -111,6 +111,7 @@ def _clean_backend_settings(monkeypatch):
 
     monkeypatch.delenv("VIZKIT_BACKEND", raising=False)
     monkeypatch.delenv("VIZKIT_THEME", raising=False)
+    monkeypatch.setattr(cfg, "_options", {})  # vk.set_option settings
     monkeypatch.setitem(cfg._global, "backend", None)
     monkeypatch.setitem(cfg._global, "theme", None)
     yield

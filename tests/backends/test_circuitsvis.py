@@ -226,7 +226,8 @@ def test_rendered_html_never_probes_the_network(monkeypatch):
     monkeypatch.setattr("urllib.request.urlopen", no_network)
     native = build("tokens").to("circuitsvis")
     shown = native._repr_html_()
-    assert shown.startswith("<iframe srcdoc=") and shown == native.__html__()
+    assert shown.startswith('<div class="vizkit-output" style="contain: inline-size;"><iframe srcdoc=')  # the frame in its column-wide box
+    assert shown == native.__html__()
     assert "unpkg" not in str(native) and "unpkg" not in native.show_code()
 
 

@@ -230,7 +230,24 @@ def _plotly_bundle(module, planned) -> dict:
 def _png(fig, backend: str, theme: str | None) -> str:
     from . import to_bytes
 
-    return base64.b64encode(to_bytes(fig, "png", backend, theme=theme, scale=1)).decode("ascii")
+    return base64.b64encode(_palette_png(to_bytes(fig, "png", backend, theme=theme, scale=1))).decode("ascii")
+
+
+def _palette_png(data: bytes) -> bytes:
+    """The fallback picture as an 8-bit palette PNG when that is smaller (a figure has few distinct colours:
+    a colour scale's steps, text, background), without dithering; else ``data`` unchanged."""
+    try:
+        import io
+
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with matplotlib; without it the RGB PNG stays
+        return data
+    with Image.open(io.BytesIO(data)) as image:
+        rgb = image.convert("RGB")
+    small = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(data) else data
 
 
 #: Inside the notebook frame's page: zooms the figure down (never up) to the output column the frame sits in, aspect

@@ -31,9 +31,10 @@ def labelled_width(labels: int, cols: int, font_px: float) -> int:
 
 
 def columns_for_labels(labels: int, panels: int, font_px: float, most: int = 4) -> int:
-    """Panels per row (at most ``most``) for which ``labels`` labels per panel all fit in the widest labelled grid."""
+    """Panels per row (at most ``most``, at least 2 where there are 2) for which ``labels`` labels per panel fit in the
+    widest labelled grid: past 2 a row, ticks thin rather than the panels turning into flat strips."""
     cols = max(1, min(most, panels))
-    if 0 < labels <= LABELS_TO_FIT:
-        while cols > 1 and labelled_width(labels, cols, font_px) > MAX_LABELLED_WIDTH:
+    if 0 < labels <= LABELS_TO_FIT:  # never below 2 a row: one column of wide, flat panels is no longer square cells
+        while cols > 2 and labelled_width(labels, cols, font_px) > MAX_LABELLED_WIDTH:
             cols -= 1
     return cols
