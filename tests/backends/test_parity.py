@@ -68,7 +68,7 @@ def _plotly(fig):
         scale = (out.layout.coloraxis.cmin, out.layout.coloraxis.cmax)
     else:
         scale = next(((t.zmin, t.zmax) for t in out.data if t.type == "heatmap"), None)
-    captions = [html.unescape(a.text) for a in out.layout.annotations if a.yanchor == "top" and a.xanchor == "left"]
+    captions = [html.unescape(a.text) for a in out.layout.annotations if a.xanchor == "left" and a.y == 0 and a.yref == "paper"]
     return ticks, scale, captions[0] if captions else None
 
 

@@ -133,11 +133,9 @@ def test_hostile_labels_show_as_text_at_real_size_without_overlap_and_the_long_o
     assert_clean(report)
 
 
-@pytest.mark.xfail(strict=True, reason="finding (issue 13, 5000-character label): the plan gives 45°-rotated 50-character "
-                   "tick labels no room of their own, so at the default 700×450 the plot area of a 4-row heatmap is a "
-                   "57 px strip in matplotlib and 64-68 px in plotly, bokeh and HoloViews (plotly also draws the caption "
-                   "over the labels, seen in Chromium): vizkit/plan/geometry.py should grow the figure for them")
 def test_rotated_long_labels_leave_the_plot_area_real_size_at_the_default_height():
+    """50-character labels turned 45° hang ~250 px below the panel: the plan grows the figure for them (issue 13:
+    the plot area was a 57 px strip at the default 700×450)."""
     from vizkit.backends import render
 
     native = render(vk.imshow(np.arange(28.0).reshape(4, 7), x=LABELS, y=ROWS), "matplotlib")

@@ -54,11 +54,33 @@ def figure_size(fig, theme) -> tuple[int, int]:
         if 0 < labels <= LABELS_TO_FIT:
             width = max(width, min(MAX_LABELLED_WIDTH, labelled_width(labels, cols, theme.font_size)))
     height = fig.height or (theme.height if rows == 1 else min(2400, int(theme.height * 0.75) * rows + 60))
+    if not fig.height:  # long x labels turned 45° hang below each row of panels: room for them, not a squeezed plot
+        height = min(max(height, MAX_LABELLED_HEIGHT), height + rows * rotated_label_room(fig, width, cols, theme.font_size))
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = token_lines(fig)
         select = SELECT_HEIGHT if value_rows > 1 else 0
         height = max(200 + select, min(height, 80 + 34 * lines + select))
     return int(width), int(height)
+
+
+def rotated_label_room(fig, width: int, cols: int, font_px: float) -> int:
+    """CSS px that 45° x tick labels hang below a panel beyond the axis room every panel has (0 when they
+    lie flat or are short): the longest label's display text (cut at the plan's label length) × sin 45°."""
+    from .text import label_text
+    from .ticks import mark_labels
+
+    span = (width - COLORBAR_WIDTH) / max(1, cols) - AXIS_ROOM["x"]
+    room = 0
+    for panel in fig.frame_panels(0):
+        labels = panel.x.labels if panel.x.labels is not None else mark_labels(panel, "x")
+        if not labels:
+            continue
+        shown = [label_text(str(t)) or "" for t in labels]
+        if sum(len(t) + 1 for t in shown) * font_px * 0.6 <= span:
+            continue  # they lie flat
+        drop = 0.71 * max(len(t) for t in shown) * font_px * 0.7  # wide letters (w, m) are ~0.7 em
+        room = max(room, math.ceil(drop - (AXIS_ROOM["y"] - 3 * font_px)))
+    return max(0, room)
 
 
 def with_size(fig, width: int | None = None, height: int | None = None):

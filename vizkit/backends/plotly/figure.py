@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...plan.geometry import rotated_label_room
 from ...plan.notes import display_notes
 from ...spec import TokenText
 from ._text import colorscale, label
@@ -25,6 +26,8 @@ def draw(plan):
     plan = plan.with_notes([n for n in display_notes(plan.figure) if n not in plan.notes])  # inf gaps, shortened labels
     theme, geo = plan.theme, plan.geometry
     rows, cols = geo.rows, geo.cols
+    hanging = rotated_label_room(plan.figure, plan.width, cols, theme.font_size)  # long 45° labels below the last row
+    bottom = MARGIN["b"] + hanging + (MARGIN["caption"] if plan.caption else 0) + (SLIDER_HEIGHT if _slides(plan) else 0)
     first = plan.frame(0)
     titles = [label(p.title) or "" for p in first] if any(p.title for p in first) else None
     out = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
@@ -55,8 +58,7 @@ def draw(plan):
         "font": {"family": theme.font_family, "size": theme.font_size, "color": theme.foreground},
         "paper_bgcolor": theme.background, "plot_bgcolor": theme.panel_background,
         "legend": {"title": {"text": label(plan.legend_title)}} if plan.legend_title else {},
-        "margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": MARGIN["t_title"] if plan.title else MARGIN["t"],
-                   "b": MARGIN["b"] + (MARGIN["caption"] if plan.caption else 0) + (SLIDER_HEIGHT if _slides(plan) else 0)},
+        "margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": MARGIN["t_title"] if plan.title else MARGIN["t"], "b": bottom},
         "hoverlabel": {"namelength": -1},
     }
     if plan.shared_scale is not None:
@@ -73,8 +75,8 @@ def draw(plan):
     out.update_layout(layout)
     if plan.caption:
         out.add_annotation(go.layout.Annotation(
-            text=label(plan.caption), xref="paper", yref="paper", x=0, y=0, showarrow=False, xanchor="left", yanchor="top",
-            yshift=-50 - (SLIDER_HEIGHT if _slides(plan) else 0),  # under the axis titles and the slider
+            text=label(plan.caption), xref="paper", yref="paper", x=0, y=0, showarrow=False, xanchor="left", yanchor="bottom",
+            yshift=-bottom + 2,  # at the figure's bottom edge: under the tick labels, axis titles and slider
             font={"size": plan.caption_px}))
     return out
 
