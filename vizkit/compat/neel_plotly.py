@@ -10,7 +10,7 @@ Keywords are split as neel-plotly splits them: its own (``xaxis``, ``yaxis``, ``
 ``log_y``, ``toggle_x``, ``legend``, ``hover``, ``line_labels``, ``facet_labels``,
 ``include_diag``, ``animation_name`` ...) and plotly express's (``title``, ``labels``, ``x``,
 ``zmin``, ``facet_col``, ``color_continuous_scale``, ``width`` ...). A name that is neither raises
-``TypeError`` as plotly express does. A keyword only plotly can draw (``template``, ``text_auto``,
+``TypeError`` as plotly express does. A keyword only plotly can draw (``template``,
 ``toggle_x``) is applied in plotly and warned about, once, by any other backend.
 """
 
@@ -71,11 +71,7 @@ def imshow_figure(arr: np.ndarray, custom: dict, px: dict, helper: str, *, layou
     if aspect not in (None, "auto"):
         layout["yaxis_scaleanchor"] = "x"
         plotly_only.append("aspect")
-    text_auto = px.pop("text_auto", False)
-    if text_auto:
-        fmt = "%{z}" if text_auto is True else "%{z:" + str(text_auto) + "}"
-        traces.append({"selector": "heatmap", "update": {"texttemplate": fmt}})
-        plotly_only.append("text_auto")
+    text_auto = px.pop("text_auto", False)  # vk.imshow writes cell values in every backend
     if "template" in px:
         layout["template"] = px.pop("template")
         plotly_only.append("template")
@@ -91,7 +87,7 @@ def imshow_figure(arr: np.ndarray, custom: dict, px: dict, helper: str, *, layou
                     facet=names[facet] if facet is not None else None,
                     animate=names[animate] if animate is not None else None,
                     labels={"color": labels["color"]} if "color" in labels else None,
-                    zmin=zmin, zmax=zmax, zmid=zmid, colorscale=scale, **px)
+                    zmin=zmin, zmax=zmax, zmid=zmid, colorscale=scale, text_auto=text_auto or None, **px)
     given = custom.get("_given", set())
     x_title = custom["xaxis"] if "xaxis" in given else labels.get("x", custom["xaxis"])
     y_title = custom["yaxis"] if "yaxis" in given else labels.get("y", custom["yaxis"])
