@@ -508,3 +508,16 @@ def test_a_lone_point_shows_a_marker_and_log_y_gaps_at_zero():
     line = render(vk.line(np.array([1.0, 0.5, 0.0, -1.0, 0.25]), log_y=True), "matplotlib").axes[0].lines[0]
     y = np.asarray(line.get_ydata(), dtype=float)
     assert y[:2].tolist() == [1.0, 0.5] and np.isnan(y[2:4]).all() and y[4] == 0.25
+
+
+def test_identical_rasters_get_distinct_svg_ids():
+    """matplotlib names a raster by a hash of its pixels: two identical ones (facets, token rows, colour bars) wrote
+    one id twice, an invalid SVG (seen in CI on the top-k samples view)."""
+    from vizkit.backends.matplotlib import _unique_svg_image_ids
+
+    svg = b'<svg><image id="imageab" x="1"/><g><image x="2" id="imageab"/></g><image id="imagecd"/></svg>'
+    assert _unique_svg_image_ids(svg) == b'<svg><image id="imageab" x="1"/><g><image x="2" id="imageab-2"/></g><image id="imagecd"/></svg>'
+    z = np.arange(12.0).reshape(3, 4)
+    root = ET.fromstring(to_bytes(vk.imshow(np.stack([z, z, z]), facet=0), "svg", "matplotlib"))
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    assert len(ids) == len(set(ids))

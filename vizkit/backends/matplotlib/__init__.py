@@ -109,4 +109,19 @@ def save_native(out, fmt: str, theme, *, dpi: float, title: str | None = None) -
     with mpl.rc_context(rc(theme)):
         out.savefig(buffer, format=fmt, dpi=dpi if fmt == "png" else PX_PER_INCH, facecolor=theme.background,
                     metadata=metadata)
-    return buffer.getvalue()
+    return _unique_svg_image_ids(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+
+
+def _unique_svg_image_ids(svg: bytes) -> bytes:
+    """Number repeated ``<image id=...>``: matplotlib names a raster (an image, a rasterized colour bar) by a hash
+    of its pixels, so two identical ones wrote one id twice, an invalid SVG. Nothing refers to these ids."""
+    import re
+
+    seen: dict[bytes, int] = {}
+
+    def renamed(match):
+        oid = match.group(2)
+        seen[oid] = seen.get(oid, 0) + 1
+        return match.group(0) if seen[oid] == 1 else match.group(1) + oid + b"-" + str(seen[oid]).encode() + b'"'
+
+    return re.sub(rb'(<image\b[^>]*?\bid=")([^"]+)"', renamed, svg)
