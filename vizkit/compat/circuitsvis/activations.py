@@ -23,12 +23,12 @@ def text_neuron_activations(tokens, activations, first_dimension_name="Layer", s
     from ...figures.neurons import neuron_activations
 
     token_lists = [str_tokens(tokens)] if is_str_list(tokens) or _is_id_array(tokens) else [str_tokens(t) for t in tokens]
+    if isinstance(activations, str) or not (isinstance(activations, (list, tuple)) or hasattr(activations, "ndim")):
+        raise TypeError(f"activations must be of type np.ndarray, torch.Tensor, or list, not {type(activations)}")
     if _one_sample(activations):
         arrays = [numeric(activations)]
-    elif isinstance(activations, (list, tuple)):
-        arrays = [numeric(a) for a in activations]
     else:
-        raise TypeError(f"activations must be of type np.ndarray, torch.Tensor, or list, not {type(activations)}")
+        arrays = [numeric(a) for a in activations]
     for i, a in enumerate(arrays):
         if a.ndim != 3:
             raise CircuitsVisInputError(f"activations must be of shape [tokens x layers x neurons]; "
@@ -43,11 +43,13 @@ def _one_sample(activations) -> bool:
     """CircuitsVis' test: a tensor or array is one sample; a list is one when ``activations[0][0][0]`` is a number."""
     if hasattr(activations, "ndim") and not isinstance(activations, (list, tuple)):
         return True
+    if not isinstance(activations, (list, tuple)):
+        return False
     try:
         first = activations[0][0][0]
     except (IndexError, TypeError, KeyError):
         return False
-    return np.ndim(first) == 0 if not hasattr(first, "ndim") else first.ndim == 0
+    return isinstance(first, (int, float, np.number)) or (hasattr(first, "ndim") and first.ndim == 0)
 
 
 def _is_id_array(tokens) -> bool:

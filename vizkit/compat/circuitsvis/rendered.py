@@ -91,6 +91,14 @@ class RenderedFigure(CompatFigure, RenderedHTML):
             cache[key] = pages.iframe(self.to_html(name), title=self.title, width=width, height=height)
         return cache[key]
 
+    def _export_bytes(self, fmt: str, backend: str | None = None, *, theme: str | None = None, **options) -> bytes | None:
+        """Files (``fig.save``, ``vk.save``) are drawn by the backend that displays the figure (CircuitsVis for the kinds it draws)."""
+        if backend is None and fmt != "json":
+            from ...export import to_bytes
+
+            return to_bytes(self, fmt, self._choose(None), theme=theme, **options)
+        return super()._export_bytes(fmt, backend, theme=theme, **options)
+
     @property
     def local_src(self) -> str:  # CircuitsVis' attribute: the HTML it displays
         return self.embed_html()
