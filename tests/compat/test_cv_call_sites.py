@@ -822,3 +822,18 @@ def test_pasted_views_render_in_chromium(chromium, pasted_page):
     frame.wait_for_selector(".vizkit-cv[data-rendered]", state="attached", timeout=30_000)
     assert frame.evaluate("document.querySelector('.vizkit-cv').getAttribute('data-rendered')") == "ColoredTokens"
     assert not alone.network_requests and not alone.errors
+
+
+def test_long_prompt_is_drawn_fast_without_a_chosen_backend():
+    # "Unlike CircuitsVis it stays fast on long prompts": 12 heads at 160 tokens (307k cells) take CircuitsVis'
+    # component tens of seconds, so with no backend chosen the default backend draws them (CircuitsVis if chosen)
+    from vizkit.backends.circuitsvis.props import SLOW_CELLS
+
+    n = 160
+    assert N_HEADS * n * n > SLOW_CELLS
+    pattern = torch.softmax(torch.randn(N_HEADS, n, n, generator=GEN), dim=-1)
+    fig = cv.attention.attention_heads(pattern, [f" w{i}" for i in range(n)])
+    assert fig._choose(None) == vk.get_backend() != "circuitsvis"
+    assert cv.attention.attention_heads(pattern[:, :8, :8], STR_TOKENS[:8])._choose(None) == "circuitsvis"
+    with vk.use_backend("circuitsvis"):
+        assert fig._choose(None) == "circuitsvis"

@@ -63,7 +63,8 @@ class RenderedFigure(CompatFigure, RenderedHTML):
 
     With no backend chosen (``vk.set_backend`` / ``vk.use_backend`` / ``VIZKIT_BACKEND`` /
     ``backend=``) it draws with the CircuitsVis backend when that backend can draw its kind
-    (attention, colored tokens), else with the default. ``str(fig)``, ``fig.show_code()`` and
+    (attention, colored tokens) in reasonable time, else with the default (attention over a long
+    prompt, which CircuitsVis' component takes tens of seconds to draw). ``str(fig)``, ``fig.show_code()`` and
     ``fig._repr_html_()`` are self-contained HTML (the figure's standalone page in an iframe): it
     renders offline, alone in a file or pasted into a larger page any number of times.
     ``fig.to_html()`` / ``fig.save("x.html")`` write the standalone page itself.
@@ -72,7 +73,18 @@ class RenderedFigure(CompatFigure, RenderedHTML):
     def _choose(self, backend: str | None) -> str:
         if backend is not None or self.backend is not None or _backend_chosen():
             return get_backend(backend if backend is not None else self.backend)
-        return "circuitsvis" if supports("circuitsvis", self.kind) else get_backend(None)
+        return "circuitsvis" if supports("circuitsvis", self.kind) and not self._slow_in_circuitsvis() else get_backend(None)
+
+    def _slow_in_circuitsvis(self) -> bool:
+        """Whether CircuitsVis' own component would take tens of seconds to draw these heads (a long prompt):
+        then the default backend draws them (in about a second), as CircuitsVis could not."""
+        from ...backends.circuitsvis.props import SLOW_CELLS
+        from ...spec import Heatmap
+
+        if self.kind != "attention":
+            return False
+        heads = self.marks(Heatmap)
+        return bool(heads) and len(heads) * heads[0].z.shape[-1] ** 2 > SLOW_CELLS
 
     def embed_html(self, backend: str | None = None) -> str:
         """The view as HTML that stands alone anywhere: the standalone page (:meth:`to_html`) in an
