@@ -837,3 +837,30 @@ def test_long_prompt_is_drawn_fast_without_a_chosen_backend():
     assert cv.attention.attention_heads(pattern[:, :8, :8], STR_TOKENS[:8])._choose(None) == "circuitsvis"
     with vk.use_backend("circuitsvis"):
         assert fig._choose(None) == "circuitsvis"
+
+
+def test_signed_attribution_through_cv_circuitsvis():
+    # find_string "circuitsvis.attention.attention_heads(" (files 25127908237, 21063657657): the package's own
+    # `circuitsvis` attribute, signed attention attributions of the top-k heads sorted by their largest value
+    attention_attr_signed = (cache["pattern", 1] - cache["pattern", 0]) * 3
+    head_names_signed = [f"L1H{h}" for h in range(N_HEADS)]
+    attention_attr_indices = attention_attr_signed.max(-1).values.max(-1).values.argsort(descending=True)
+    attention_attr_signed = attention_attr_signed[attention_attr_indices, :, :]
+    head_labels = [head_names_signed[i.item()] for i in attention_attr_indices]
+    top_k = 4
+    fig = cv.circuitsvis.attention.attention_heads(tokens=STR_TOKENS, attention=attention_attr_signed[:top_k],
+                                                   attention_head_names=head_labels[:top_k])
+    _, props = real_props(real.circuitsvis.attention.attention_heads(
+        tokens=STR_TOKENS, attention=attention_attr_signed[:top_k], attention_head_names=head_labels[:top_k]))
+    assert [p.title for p in fig.panels] == props["attentionHeadNames"]
+    for head, mark in zip(np.asarray(props["attention"]), fig.marks(Heatmap), strict=True):
+        kept = np.isfinite(mark.z)
+        np.testing.assert_allclose(mark.z[kept], head[kept], rtol=1e-5)
+    scale = fig.marks(Heatmap)[0].colorscale
+    top = float(np.abs(attention_attr_signed[:top_k]).max())
+    assert scale.zmin == -scale.zmax == -max(1.0, top)  # white at 0; never saturated past CircuitsVis' ±1 default
+
+
+def test_examples_hello():
+    assert str(cv.examples.hello("<b>x</b>")) == "<p>Hello, &lt;b&gt;x&lt;/b&gt;!</p>"
+    assert real_props(real.examples.hello("x")) == ("Hello", {"name": "x"})

@@ -9,11 +9,16 @@ displays in a notebook, has ``show_code()``, ``str()`` is self-contained HTML, a
 JavaScript is inline), escapes every token, and keeps long prompts fast (the figures are vizkit's own).
 """
 
-from . import activations, attention, logits, tokens, topk_samples, topk_tokens, utils
+import sys
+
+from . import activations, attention, examples, logits, tokens, topk_samples, topk_tokens, utils
 from .rendered import RenderedFigure, RenderedHTML
 
 #: The CircuitsVis release whose Python API this module follows.
 __version__ = "1.43.3"
+#: CircuitsVis' package names itself (its ``import circuitsvis.attention`` lines bind it): notebooks write
+#: ``cv.circuitsvis.attention.attention_heads(...)``.
+circuitsvis = sys.modules[__name__]
 
-__all__ = ["RenderedFigure", "RenderedHTML", "activations", "attention", "logits", "tokens", "topk_samples",
-           "topk_tokens", "utils"]
+__all__ = ["RenderedFigure", "RenderedHTML", "activations", "attention", "circuitsvis", "examples", "logits", "tokens",
+           "topk_samples", "topk_tokens", "utils"]
