@@ -864,3 +864,14 @@ def test_signed_attribution_through_cv_circuitsvis():
 def test_examples_hello():
     assert str(cv.examples.hello("<b>x</b>")) == "<p>Hello, &lt;b&gt;x&lt;/b&gt;!</p>"
     assert real_props(real.examples.hello("x")) == ("Hello", {"name": "x"})
+
+
+def test_colored_tokens_signed_bounds_keep_zero_white():
+    # bounds given as tensors (max_value=acts.max()), asymmetric: 0 stays the middle (white) of the scale
+    values = torch.tensor([-0.5, 0.0, 1.5, 3.0])
+    fig = cv.tokens.colored_tokens(["a", "b", "c", "d"], values, min_value=values.min(), max_value=torch.tensor(3.0))
+    scale = fig.marks(TokenText)[0].colorscale
+    assert (scale.zmin, scale.zmax) == (-3.0, 3.0) and scale.normalise(np.array([0.0]))[0] == 0.5
+    _, props = real_props(real.tokens.colored_tokens(["a", "b", "c", "d"], values, min_value=values.min(),
+                                                     max_value=torch.tensor(3.0)))
+    np.testing.assert_allclose(fig.marks(TokenText)[0].values[0], props["values"])

@@ -34,11 +34,13 @@ def colored_tokens(tokens, values, min_value=None, max_value=None, negative_colo
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     signed = lo < 0 or (min_value is not None and min_value < 0)
     scale = scale_for(negative_color, positive_color, signed, not_drawn)
-    zmin, zmax = min_value, max_value
-    if not signed:  # CircuitsVis' white is 0: min_value colours negative values only
+    if signed:  # white at 0 (as CircuitsVis): a range symmetric around 0, so a linear scale puts 0 in its middle
+        half = max(abs(float(min_value) if min_value is not None else lo),
+                   abs(float(max_value) if max_value is not None else hi)) or 1.0
+        zmin, zmax = -half, half
+    else:  # CircuitsVis' white is 0: min_value colours negative values only
         zmin = 0.0
-        if zmax is None and hi <= 0:
-            zmax = 1.0
+        zmax = float(max_value) if max_value is not None else (hi if hi > 0 else 1.0)
     fig = vk_tokens(toks, arr, zmin=zmin, zmax=zmax, colorscale=scale)
     return rendered(fig, not_drawn=not_drawn)
 
