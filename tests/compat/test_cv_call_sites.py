@@ -875,3 +875,11 @@ def test_colored_tokens_signed_bounds_keep_zero_white():
     _, props = real_props(real.tokens.colored_tokens(["a", "b", "c", "d"], values, min_value=values.min(),
                                                      max_value=torch.tensor(3.0)))
     np.testing.assert_allclose(fig.marks(TokenText)[0].values[0], props["values"])
+
+
+def test_text_neuron_activations_positive_values_start_white_at_zero():
+    acts = torch.rand(N, 1, 2, generator=GEN) + 0.5  # all positive: CircuitsVis colours from white at 0, not at 0.5
+    fig = cv.activations.text_neuron_activations(STR_TOKENS, acts)
+    scale = fig.marks(TokenText)[0].colorscale
+    assert scale.zmin == 0.0 and scale.zmax == pytest.approx(float(acts.max()))
+    neurons_match(fig, real_props(real.activations.text_neuron_activations(STR_TOKENS, acts))[1])

@@ -33,7 +33,9 @@ def text_neuron_activations(tokens, activations, first_dimension_name="Layer", s
         if a.ndim != 3:
             raise CircuitsVisInputError(f"activations must be of shape [tokens x layers x neurons]; "
                                         f"{'sample ' + str(i) + ' has' if len(arrays) > 1 else 'got'} shape {a.shape}")
-    return rendered(neuron_activations(token_lists, arrays, first_dimension_name=first_dimension_name,
+    finite = np.concatenate([a[np.isfinite(a)] for a in arrays])
+    zmin = 0.0 if finite.size and finite.min() > 0 else None  # CircuitsVis' white is 0, not the smallest activation
+    return rendered(neuron_activations(token_lists, arrays, zmin=zmin, first_dimension_name=first_dimension_name,
                                        second_dimension_name=second_dimension_name,
                                        first_dimension_labels=first_dimension_labels,
                                        second_dimension_labels=second_dimension_labels))
