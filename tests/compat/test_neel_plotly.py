@@ -31,13 +31,14 @@ def test_patching_heatmap_with_facet_labels_in_plotly_and_matplotlib():
     native = fig.to("plotly")
     assert native.layout.title.text == "Logit difference"
     assert [a.text for a in native.layout.annotations][:3] == ["resid_pre", "attn_out", "mlp_out"]
-    assert native.layout.xaxis.title.text == "Position" and native.layout.yaxis.title.text == "Layer"
+    # neel-plotly overwrites the axis titles with xaxis/yaxis ("x"/"y" by default) after px drew labels=
+    assert native.layout.xaxis.title.text == "x" and native.layout.yaxis.title.text == "y"
     assert plotly_colorscale_ends(native) == (stops("RdBu")[0], stops("RdBu")[-1])
 
     mpl = fig.to("matplotlib")
     axes = [ax for ax in mpl.axes if ax.images]
     assert [ax.get_title() for ax in axes] == ["resid_pre", "attn_out", "mlp_out"]
-    assert axes[0].get_xlabel() == "Position" and axes[0].get_ylabel() == "Layer"
+    assert axes[0].get_xlabel() == "x" and axes[0].get_ylabel() == "y"
     lo, hi = axes[0].images[0].get_clim()
     assert lo == pytest.approx(-np.abs(result).max()) and hi == pytest.approx(np.abs(result).max())
     assert mpl._suptitle.get_text() == "Logit difference"

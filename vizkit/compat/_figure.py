@@ -29,6 +29,7 @@ import warnings
 
 from ..errors import VizkitWarning
 from ..spec import Figure
+from ._plotly_api import PlotlyFigureAPI
 
 __all__ = ["CompatFigure", "CompatWarning", "as_compat", "finish"]
 
@@ -38,12 +39,18 @@ class CompatWarning(VizkitWarning):
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
-class CompatFigure(Figure):
+class CompatFigure(PlotlyFigureAPI, Figure):
     """A :class:`vizkit.Figure` made by a compat helper (``vizkit.compat.neel_plotly``, ``arena``, ``circuitsvis``).
 
     Everything a Figure does works; in addition, plotly-only keywords of the original call are
     applied to the native plotly figure, and drawing with a backend that cannot honour them
     warns once (:class:`CompatWarning`) naming them.
+
+    As the originals return plotly figures, the common plotly ``Figure`` methods work on it, in
+    place: ``update_layout``, ``update_xaxes``/``update_yaxes``, ``update_traces``,
+    ``add_hline``/``add_vline``, ``add_shape(type="line")``, ``add_trace(go.Scatter(...))``,
+    ``write_html``/``write_image``, ``show(renderer=...)``; ``fig.layout`` and ``fig.data`` read
+    the plotly figure the plotly backend draws.
     """
 
     # -- what the original call asked for beyond the spec -----------------------------------------
@@ -114,7 +121,12 @@ class CompatFigure(Figure):
             options["width"] = _paper_width(options["width"])
         return plotly_image(self._native_plotly(), fmt, scale=scale, **options)
 
-    def show(self, backend: str | None = None) -> None:
+    def show(self, backend: str | None = None, renderer: str | None = None, validate: bool = True, **kwargs) -> None:
+        """Display as :meth:`vizkit.Figure.show` does. plotly's ``renderer`` (also given first, as
+        ``fig.show("browser")``) and ``config`` are accepted: vizkit displays in the notebook,
+        or in a browser outside one."""
+        if backend is not None and renderer is None and not _is_backend(backend):
+            backend, renderer = None, backend
         name = self._prepare(backend)
         Figure.show(self, name)
 
@@ -145,7 +157,8 @@ class CompatFigure(Figure):
                 "text/plain": repr(self)}
 
     def _has_plotly_extras(self) -> bool:
-        return bool(self.compat.get("plotly_layout") or self.compat.get("plotly_traces") or self.compat.get("plotly_axes"))
+        return bool(self.compat.get("plotly_layout") or self.compat.get("plotly_traces") or self.compat.get("plotly_axes")
+                    or self.compat.get("plotly_calls"))
 
     # -- JSON: a compat figure is saved as a plain Figure (its extras stay in meta) -------------------
     def to_dict(self) -> dict:
@@ -171,11 +184,23 @@ def apply_plotly(native, compat: dict) -> None:
             continue
         selector = {"type": entry["selector"]} if entry.get("selector") else None
         native.update_traces(selector=selector, **entry["update"])
+    for call in compat.get("plotly_calls") or ():
+        getattr(native, call["method"])(**call["kwargs"])
     axes = compat.get("plotly_axes") or {}
     if axes.get("x"):
         native.update_xaxes(**axes["x"])
     if axes.get("y"):
         native.update_yaxes(**axes["y"])
+
+
+def _is_backend(name) -> bool:
+    from .._registry import check_backend_name
+
+    try:
+        check_backend_name(name)
+    except Exception:
+        return False
+    return True
 
 
 def as_compat(fig: Figure, helper: str, *, plotly_layout: dict | None = None, plotly_traces: list | None = None,

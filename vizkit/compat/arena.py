@@ -19,7 +19,7 @@ import re
 import numpy as np
 
 from ..errors import ShapeError, VizkitError
-from ..spec import Line
+from ..spec import Line, Scatter
 from ..spec.colors import CATEGORICAL
 from . import _edit
 from ._figure import as_compat, finish
@@ -58,6 +58,7 @@ class _Call:
         if isinstance(self.post.get("margin"), int):
             self.post["margin"] = dict.fromkeys("tblr", self.post["margin"])
         self.layout: dict = {}  # applied in plotly
+        self.extra_layout: dict = {}  # other layout keywords: fig.update_layout (spec when it holds them)
         self.traces: list = []
         self.axes: dict = {}
         self.plotly_only: list[str] = []
@@ -76,6 +77,13 @@ class _Call:
         return [self.pre.pop(n, default) for n in names]
 
     def check(self) -> None:
+        """Unknown keywords: a plotly layout keyword (newer ARENA sends every extra keyword to
+        ``update_layout``) goes to the layout; anything else raises as the original does."""
+        from ._keywords import PX_KEYWORDS, is_layout_key
+
+        for k in [k for k in self.pre if k not in PX_KEYWORDS[self.func]]:
+            if is_layout_key(k, self.pre[k]):
+                self.extra_layout[k] = self.pre.pop(k)
         check_px(self.func, self.pre)
 
     def template(self) -> None:
@@ -99,6 +107,8 @@ class _Call:
                                                                   for m in pa.marks)) for pa in fig.panels))
         fig = as_compat(fig, HELPER, plotly_layout=self.layout, plotly_traces=self.traces, plotly_only=self.plotly_only,
                         not_drawn=self.not_drawn, plotly_axes=self.axes)
+        if self.extra_layout:
+            fig._layout_update(self.extra_layout)
         return finish(fig, self.return_fig)
 
 
@@ -134,10 +144,13 @@ def imshow(tensor, renderer=None, **kwargs):
         call.plotly_only.append("text")
     if static:
         call.not_drawn.append("static")
+    arr = to_numpy(tensor)
+    if np.ndim(arr) == 3 and call.pre.get("facet_col") is None and call.pre.get("animation_frame") is None:
+        call.pre["facet_col"] = 0  # newer ARENA: a 3-D tensor is one facet per leading index
     labels = dict(call.pre.get("labels") or {})
     custom = dict(DEFAULT_KWARGS, xaxis=labels.get("x"), yaxis=labels.get("y"), _given={"xaxis", "yaxis"},
                   animation_name=labels.get("animation_frame", "animation_frame"), facet_labels=facet_labels)
-    fig = imshow_figure(to_numpy(tensor), custom, call.pre, HELPER, layout=call.layout, plotly_only=call.plotly_only,
+    fig = imshow_figure(arr, custom, call.pre, HELPER, layout=call.layout, plotly_only=call.plotly_only,
                         traces=call.traces)
     compat = fig.meta["compat"]
     call.layout, call.traces = compat["plotly_layout"], compat["plotly_traces"]
@@ -188,8 +201,9 @@ def line(y, renderer=None, **kwargs):
             call.axes.setdefault("x", {}).update(tickmode="array", tickvals=to_numpy(x).tolist(), ticktext=[str(v) for v in tickvals])
             call.plotly_only.append("xaxis_tickvals")
     names = list(names) if names is not None else ([f"wide_variable_{i}" for i in range(len(series))] if wide else None)
-    x_title = labels.get("x", labels.get("index", "index" if wide else "x"))
-    y_title = labels.get("y", labels.get("value", "value" if wide else "y"))
+    # plotly express titles a wide (several-series) figure "index"/"value": labels x/y do not reach them
+    x_title = labels.get("index", "index") if wide else labels.get("x", "x")
+    y_title = labels.get("value", "value") if wide else labels.get("y", "y")
     data = np.stack(series) if wide else series[0]
     fig = vk_line(data, dims=("variable", "x") if wide else ("x",), x=_x_list(x), names=names if wide else None,
                   labels={"x": x_title, "y": y_title, "color": labels.get("variable", "variable")}, **opts)
@@ -241,9 +255,16 @@ def scatter(x, y, renderer=None, **kwargs):
     scale = scale_name(call.pre.pop("color_continuous_scale", None), call.layout, call.traces, call.plotly_only,
                        "color_continuous_scale", "viridis", trace="scatter")
     zmid, opacity = call.pre.pop("color_continuous_midpoint", None), call.pre.pop("opacity", None)
+    sequence, colour_map = call.pre.pop("color_discrete_sequence", None), call.pre.pop("color_discrete_map", None)
+    text, textposition = call.pre.pop("text", None), call.pre.pop("textposition", None)
     opts = {k: call.pre.pop(k) for k in ("title", "width", "height", "log_x", "log_y") if k in call.pre}
     call.check()
     call.not_drawn.extend(call.pre)
+    if text is not None:  # labels written next to the points: plotly draws them
+        call.traces.append({"selector": "scatter", "update": {"text": [str(t) for t in np.asarray(to_numpy(text)).ravel()],
+                                                                "mode": "markers+text",
+                                                                **({"textposition": textposition} if textposition else {})}})
+        call.plotly_only.append("text")
     xs, ys = np.asarray(to_numpy(x), dtype=float).ravel(), np.asarray(to_numpy(y), dtype=float).ravel()
     groups = [(None, np.ones(xs.shape, bool))]
     if facet is not None:
@@ -253,7 +274,21 @@ def scatter(x, y, renderer=None, **kwargs):
     hover = None if hover_name is None else [str(h) for h in np.asarray(to_numpy(hover_name)).ravel()]
     panels = []
     ax = {"x": labels.get("x", "x"), "y": labels.get("y", "y"), "color": labels.get("color", "color")}
+    categories = None
+    if colour is not None and colour.dtype.kind not in "iuf":  # discrete colours, one legend entry per value (px)
+        colour = np.array([str(v) for v in colour.tolist()])
+        categories = list(dict.fromkeys(colour.tolist()))
+        palette = list(sequence) if sequence else list(CATEGORICAL)
+        colour_of = {c: (colour_map or {}).get(c, palette[i % len(palette)]) for i, c in enumerate(categories)}
     for title, sel in groups:
+        if categories is not None:
+            hv = None if hover is None else np.array(hover)
+            marks = [Scatter(x=xs[sel & (colour == c)], y=ys[sel & (colour == c)], name=c, color=colour_of[c],
+                             hover_labels=None if hv is None else tuple(hv[sel & (colour == c)]),
+                             **({"opacity": float(opacity)} if opacity is not None else {}))
+                     for c in categories if (sel & (colour == c)).any()]
+            panels.append(vk_scatter(xs[sel], ys[sel], labels=ax).panels[0].replace(marks=tuple(marks), title=title))
+            continue
         f = vk_scatter(xs[sel], ys[sel], color=None if colour is None else colour[sel], labels=ax, colorscale=scale, zmid=zmid,
                        hover=None if hover is None else [h for h, s in zip(hover, sel, strict=True) if s])
         p = f.panels[0].replace(title=title)
@@ -261,7 +296,8 @@ def scatter(x, y, renderer=None, **kwargs):
             p = p.replace(marks=tuple(m.replace(opacity=float(opacity)) for m in p.marks))
         panels.append(p)
     fig = vk_scatter(xs, ys, labels=ax, **opts)
-    fig = fig.replace(panels=tuple(panels), facet_cols=wrap or min(4, len(panels)))
+    fig = fig.replace(panels=tuple(panels), facet_cols=wrap or min(4, len(panels)),
+                      legend_title=ax["color"] if categories is not None else fig.legend_title)
     if facet_labels:
         fig = _edit.panel_titles(fig, facet_labels)
     if add_line is not None:
@@ -310,8 +346,8 @@ def bar(tensor, renderer=None, **kwargs):
     names = list(names) if names is not None else ([f"wide_variable_{i}" for i in range(len(series))] if wide else None)
     values = np.stack(series) if wide else series[0]
     fig = vk_bar(values, x=None if x is None else [str(v) for v in _x_list(x)], names=names if wide else None,
-                 labels={"x": labels.get("x", labels.get("index", "index" if wide else "x")),
-                         "y": labels.get("y", labels.get("value", "value" if wide else "y"))},
+                 labels={"x": labels.get("index", "index") if wide else labels.get("x", "x"),
+                         "y": labels.get("value", "value") if wide else labels.get("y", "y")},
                  horizontal=horizontal, **opts)
     if names is not None and not wide:
         fig = fig.replace(panels=tuple(p.replace(marks=tuple(m.replace(name=str(names[0]), legend=True) for m in p.marks))

@@ -88,9 +88,9 @@ def imshow_figure(arr: np.ndarray, custom: dict, px: dict, helper: str, *, layou
                     animate=names[animate] if animate is not None else None,
                     labels={"color": labels["color"]} if "color" in labels else None,
                     zmin=zmin, zmax=zmax, zmid=zmid, colorscale=scale, text_auto=text_auto or None, **px)
-    given = custom.get("_given", set())
-    x_title = custom["xaxis"] if "xaxis" in given else labels.get("x", custom["xaxis"])
-    y_title = custom["yaxis"] if "yaxis" in given else labels.get("y", custom["yaxis"])
+    # neel-plotly sets the axis titles to xaxis/yaxis ("x"/"y" unless given) after plotly express drew
+    # labels=..., so labels name the hover and colour bar only; ARENA passes labels' x/y as xaxis/yaxis
+    x_title, y_title = custom["xaxis"], custom["yaxis"]
     fig = _edit.axes(fig, x_title=x_title, y_title=y_title, set_x_title=True, set_y_title=True,
                      y_reversed=False if origin == "lower" else None)
     fig = common_layout(fig, custom, layout, plotly_only, not_drawn)
@@ -173,11 +173,15 @@ def histogram(tensor, **kwargs):
     keep = {k: px.pop(k) for k in ("title", "width", "height", "log_y") if k in px}
     range_x = px.pop("range_x", None)
     not_drawn.extend(k for k in px)
-    values = {str(i): arr[:, i] for i in range(arr.shape[1])} if arr.ndim == 2 else arr
+    if arr.ndim > 2:
+        raise ShapeError(f"histogram takes a 1-D tensor or a 2-D one (a histogram per column); got shape {arr.shape}")
+    # plotly express reads the array as a wide frame: one series per column, named "0", "1", ... in a
+    # legend titled "variable"; neel-plotly then sets the axis titles to xaxis/yaxis ("x"/"y")
+    columns = arr.reshape(-1, 1) if arr.ndim <= 1 else arr
+    values = {str(i): columns[:, i] for i in range(columns.shape[1])}
     fig = hist(values, nbins=nbins, density=density, range=tuple(range_x) if range_x is not None else None,
-               labels={"x": labels.get("value", custom["xaxis"]) if "xaxis" not in custom["_given"] else custom["xaxis"],
-                       "y": custom["yaxis"] if "yaxis" in custom["_given"] else ("density" if density else "count")},
-               **keep)
+               labels={"x": custom["xaxis"], "y": custom["yaxis"]}, **keep)
+    fig = fig.replace(legend_title=str(labels.get("variable", "variable")))
     fig = common_layout(fig, custom, layout, plotly_only, not_drawn)
     fig = as_compat(fig, HELPER, plotly_layout=layout, plotly_only=plotly_only, not_drawn=not_drawn)
     return finish(fig, custom["return_fig"])
@@ -230,15 +234,17 @@ legend_in_plot_dict = dict(xanchor="right", x=0.95, title="", orientation="h", y
 def put_legend_in_plot(fig):
     """neel-plotly ``put_legend_in_plot``: the legend inside the plot, top right (plotly only).
 
-    A plotly figure is changed in place as in neel-plotly; a vizkit figure made by a compat call
-    records it (drawn in plotly; other backends warn) and is also returned.
+    The figure is changed in place and ``None`` returned, as in neel-plotly: a plotly figure gets
+    the legend layout; a compat figure records it (drawn in plotly; other backends warn).
     """
-    if hasattr(fig, "update_layout"):
-        fig.update_layout(legend=legend_in_plot_dict)
-        return None
-    if not isinstance(fig, CompatFigure):
-        fig = as_compat(fig, HELPER)
+    copy = not isinstance(fig, CompatFigure)
+    if copy:
+        if hasattr(fig, "update_layout"):  # a plotly figure
+            fig.update_layout(legend=legend_in_plot_dict)
+            return None
+        fig = as_compat(fig, HELPER)  # a plain vizkit Figure cannot change: the compat copy is returned
     compat = fig.meta["compat"]
     compat["plotly_layout"]["legend"] = dict(legend_in_plot_dict)
     compat["plotly_only"] = sorted(set(compat["plotly_only"]) | {"put_legend_in_plot"})
-    return fig
+    fig.__dict__.pop("_warned", None)
+    return fig if copy else None  # in place, as neel-plotly (a returned figure would display again as a cell's last line)

@@ -1,0 +1,321 @@
+"""The part of plotly's ``Figure`` API that notebooks use on a figure returned with ``return_fig=True``.
+
+neel-plotly and ARENA return plotly figures, and notebooks poke at them::
+
+    fig = line(..., return_fig=True)
+    fig.add_hline(y=0.25)
+    fig.update_layout(title="...", yaxis_range=[0, 1])
+    fig.show()
+
+A compat figure is a :class:`vizkit.Figure`, so these calls edit it in place (as plotly does) and
+return it (so chains work). What the spec holds (titles, axis titles and ranges, log axes, size,
+legend visibility, reference lines, added line/scatter traces) is drawn by every backend; the
+rest (fonts, margins, tick formats, trace styling ...) is applied to the plotly figure and warned
+about, once, by any other backend. ``fig.layout`` and ``fig.data`` read the plotly figure the
+plotly backend draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import UnsupportedInputError, VizkitError
+from ..spec import Bar, Heatmap, Line, Scatter
+from . import _edit
+
+#: plotly's default shape colour (``add_hline``, ``add_vline``, ``add_shape``).
+SHAPE_COLOR = "#444"
+
+
+class PlotlyFigureAPI:
+    """Mixin of :class:`~vizkit.compat._figure.CompatFigure`: plotly ``Figure`` methods, in place."""
+
+    # -- in-place editing of a frozen spec --------------------------------------------------------
+    def _adopt(self, new) -> None:
+        """Take every field of ``new`` (an edited copy), keeping this object's identity."""
+        import dataclasses
+
+        for f in dataclasses.fields(new):
+            if f.name != "meta":
+                self._set(f.name, getattr(new, f.name))
+        self.__dict__.pop("_warned", None)
+
+    def _compat_record(self, key: str):
+        compat = self.meta.setdefault("compat", {})
+        return compat.setdefault(key, {} if key in ("plotly_layout", "plotly_axes") else [])
+
+    def _plotly_only(self, *names: str) -> None:
+        compat = self.meta.setdefault("compat", {})
+        compat["plotly_only"] = sorted(set(compat.get("plotly_only", ())) | set(names))
+        self.__dict__.pop("_warned", None)
+
+    # -- layout ---------------------------------------------------------------------------------
+    def update_layout(self, dict1=None, overwrite=False, **kwargs):
+        """plotly's ``update_layout``: titles, axis titles/ranges, size and legend go to the spec, the rest to plotly."""
+        return self._layout_update({**(dict1 or {}), **kwargs}, f"update_layout({', '.join(sorted({**(dict1 or {}), **kwargs}))})")
+
+    def _layout_update(self, updates: dict, label: str | None = None):
+        """Apply layout ``updates``; the plotly-only part is named ``label`` in warnings (``None``: by its keys)."""
+        updates = _flatten(updates)
+        fig = self
+        rest = {}
+        for key, value in updates.items():
+            spec = _spec_layout(fig, key, value)
+            if spec is None:
+                rest[key] = value
+            else:
+                fig = spec
+        if fig is not self:
+            self._adopt(fig)
+        if rest:
+            layout = self._compat_record("plotly_layout")
+            layout.update(_plain(rest))
+            self._plotly_only(*([label] if label else sorted(rest)))
+        return self
+
+    def update_xaxes(self, patch=None, selector=None, overwrite=False, row=None, col=None, **kwargs):
+        return self._update_axes("x", {**(patch or {}), **kwargs})
+
+    def update_yaxes(self, patch=None, selector=None, overwrite=False, row=None, col=None, **kwargs):
+        return self._update_axes("y", {**(patch or {}), **kwargs})
+
+    def _update_axes(self, dim: str, updates: dict):
+        updates = _flatten(updates)
+        fig, rest = self, {}
+        for key, value in updates.items():
+            spec = _spec_layout(fig, f"{dim}axis_{key}", value, every_panel=True)
+            if spec is None:
+                rest[key] = value
+            else:
+                fig = spec
+        if fig is not self:
+            self._adopt(fig)
+        if rest:
+            axes = self._compat_record("plotly_axes")
+            axes.setdefault(dim, {}).update(_plain(rest))
+            self._plotly_only(f"update_{dim}axes({', '.join(sorted(rest))})")
+        return self
+
+    def update_traces(self, patch=None, selector=None, row=None, col=None, secondary_y=None, overwrite=False, **kwargs):
+        """plotly's ``update_traces`` (marker size, opacity, line width ...): applied in plotly."""
+        updates = {**(patch or {}), **kwargs}
+        if isinstance(selector, dict):
+            selector = selector.get("type")
+        elif selector is not None and not isinstance(selector, str):
+            raise VizkitError(f"update_traces: selector must be a dict like {{'type': 'scatter'}}; got {type(selector).__name__}")
+        self._compat_record("plotly_traces").append({"selector": selector, "update": _plain(updates)})
+        self._plotly_only(f"update_traces({', '.join(sorted(updates))})")
+        return self
+
+    def update_coloraxes(self, patch=None, **kwargs):
+        return self.update_layout(coloraxis={**(patch or {}), **kwargs})
+
+    # -- reference lines, shapes and traces -------------------------------------------------------
+    def add_hline(self, y, row=None, col=None, exclude_empty_subplots=True, annotation=None, **kwargs):
+        """A horizontal line at ``y`` across every panel (a spec mark, drawn by every backend)."""
+        return self._add_rule("h", float(y), kwargs)
+
+    def add_vline(self, x, row=None, col=None, exclude_empty_subplots=True, annotation=None, **kwargs):
+        """A vertical line at ``x`` across every panel."""
+        return self._add_rule("v", float(x), kwargs)
+
+    def _add_rule(self, orient: str, at: float, kwargs: dict):
+        style = _line_style(kwargs)
+        text = kwargs.pop("annotation_text", None)
+        kwargs.pop("annotation_position", None)
+        for k in [k for k in kwargs if k.startswith("annotation_")]:
+            kwargs.pop(k)
+        if kwargs:
+            self._plotly_only(*sorted(kwargs))
+        name = str(text) if text is not None else None
+
+        def make(panel):
+            if orient == "h":
+                lo, hi = _extent(panel, "x")
+                return [Line(x=np.array([lo, hi]), y=np.array([at, at]), name=name, legend=False, **style,
+                             hover_labels=(name, name) if name else None)]
+            lo, hi = _extent(panel, "y")
+            return [Line(x=np.array([at, at]), y=np.array([lo, hi]), name=name, legend=False, **style,
+                         hover_labels=(name, name) if name else None)]
+
+        self._adopt(_edit.add_marks(self, make))
+        return self
+
+    def add_shape(self, type=None, x0=None, y0=None, x1=None, y1=None, row=None, col=None, **kwargs):  # noqa: A002
+        """A ``type="line"`` shape from (x0, y0) to (x1, y1), drawn in every panel; other shapes raise."""
+        if type != "line" or None in (x0, y0, x1, y1):
+            raise UnsupportedInputError(f"add_shape draws type='line' with x0, y0, x1, y1 in vizkit; got type={type!r}")
+        style = _line_style(kwargs)
+        kwargs.pop("xref", None), kwargs.pop("yref", None)
+        if kwargs:
+            self._plotly_only(*sorted(kwargs))
+        line = Line(x=np.array([float(x0), float(x1)]), y=np.array([float(y0), float(y1)]), legend=False, **style)
+        self._adopt(_edit.add_marks(self, lambda p: [line]))
+        return self
+
+    def add_trace(self, trace, row=None, col=None, secondary_y=None, **kwargs):
+        """A plotly ``go.Scatter`` (lines and/or markers) added to every panel as a vizkit mark."""
+        kind = getattr(trace, "type", None) or (trace.get("type") if isinstance(trace, dict) else None)
+        if kind not in ("scatter", "scattergl"):
+            raise UnsupportedInputError(f"add_trace takes a plotly go.Scatter on a vizkit figure; got a {kind!r} trace")
+        get = trace.__getitem__
+        x, y = get("x"), get("y")
+        if y is None:
+            raise UnsupportedInputError("add_trace: the go.Scatter has no y values")
+        y = np.asarray(y, dtype=float)
+        x = np.arange(len(y), dtype=float) if x is None else np.asarray(x, dtype=float)
+        mode = get("mode") or ("lines+markers" if len(y) < 20 else "lines")
+        name = get("name")
+        show = get("showlegend")
+        legend = bool(name) and show is not False
+        opacity = get("opacity")
+        if "lines" in mode:
+            line = get("line") or {}
+            dash = _dash(line["dash"] if "dash" in line else None)
+            mark = Line(x=x, y=y, name=name, color=line["color"] if "color" in line else None, dash=dash,
+                        width=float(line["width"]) if "width" in line and line["width"] is not None else 2.0,
+                        markers="markers" in mode, legend=legend,
+                        opacity=float(opacity) if opacity is not None else 1.0)
+        else:
+            marker = get("marker") or {}
+            mark = Scatter(x=x, y=y, name=name, color=marker["color"] if "color" in marker and isinstance(marker["color"], str) else None,
+                           legend=legend, opacity=float(opacity) if opacity is not None else 0.9)
+        self._adopt(_edit.add_marks(self, lambda p: [mark]))
+        return self
+
+    def add_annotation(self, arg=None, **kwargs):
+        """A text annotation: applied in plotly (other backends warn)."""
+        self._compat_record("plotly_calls").append({"method": "add_annotation", "kwargs": _plain({**(arg or {}), **kwargs})})
+        self._plotly_only("add_annotation")
+        return self
+
+    # -- reading and writing ------------------------------------------------------------------------
+    @property
+    def layout(self):
+        """The layout of the plotly figure the plotly backend draws (read it; edit with ``update_layout``)."""
+        return self.to("plotly").layout
+
+    @property
+    def data(self):
+        """The traces of the plotly figure the plotly backend draws."""
+        return self.to("plotly").data
+
+    @property
+    def frames(self):
+        return self.to("plotly").frames
+
+    def write_html(self, file, *args, **kwargs):
+        """plotly's ``write_html``: the figure as standalone HTML (``fig.save``)."""
+        return self.save(file)
+
+    def write_image(self, file, format=None, width=None, height=None, scale=None, **kwargs):  # noqa: A002
+        """plotly's ``write_image``: PNG, SVG or PDF by suffix (or ``format``)."""
+        path = str(file)
+        if format and not path.lower().endswith("." + format.lower()):
+            path = f"{path}.{format.lower()}"
+        options = {k: v for k, v in (("width", width), ("height", height), ("scale", scale)) if v is not None}
+        return self.save(path, **options)
+
+    def to_plotly_json(self) -> dict:
+        return self.to("plotly").to_plotly_json()
+
+    def to_dict_plotly(self) -> dict:
+        return self.to("plotly").to_dict()
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def _flatten(updates: dict, prefix: str = "") -> dict:
+    """plotly's nested layout dicts as magic-underscore keys (``{"xaxis": {"title": "t"}}`` → ``xaxis_title``),
+    for the parts the spec can hold; other nested dicts stay whole."""
+    out = {}
+    for key, value in updates.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and name in ("xaxis", "yaxis", "title", "xaxis_title", "yaxis_title", "legend_title"):
+            out.update(_flatten(value, name + "_"))
+        else:
+            out[name] = value
+    return out
+
+
+def _spec_layout(fig, key: str, value, *, every_panel: bool = False):
+    """The figure with layout entry ``key`` applied, when the spec holds it; ``None`` when it does not."""
+    if key in ("title", "title_text"):
+        return fig.replace(title=None if value in (None, "") else str(value))
+    if key in ("width", "height"):
+        return fig.replace(**{key: None if value is None else int(value)})
+    if key == "showlegend":
+        return _edit.hide_legend(fig) if value is False else (fig if value else None)
+    if key in ("legend_title_text", "legend_title"):
+        return fig.replace(legend_title=None if value in (None, "") else str(value))
+    for dim in ("x", "y"):
+        ax = f"{dim}axis_"
+        if not key.startswith(ax):
+            continue
+        sub = key[len(ax):]
+        if sub in ("title", "title_text"):
+            return _edit.axes(fig, **{f"{dim}_title": value, f"set_{dim}_title": True})
+        if sub == "range" and value is not None and len(value) == 2 and None not in value:
+            panel = fig.panels[0]
+            if getattr(panel, dim).log:  # plotly takes log10 units on a log axis
+                value = [10 ** float(v) for v in value]
+            return _edit.axes(fig, **{f"{dim}_range": value})
+        if sub == "type" and value in ("log", "linear"):
+            return _edit.axes(fig, **{f"{dim}_log": value == "log"})
+        if sub == "autorange" and value == "reversed":
+            if dim == "y":
+                return _edit.axes(fig, y_reversed=True)
+            return None
+    return None
+
+
+def _line_style(kwargs: dict) -> dict:
+    """vizkit line style from plotly's ``line_color``/``line_dash``/``line_width``/``line=dict(...)``/``opacity``."""
+    line = dict(kwargs.pop("line", None) or {})
+    for k in ("color", "dash", "width"):
+        if f"line_{k}" in kwargs:
+            line[k] = kwargs.pop(f"line_{k}")
+    opacity = kwargs.pop("opacity", None)
+    style = {"color": str(line.get("color") or SHAPE_COLOR), "dash": _dash(line.get("dash")),
+             "width": float(line["width"]) if line.get("width") is not None else 2.0}
+    if opacity is not None:
+        style["opacity"] = float(opacity)
+    return style
+
+
+def _dash(dash) -> str:
+    if dash in (None, "solid"):
+        return "solid"
+    return "dot" if dash == "dot" else "dash"
+
+
+def _extent(panel, dim: str) -> tuple[float, float]:
+    """The data extent of a panel along ``dim`` (the axis range when set), for reference lines."""
+    axis = getattr(panel, dim)
+    if axis.range is not None:
+        return tuple(float(v) for v in axis.range)  # type: ignore[return-value]
+    lo, hi = [], []
+    for m in panel.marks:
+        if isinstance(m, Heatmap):
+            n = m.z.shape[1] if dim == "x" else m.z.shape[0]
+            lo.append(-0.5), hi.append(n - 0.5)
+        elif isinstance(m, (Line, Scatter, Bar)):
+            v = np.asarray(getattr(m, dim), dtype=float)
+            if isinstance(m, Bar) and dim == "y":
+                v = np.concatenate([v, [0.0]])
+            v = v[np.isfinite(v)]
+            if v.size:
+                lo.append(float(v.min())), hi.append(float(v.max()))
+    if not lo:
+        return 0.0, 1.0
+    return min(lo), max(hi)
+
+
+def _plain(value):
+    from ._figure import _plain as plain
+
+    return plain(value)
+
+
+__all__ = ["PlotlyFigureAPI"]
