@@ -66,11 +66,10 @@ def test_loss_lines_with_names_and_hovermode_default():
     assert fig.panels[0].y.range == (0.0, 1.0)
     native = fig.to("plotly")
     assert native.layout.hovermode == "x unified"
-    # several series are plotly express's wide form: its axes are "index"/"value", which labels x/y miss
-    assert native.layout.xaxis.title.text == "index" and native.layout.yaxis.title.text == "value"
+    assert native.layout.xaxis.title.text == "Step" and native.layout.yaxis.title.text == "Loss"
     assert [d.name for d in native.data] == ["train", "test"]
-    single = arena.line(train, labels={"x": "Step", "y": "Loss"}, return_fig=True).to("plotly")
-    assert single.layout.xaxis.title.text == "Step" and single.layout.yaxis.title.text == "Loss"
+    unlabelled = arena.line([train, test], return_fig=True).to("plotly")  # plotly express's wide-form titles
+    assert unlabelled.layout.xaxis.title.text == "index" and unlabelled.layout.yaxis.title.text == "value"
     mpl = fig.to("matplotlib").axes[0]
     assert mpl.get_ylim() == pytest.approx((0.0, 1.0))
     assert [t.get_text() for t in mpl.get_legend().get_texts()] == ["train", "test"]

@@ -13,18 +13,24 @@ from ..errors import LabelError, VizkitError
 from ..spec import Line, Panel, Scatter
 
 
+class FacetLabelsError(LabelError, AssertionError, IndexError):
+    """More facet labels than facets: the originals raised ``AssertionError`` (ARENA) or ``IndexError``
+    (neel-plotly); this error is both, and a :class:`~vizkit.errors.LabelError`."""
+
+
 def panel_titles(fig, labels) -> object:
-    """Replace the facet titles of every frame with ``labels`` (one per facet, in facet order)."""
+    """Replace the facet titles of every frame with ``labels`` (in facet order); as in the originals,
+    fewer labels than facets title the first facets only."""
     labels = [str(s) for s in labels]
     per_frame = len(fig.frame_panels(0))
-    if len(labels) != per_frame:
-        raise LabelError(f"facet_labels has {len(labels)} labels but the figure has {per_frame} facets; pass one label per facet")
+    if len(labels) > per_frame:
+        raise FacetLabelsError(f"got {len(labels)} facet_labels but the figure has {per_frame} facets; pass at most one label per facet")
     counters: dict[int, int] = {}
     panels = []
     for p in fig.panels:
         i = counters.get(p.frame, 0)
         counters[p.frame] = i + 1
-        panels.append(p.replace(title=labels[i]))
+        panels.append(p.replace(title=labels[i]) if i < len(labels) else p)
     return fig.replace(panels=tuple(panels))
 
 

@@ -158,7 +158,7 @@ class CompatFigure(PlotlyFigureAPI, Figure):
 
     def _has_plotly_extras(self) -> bool:
         return bool(self.compat.get("plotly_layout") or self.compat.get("plotly_traces") or self.compat.get("plotly_axes")
-                    or self.compat.get("plotly_calls"))
+                    or self.compat.get("plotly_calls") or self.compat.get("plotly_shapes"))
 
     # -- JSON: a compat figure is saved as a plain Figure (its extras stay in meta) -------------------
     def to_dict(self) -> dict:
@@ -184,6 +184,9 @@ def apply_plotly(native, compat: dict) -> None:
             continue
         selector = {"type": entry["selector"]} if entry.get("selector") else None
         native.update_traces(selector=selector, **entry["update"])
+    from ._plotly_api import apply_shapes
+
+    apply_shapes(native, compat.get("plotly_shapes"))
     for call in compat.get("plotly_calls") or ():
         getattr(native, call["method"])(**call["kwargs"])
     axes = compat.get("plotly_axes") or {}
@@ -208,6 +211,7 @@ def as_compat(fig: Figure, helper: str, *, plotly_layout: dict | None = None, pl
               **changes) -> CompatFigure:
     """``fig`` as a :class:`CompatFigure` carrying what the original call asked for beyond the spec."""
     meta = dict(fig.meta)
+    before = dict(meta.get("compat") or {})
     meta["compat"] = {
         "helper": helper,
         "plotly_layout": _plain(plotly_layout or {}),
@@ -216,6 +220,9 @@ def as_compat(fig: Figure, helper: str, *, plotly_layout: dict | None = None, pl
         "plotly_only": sorted(set(plotly_only or ())),
         "not_drawn": sorted(set(not_drawn or ())),
     }
+    for key in ("plotly_shapes", "plotly_calls"):  # recorded while the figure was built (reference lines)
+        if before.get(key):
+            meta["compat"][key] = list(before[key])
     fields = {f.name: getattr(fig, f.name) for f in dataclasses.fields(Figure)}
     fields.update(changes)
     fields["meta"] = meta

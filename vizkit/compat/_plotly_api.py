@@ -25,6 +25,33 @@ from . import _edit
 
 #: plotly's default shape colour (``add_hline``, ``add_vline``, ``add_shape``).
 SHAPE_COLOR = "#444"
+#: The legend group of the spec lines that stand for plotly shapes: every backend draws them as
+#: lines; the plotly figure gets the shape itself (``fig.layout.shapes``, as in the originals) instead.
+SHAPE_GROUP = "vizkit-compat-shape"
+
+
+def shape_marks(fig, method: str, kwargs: dict, make):
+    """``fig`` with the spec lines ``make(panel)`` in every panel, standing for the plotly call
+    ``method(**kwargs)`` (``add_hline``, ``add_vline``, ``add_shape``) that the plotly figure gets instead."""
+    fig = _edit.add_marks(fig, lambda p: [m.replace(group=SHAPE_GROUP) for m in make(p)])
+    compat = fig.meta.setdefault("compat", {})
+    compat.setdefault("plotly_shapes", []).append({"method": method, "kwargs": _plain(kwargs)})
+    return fig
+
+
+def apply_shapes(native, shapes) -> None:
+    """Replace the stand-in lines of a plotly figure by the plotly shapes they stand for."""
+    if not shapes:
+        return
+    native.data = tuple(d for d in native.data if getattr(d, "legendgroup", None) != SHAPE_GROUP)
+    for frame in native.frames or ():
+        frame.data = tuple(d for d in frame.data if getattr(d, "legendgroup", None) != SHAPE_GROUP)
+    for entry in shapes:
+        call = getattr(native, entry["method"])
+        try:
+            call(**entry["kwargs"], row="all", col="all")
+        except Exception:  # a figure not made with make_subplots takes no row/col
+            call(**entry["kwargs"])
 
 
 class PlotlyFigureAPI:
@@ -120,37 +147,39 @@ class PlotlyFigureAPI:
         return self._add_rule("v", float(x), kwargs)
 
     def _add_rule(self, orient: str, at: float, kwargs: dict):
+        kwargs = dict(kwargs)
+        plotly_kwargs = {("y" if orient == "h" else "x"): at, **kwargs}
         style = _line_style(kwargs)
         text = kwargs.pop("annotation_text", None)
-        kwargs.pop("annotation_position", None)
-        for k in [k for k in kwargs if k.startswith("annotation_")]:
+        for k in [k for k in kwargs if k.startswith("annotation")]:
             kwargs.pop(k)
         if kwargs:
             self._plotly_only(*sorted(kwargs))
         name = str(text) if text is not None else None
 
         def make(panel):
+            hover = (name, name) if name else None
             if orient == "h":
                 lo, hi = _extent(panel, "x")
-                return [Line(x=np.array([lo, hi]), y=np.array([at, at]), name=name, legend=False, **style,
-                             hover_labels=(name, name) if name else None)]
+                return [Line(x=np.array([lo, hi]), y=np.array([at, at]), name=name, legend=False, hover_labels=hover, **style)]
             lo, hi = _extent(panel, "y")
-            return [Line(x=np.array([at, at]), y=np.array([lo, hi]), name=name, legend=False, **style,
-                         hover_labels=(name, name) if name else None)]
+            return [Line(x=np.array([at, at]), y=np.array([lo, hi]), name=name, legend=False, hover_labels=hover, **style)]
 
-        self._adopt(_edit.add_marks(self, make))
+        self._adopt(shape_marks(self, f"add_{orient}line", plotly_kwargs, make))
         return self
 
-    def add_shape(self, type=None, x0=None, y0=None, x1=None, y1=None, row=None, col=None, **kwargs):  # noqa: A002
+    def add_shape(self, arg=None, type=None, x0=None, y0=None, x1=None, y1=None, row=None, col=None, **kwargs):  # noqa: A002
         """A ``type="line"`` shape from (x0, y0) to (x1, y1), drawn in every panel; other shapes raise."""
-        if type != "line" or None in (x0, y0, x1, y1):
-            raise UnsupportedInputError(f"add_shape draws type='line' with x0, y0, x1, y1 in vizkit; got type={type!r}")
-        style = _line_style(kwargs)
-        kwargs.pop("xref", None), kwargs.pop("yref", None)
-        if kwargs:
-            self._plotly_only(*sorted(kwargs))
-        line = Line(x=np.array([float(x0), float(x1)]), y=np.array([float(y0), float(y1)]), legend=False, **style)
-        self._adopt(_edit.add_marks(self, lambda p: [line]))
+        spec = {**(arg or {}), **{k: v for k, v in dict(type=type, x0=x0, y0=y0, x1=x1, y1=y1).items() if v is not None}, **kwargs}
+        if spec.get("type") != "line" or any(spec.get(k) is None for k in ("x0", "y0", "x1", "y1")):
+            raise UnsupportedInputError(f"add_shape draws type='line' with x0, y0, x1, y1 in vizkit; got {spec!r}")
+        rest = {k: v for k, v in spec.items() if k not in ("type", "x0", "y0", "x1", "y1", "xref", "yref")}
+        style = _line_style(rest)
+        if rest:
+            self._plotly_only(*sorted(rest))
+        line = Line(x=np.array([float(spec["x0"]), float(spec["x1"])]), y=np.array([float(spec["y0"]), float(spec["y1"])]),
+                    legend=False, **style)
+        self._adopt(shape_marks(self, "add_shape", spec, lambda p: [line]))
         return self
 
     def add_trace(self, trace, row=None, col=None, secondary_y=None, **kwargs):

@@ -24,6 +24,7 @@ from ..spec.colors import CATEGORICAL
 from . import _edit
 from ._figure import as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
+from ._plotly_api import shape_marks
 from ._neel import DEFAULT_KWARGS
 from .neel_plotly import imshow_figure
 
@@ -165,7 +166,7 @@ def _plain_text(t):
 
 def _series(y) -> tuple[list[np.ndarray], bool]:
     """ARENA's reading of ``y``: a list of arrays is several series (plotly's wide form), else one array."""
-    if isinstance(y, (list, tuple)) and len(y) and not isinstance(y[0], (int, float)):
+    if isinstance(y, (list, tuple)) and len(y) and not isinstance(y[0], (int, float)) and np.ndim(to_numpy(y[0])) > 0:
         return [np.asarray(to_numpy(v), dtype=float).ravel() for v in y], True
     arr = np.asarray(to_numpy(y), dtype=float)
     if arr.ndim == 2:
@@ -201,9 +202,7 @@ def line(y, renderer=None, **kwargs):
             call.axes.setdefault("x", {}).update(tickmode="array", tickvals=to_numpy(x).tolist(), ticktext=[str(v) for v in tickvals])
             call.plotly_only.append("xaxis_tickvals")
     names = list(names) if names is not None else ([f"wide_variable_{i}" for i in range(len(series))] if wide else None)
-    # plotly express titles a wide (several-series) figure "index"/"value": labels x/y do not reach them
-    x_title = labels.get("index", "index") if wide else labels.get("x", "x")
-    y_title = labels.get("value", "value") if wide else labels.get("y", "y")
+    x_title, y_title = _wide_titles(labels, wide)
     data = np.stack(series) if wide else series[0]
     fig = vk_line(data, dims=("variable", "x") if wide else ("x",), x=_x_list(x), names=names if wide else None,
                   labels={"x": x_title, "y": y_title, "color": labels.get("variable", "variable")}, **opts)
@@ -214,6 +213,16 @@ def line(y, renderer=None, **kwargs):
         fig = fig.replace(panels=tuple(p.replace(marks=tuple(m.replace(color=list(colours)[i % len(colours)])
                                                              for i, m in enumerate(p.marks))) for p in fig.panels))
     return call.finish(fig)
+
+
+def _wide_titles(labels: dict, wide: bool) -> tuple[str, str]:
+    """Axis titles: ``labels`` x/y; several series fall back to plotly express's wide-form "index"/"value".
+
+    (Older ARENA versions passed a list straight to plotly express, whose wide form ignored labels x/y;
+    newer ones apply them, as a notebook passing them means.)"""
+    if wide:
+        return labels.get("x", labels.get("index", "index")), labels.get("y", labels.get("value", "value"))
+    return labels.get("x", "x"), labels.get("y", "y")
 
 
 def _x_list(x):
@@ -228,7 +237,12 @@ def _secondary(series, x, names, labels, opts, call):
 
     if len(series) != 2:
         raise ShapeError(f"use_secondary_yaxis draws exactly two series; got {len(series)}")
-    xs = list(x) if x is not None else [np.arange(len(s)) for s in series]
+    if x is None:
+        xs = [np.arange(len(s)) for s in series]
+    elif np.ndim(to_numpy(x[0])) == 0:  # one x shared by both series (newer ARENA)
+        xs = [x, x]
+    else:
+        xs = list(x)
     names = list(names) if names is not None else ["yaxis1", "yaxis2"]
     panels = []
     for i, (s, xv) in enumerate(zip(series, xs, strict=True)):
@@ -346,8 +360,7 @@ def bar(tensor, renderer=None, **kwargs):
     names = list(names) if names is not None else ([f"wide_variable_{i}" for i in range(len(series))] if wide else None)
     values = np.stack(series) if wide else series[0]
     fig = vk_bar(values, x=None if x is None else [str(v) for v in _x_list(x)], names=names if wide else None,
-                 labels={"x": labels.get("index", "index") if wide else labels.get("x", "x"),
-                         "y": labels.get("value", "value") if wide else labels.get("y", "y")},
+                 labels=dict(zip(("x", "y"), _wide_titles(labels, wide), strict=True)),
                  horizontal=horizontal, **opts)
     if names is not None and not wide:
         fig = fig.replace(panels=tuple(p.replace(marks=tuple(m.replace(name=str(names[0]), legend=True) for m in p.marks))
@@ -384,6 +397,10 @@ def hist(tensor, renderer=None, **kwargs):
     if add_mean:
         top = max(float(np.max(m.y)) for m in fig.marks() if hasattr(m, "widths"))
         means = [float(np.nanmean(s[np.isfinite(s)])) for s in series]
-        fig = _edit.add_marks(fig, lambda p: [Line(x=np.array([m, m]), y=np.array([0.0, top * 1.05]), color="black",
-                                                   dash="dash", width=3.0, name=f"Mean = {m:.3f}", legend=True) for m in means])
+        for m in means:  # ARENA's add_vline: a plotly shape with its annotation; other backends draw the line
+            fig = shape_marks(fig, "add_vline", dict(x=m, line_width=3, line_dash="dash", line_color="black",
+                                                     annotation_text=f"Mean = {m:.3f}", annotation_position="top"),
+                              lambda p, m=m: [Line(x=np.array([m, m]), y=np.array([0.0, top * 1.05]), color="black", dash="dash",
+                                                   width=3.0, name=f"Mean = {m:.3f}", legend=False,
+                                                   hover_labels=(f"Mean = {m:.3f}",) * 2)])
     return call.finish(fig)
