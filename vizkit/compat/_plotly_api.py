@@ -140,11 +140,11 @@ class PlotlyFigureAPI:
     # -- reference lines, shapes and traces -------------------------------------------------------
     def add_hline(self, y, row=None, col=None, exclude_empty_subplots=True, annotation=None, **kwargs):
         """A horizontal line at ``y`` across every panel (a spec mark, drawn by every backend)."""
-        return self._add_rule("h", float(y), kwargs)
+        return self._add_rule("h", _position(self, "y", y), kwargs)
 
     def add_vline(self, x, row=None, col=None, exclude_empty_subplots=True, annotation=None, **kwargs):
-        """A vertical line at ``x`` across every panel."""
-        return self._add_rule("v", float(x), kwargs)
+        """A vertical line at ``x`` (a number, or a tick label such as a head name) across every panel."""
+        return self._add_rule("v", _position(self, "x", x), kwargs)
 
     def _add_rule(self, orient: str, at: float, kwargs: dict):
         kwargs = dict(kwargs)
@@ -297,6 +297,25 @@ def _spec_layout(fig, key: str, value, *, every_panel: bool = False):
                 return _edit.axes(fig, y_reversed=True)
             return None
     return None
+
+
+def _position(fig, dim: str, value) -> float:
+    """A coordinate on ``dim``: a number, or a tick label of a category axis (its first position),
+    as plotly places a line at a category."""
+    if isinstance(value, str):
+        for panel in fig.panels:
+            labels = getattr(panel, dim).labels
+            if labels is not None and value in labels:
+                return float(labels.index(value))
+        try:
+            return float(value)
+        except ValueError:
+            raise VizkitError(f"add_{'v' if dim == 'x' else 'h'}line: {value!r} is neither a number nor a tick label "
+                              f"of the {dim} axis") from None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise VizkitError(f"add_{'v' if dim == 'x' else 'h'}line takes a number or a tick label; got {value!r}") from None
 
 
 def _line_style(kwargs: dict) -> dict:

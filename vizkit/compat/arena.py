@@ -26,9 +26,10 @@ from ._figure import as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
 from ._plotly_api import shape_marks
 from ._neel import DEFAULT_KWARGS
-from .neel_plotly import imshow_figure
+from .neel_plotly import figs_to_subplots, imshow_figure
 
-__all__ = ["UPDATE_LAYOUT_SET", "bar", "hist", "imshow", "line", "reorder_list_in_plotly_way", "scatter", "to_numpy"]
+__all__ = ["UPDATE_LAYOUT_SET", "bar", "figs_to_subplots", "hist", "imshow", "line", "reorder_list_in_plotly_way", "scatter",
+           "to_numpy"]
 
 HELPER = "arena"
 

@@ -24,9 +24,40 @@ from . import _edit
 from ._figure import CompatFigure, as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
 from ._lines import line_or_scatter
-from ._neel import HELPER, common_layout, dim_names, slider, split_kwargs
+from ._neel import DEFAULT_KWARGS, HELPER, common_layout, dim_names, slider, split_kwargs
 
-__all__ = ["figs_to_subplots", "histogram", "imshow", "imshow_pos", "line", "put_legend_in_plot", "scatter", "to_numpy"]
+_HELPERS = ["DEFAULT_KWARGS", "complex_polar", "figs_to_subplots", "histogram", "imshow", "imshow_base", "imshow_pos",
+            "legend_in_plot_dict", "line", "line_or_scatter", "put_legend_in_plot", "scatter", "split_kwargs", "to_numpy"]
+#: What neel-plotly's ``from neel_plotly import *`` also gave a notebook: the libraries its module
+#: imported (``np``, ``px``, ``go``, ``torch`` ...), resolved on first use and only when installed.
+_LIBRARIES = {"np": ("numpy", None), "torch": ("torch", None), "einops": ("einops", None), "pd": ("pandas", None),
+              "px": ("plotly.express", None), "pio": ("plotly.io", None), "go": ("plotly.graph_objects", None),
+              "make_subplots": ("plotly.subplots", "make_subplots"), "partial": ("functools", "partial"),
+              "reduce": ("functools", "reduce"), "copy": ("copy", None), "re": ("re", None)}
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module.split(".")[0]) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+__all__ = _HELPERS + [k for k, (mod, _) in _LIBRARIES.items() if _installed(mod)]
+
+
+def __getattr__(name: str):
+    if name in _LIBRARIES:
+        import importlib
+
+        module, attr = _LIBRARIES[name]
+        value = importlib.import_module(module)
+        value = getattr(value, attr) if attr else value
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # ------------------------------------------------------------------------------------------------
 # imshow
@@ -193,9 +224,14 @@ def histogram(tensor, **kwargs):
 
 def figs_to_subplots(figs, rows=1, cols=None, subplot_titles=[], shared_yaxes=False, shared_xaxes=False,  # noqa: B006
                      xaxis="", yaxis="", title="", reverse_y=False, reverse_x=False, colorscale="RdBu", cmid=0.0,
-                     cmax=None, cmin=None, return_fig=False, **layout_kwargs):
+                     cmax=None, cmin=None, return_fig=False, showlegend=None, shared_coloraxis=True,
+                     horizontal_spacing=None, vertical_spacing=None, **layout_kwargs):
     """neel-plotly ``figs_to_subplots``: the one-panel figures ``figs`` (made with ``return_fig=True``)
-    as one figure on a ``rows`` × ``cols`` grid, filled column by column as neel-plotly fills it."""
+    as one figure on a ``rows`` × ``cols`` grid, filled column by column as neel-plotly fills it.
+
+    Also takes the keywords of the plotly_utils variants that copied it (``showlegend``,
+    ``shared_coloraxis``, ``horizontal_spacing``, ``vertical_spacing``); the spacings are plotly's
+    subplot gaps, which vizkit's layout sets itself (they warn). Other keywords are layout keywords."""
     from ..spec import ColorScale, Heatmap
 
     figs = list(figs)
@@ -222,13 +258,25 @@ def figs_to_subplots(figs, rows=1, cols=None, subplot_titles=[], shared_yaxes=Fa
     base = figs[0]
     fig = base.replace(panels=tuple(panels), facet_cols=cols, title=title or None, slider=None,
                        notes=tuple(dict.fromkeys(n for f in figs for n in f.notes)))
-    layout = dict(layout_kwargs)
-    fig = as_compat(fig, HELPER, plotly_layout=layout, plotly_only=list(layout))
+    spacing = [k for k, v in (("horizontal_spacing", horizontal_spacing), ("vertical_spacing", vertical_spacing)) if v is not None]
+    fig = as_compat(fig, HELPER, not_drawn=spacing)
+    if showlegend is not None:
+        layout_kwargs["showlegend"] = showlegend
+    if layout_kwargs:
+        fig._layout_update(layout_kwargs)
     return finish(fig, return_fig)
 
 
 legend_in_plot_dict = dict(xanchor="right", x=0.95, title="", orientation="h", y=1.0, yanchor="top",
                            bgcolor="rgba(255, 255, 255, 0.3)")
+
+
+def complex_polar(complex_tensor, **kwargs):
+    """neel-plotly ``complex_polar`` (a polar scatter): vizkit has no polar axes, so this raises."""
+    from ..errors import UnsupportedFigureError
+
+    raise UnsupportedFigureError("complex_polar draws a polar scatter, which vizkit has no figure for; plot "
+                                 "scatter(tensor.real, tensor.imag) or line(tensor.abs()) and line(tensor.angle()) instead")
 
 
 def put_legend_in_plot(fig):
