@@ -128,7 +128,15 @@ class CompatFigure(PlotlyFigureAPI, Figure):
         if backend is not None and renderer is None and not _is_backend(backend):
             backend, renderer = None, backend
         name = self._prepare(backend)
-        Figure.show(self, name)
+        from ..export import notebook
+
+        if notebook._in_kernel():  # the display a notebook shows: the plotly extras applied, as _repr_mimebundle_ does
+            from IPython.display import display
+
+            bundle = self._plotly_bundle() if name == "plotly" and self._has_plotly_extras() else notebook.mimebundle(self, name)
+            display(bundle, raw=True)
+            return
+        Figure.show(self, name)  # outside a kernel: a page in the browser, written by the exporter (extras applied)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         name = self._prepare(None)
