@@ -34,7 +34,7 @@ from vizkit.spec.colors import stops
 
 R = np.random.default_rng(14)
 N_LAYERS, N_HEADS = 6, 8
-HEAD_LABELS = [f"L{l}H{h}" for l in range(N_LAYERS) for h in range(N_HEADS)]  # model.all_head_labels()
+HEAD_LABELS = [f"L{layer}H{h}" for layer in range(N_LAYERS) for h in range(N_HEADS)]  # model.all_head_labels()
 BOARD_LABELS = [f"{i}{j}" for i in "ABCDEFGH" for j in "01234567"]
 # clean tokens with a repeated name, as model.to_str_tokens gives them
 STR_TOKENS = ["<|endoftext|>", "When", " John", " and", " Mary", " went", " to", " the", " shops", ",", " John", " gave", " the",
@@ -149,7 +149,7 @@ def site_mh_sorted_line_vline():  # [MH] return_fig, then a plotly vline
 def site_mh_dla_vline_at_label():  # [MH] a vline placed at a category (a head label)
     line = npl.line
     decomp_resid, unembed_vec = T(2 + 48 + 6, 1, 16), T(16, seed=2)
-    labels = ["embed", "pos_embed", *HEAD_LABELS, *[f"{l}_mlp_out" for l in range(6)]]
+    labels = ["embed", "pos_embed", *HEAD_LABELS, *[f"{layer}_mlp_out" for layer in range(6)]]
     label = "L3H3"
     fig = line((decomp_resid @ unembed_vec).squeeze(1), x=labels, title="Direct Logit Attr", return_fig=True)
     fig.add_vline(x=label, line_width=1, line_dash="dash", line_color="red")
@@ -159,7 +159,7 @@ def site_mh_dla_vline_at_label():  # [MH] a vline placed at a category (a head l
 def site_mh_attention_of_all_heads():  # [MH] 48 lines over token labels with a repeated token
     line = npl.line
     pattern = torch.softmax(T(N_LAYERS, N_HEADS, len(STR_TOKENS)), -1)
-    process_tokens_index = lambda l: [f"{s}/{i}" for i, s in enumerate(l)]  # noqa: E731
+    process_tokens_index = lambda l: [f"{s}/{i}" for i, s in enumerate(l)]  # noqa: E731, E741
     line(
         pattern.reshape(N_LAYERS * N_HEADS, -1)[:, :-1],
         line_labels = HEAD_LABELS,
@@ -190,7 +190,7 @@ def site_oth_cosine_sim():  # [OTH] 128 labels on both axes, aspect equal
 
 def site_oth_transposed_lines():  # [OTH] lines = board cells, x = component labels (a numpy array of str)
     line = npl.line
-    contrib, labels = T(10, 5), [f"{l}_{c}" for l in range(5) for c in ("attn_out", "mlp_out")]
+    contrib, labels = T(10, 5), [f"{layer}_{c}" for layer in range(5) for c in ("attn_out", "mlp_out")]
     board_labels = BOARD_LABELS[:5]
     line(contrib.T, x=np.array(labels), line_labels=[lab for c, lab in enumerate(board_labels)], title="Contributions to probe for Black Squares")
 
@@ -286,7 +286,7 @@ def site_oth_return_then_show():  # [OTH] imshow(..., return_fig=True).show()
 
 def site_ioi_logit_lens():  # [IOI] xaxis_tickvals names the layers
     line = arena.line
-    labels = [f"{l}_{w}" for l in range(6) for w in ("pre", "mid")] + ["final_post"]
+    labels = [f"{layer}_{w}" for layer in range(6) for w in ("pre", "mid")] + ["final_post"]
     logit_lens_logit_diffs = T(len(labels)).cumsum(0)
     line(
         logit_lens_logit_diffs,
@@ -745,6 +745,8 @@ def test_hline_after_return_fig(shown, native):
     assert [d.name for d in nat.data] == ["blank", "next", "blank + next"]
     assert nat.layout.shapes[0].y0 == 0.25 and nat.layout.shapes[0].type == "line"
     assert tuple(nat.layout.yaxis.range) == (0, 1)
+    (rule,) = [m for m in fig.marks(Line) if m.name is None]  # the hline, drawn as a line by the other backends
+    assert list(rule.y) == [0.25, 0.25] and not rule.legend
 
 
 def test_zero_dim_tensors_and_board_x(shown, native):
@@ -765,7 +767,7 @@ def test_arena_logit_lens_line(shown, native):
     (fig,), (nat,) = shown["ioi_logit_lens"], native["ioi_logit_lens"]
     assert nat.layout.hovermode == "x unified" and fig.width == 800
     assert (nat.layout.xaxis.title.text, nat.layout.yaxis.title.text) == ("Layer", "Logit Diff")
-    assert list(nat.layout.xaxis.ticktext) == [f"{l}_{w}" for l in range(6) for w in ("pre", "mid")] + ["final_post"]
+    assert list(nat.layout.xaxis.ticktext) == [f"{layer}_{w}" for layer in range(6) for w in ("pre", "mid")] + ["final_post"]
 
 
 def test_arena_heatmaps_take_labels_as_axis_titles(shown, native):

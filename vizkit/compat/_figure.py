@@ -30,6 +30,7 @@ import warnings
 from ..errors import VizkitWarning
 from ..spec import Figure
 from ._plotly_api import PlotlyFigureAPI
+from ._plotly_api import plain_copy as _plain
 
 __all__ = ["CompatFigure", "CompatWarning", "as_compat", "finish"]
 
@@ -235,21 +236,6 @@ def as_compat(fig: Figure, helper: str, *, plotly_layout: dict | None = None, pl
     fields.update(changes)
     fields["meta"] = meta
     return CompatFigure(**fields)
-
-
-def _plain(value):
-    """JSON-friendly copy (numpy arrays and scalars become lists and numbers), so the spec still round-trips."""
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def finish(fig: CompatFigure, return_fig: bool):

@@ -360,10 +360,21 @@ def _extent(panel, dim: str) -> tuple[float, float]:
     return min(lo), max(hi)
 
 
-def _plain(value):
-    from ._figure import _plain as plain
+def plain_copy(value):
+    """JSON-friendly copy (numpy arrays and scalars become lists and numbers), so the spec still round-trips."""
+    import numpy as np
 
-    return plain(value)
+    if isinstance(value, dict):
+        return {str(k): plain_copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_copy(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+_plain = plain_copy
 
 
 __all__ = ["PlotlyFigureAPI"]

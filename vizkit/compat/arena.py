@@ -24,8 +24,8 @@ from ..spec.colors import CATEGORICAL
 from . import _edit
 from ._figure import as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
-from ._plotly_api import shape_marks
 from ._neel import DEFAULT_KWARGS
+from ._plotly_api import shape_marks
 from .neel_plotly import figs_to_subplots, imshow_figure
 
 __all__ = ["UPDATE_LAYOUT_SET", "bar", "figs_to_subplots", "hist", "imshow", "line", "reorder_list_in_plotly_way", "scatter",

@@ -26,8 +26,8 @@ from ._keywords import check_px, scale_name, to_numpy
 from ._lines import line_or_scatter
 from ._neel import DEFAULT_KWARGS, HELPER, common_layout, dim_names, slider, split_kwargs
 
-_HELPERS = ["DEFAULT_KWARGS", "complex_polar", "figs_to_subplots", "histogram", "imshow", "imshow_base", "imshow_pos",
-            "legend_in_plot_dict", "line", "line_or_scatter", "put_legend_in_plot", "scatter", "split_kwargs", "to_numpy"]
+__all__ = ["DEFAULT_KWARGS", "complex_polar", "figs_to_subplots", "histogram", "imshow", "imshow_base", "imshow_pos",
+           "legend_in_plot_dict", "line", "line_or_scatter", "put_legend_in_plot", "scatter", "split_kwargs", "to_numpy"]
 #: What neel-plotly's ``from neel_plotly import *`` also gave a notebook: the libraries its module
 #: imported (``np``, ``px``, ``go``, ``torch`` ...), resolved on first use and only when installed.
 _LIBRARIES = {"np": ("numpy", None), "torch": ("torch", None), "einops": ("einops", None), "pd": ("pandas", None),
@@ -45,7 +45,7 @@ def _installed(module: str) -> bool:
         return False
 
 
-__all__ = _HELPERS + [k for k, (mod, _) in _LIBRARIES.items() if _installed(mod)]
+__all__ += [k for k, (mod, _) in _LIBRARIES.items() if _installed(mod)]
 
 
 def __getattr__(name: str):
