@@ -29,6 +29,7 @@ import torch as t
 from vizkit.compat import arena
 from vizkit.compat import neel_plotly as npl
 from vizkit.compat._figure import CompatFigure, CompatWarning
+from vizkit.errors import VizkitError
 from vizkit.spec import Bar, Heatmap, Line, Scatter
 from vizkit.spec.colors import stops
 
@@ -944,3 +945,31 @@ def test_renderer_keywords_are_taken():
 def test_where_the_originals_raise_we_raise_the_same_type(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_the_plotly_figure_api_notebooks_use_on_a_returned_figure(tmp_path):
+    import plotly.graph_objects as go
+
+    fig = npl.imshow(T(2, 3, 4), facet_col=0, facet_labels=["attn", "mlp"], return_fig=True)
+    assert fig.layout.title.text is None and [a.text for a in fig.layout.annotations][:2] == ["attn", "mlp"]
+    fig.layout.title.text = "Patching"  # plotly-style assignment edits the figure
+    fig.layout.annotations[1].text = "MLP out"
+    fig.update_layout(width=640, margin=dict(l=5)).update_xaxes(title_text="Position")
+    assert (fig.title, fig.width, [p.title for p in fig.panels]) == ("Patching", 640, ["attn", "MLP out"])
+    assert fig.panels[1].x.title == "Position" and fig.layout.margin.l == 5
+    with pytest.warns(CompatWarning, match="margin"):
+        fig.to("bokeh")  # the spec parts draw everywhere; the margin only in plotly, and bokeh says so
+    path = fig.write_html(tmp_path / "patching.html")
+    page = (tmp_path / "patching.html").read_text()
+    assert str(path).endswith("patching.html") and "Patching" in page and '"l":5' in page.replace(" ", "")
+
+    lines = npl.line(T(2, 6), line_labels=["clean", "corrupt"], return_fig=True)
+    lines.add_trace(go.Scatter(x=[0, 5], y=[0, 0], mode="lines", name="zero", line=dict(dash="dot")))
+    lines.update_traces(line_width=3)
+    nat = lines.to("plotly")
+    assert [d.name for d in nat.data] == ["clean", "corrupt", "zero"] and nat.data[2].line.dash == "dot"
+    assert all(d.line.width == 3 for d in nat.data)
+    assert [m.name for m in lines.marks(Line)] == ["clean", "corrupt", "zero"]  # every backend draws the added trace
+    assert lines.layout.annotations == []
+    with pytest.raises(VizkitError, match="facet titles"):  # never a silent drop of an assignment
+        fig.layout.annotations[0].font = {"size": 9}

@@ -78,6 +78,29 @@ def hide_legend(fig) -> object:
     return fig.replace(panels=tuple(panels))
 
 
+def hist_norm(fig, histnorm, opacity=None) -> object:
+    """plotly's ``histnorm`` "probability" / "percent" (each series' counts over its total) and a bar
+    ``opacity``, applied to the histogram bars (densities are drawn by ``vk.hist`` itself)."""
+    from ..spec import Bar
+
+    scale = {"probability": 1.0, "percent": 100.0}.get(histnorm)
+    panels = []
+    for p in fig.panels:
+        marks = []
+        for m in p.marks:
+            if isinstance(m, Bar):
+                if scale is not None and float(np.nansum(m.y)) > 0:
+                    m = m.replace(y=np.asarray(m.y, dtype=float) * (scale / float(np.nansum(m.y))))
+                if opacity is not None:
+                    m = m.replace(opacity=float(opacity))
+            marks.append(m)
+        panels.append(p.replace(marks=tuple(marks)))
+    return fig.replace(panels=tuple(panels))
+
+
+HISTNORMS = (None, "", "percent", "probability", "density", "probability density")
+
+
 def add_marks(fig, make) -> object:
     """``make(panel)`` returns extra marks for a panel; they are drawn on top of its marks."""
     panels = [p.replace(marks=tuple(p.marks) + tuple(make(p))) for p in fig.panels]

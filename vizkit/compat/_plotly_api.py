@@ -221,8 +221,11 @@ class PlotlyFigureAPI:
     # -- reading and writing ------------------------------------------------------------------------
     @property
     def layout(self):
-        """The layout of the plotly figure the plotly backend draws (read it; edit with ``update_layout``)."""
-        return self.to("plotly").layout
+        """The layout of the plotly figure the plotly backend draws. Reading works as in plotly
+        (``fig.layout.title.text``); assigning (``fig.layout.title.text = "t"``,
+        ``fig.layout.annotations[0].text = "Head"`` for a facet title) edits the figure as
+        ``update_layout`` does."""
+        return LayoutView(self, self.to("plotly").layout, ())
 
     @property
     def data(self):
@@ -250,6 +253,70 @@ class PlotlyFigureAPI:
 
     def to_dict_plotly(self) -> dict:
         return self.to("plotly").to_dict()
+
+
+class LayoutView:
+    """A plotly layout (or part of one) read from the drawn figure; assignments edit the compat figure."""
+
+    __slots__ = ("_fig", "_obj", "_path")
+
+    def __init__(self, fig, obj, path: tuple[str, ...]):
+        object.__setattr__(self, "_fig", fig)
+        object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_path", path)
+
+    def __getattr__(self, name: str):
+        value = getattr(self._obj, name)
+        if name == "annotations" and not self._path:
+            return [AnnotationView(self._fig, a, i) for i, a in enumerate(value)]
+        from plotly.basedatatypes import BasePlotlyType
+
+        return LayoutView(self._fig, value, (*self._path, name)) if isinstance(value, BasePlotlyType) else value
+
+    def __getitem__(self, name):
+        return self.__getattr__(name)
+
+    def __setattr__(self, name: str, value) -> None:
+        key = "_".join((*self._path, name))
+        self._fig._layout_update({key: value}, f"layout.{key.replace('_', '.')}")  # the next read draws it again
+
+    def __setitem__(self, name, value) -> None:
+        self.__setattr__(name, value)
+
+    def __eq__(self, other):
+        return self._obj == (other._obj if isinstance(other, LayoutView) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._obj)
+
+    def to_plotly_json(self):
+        return self._obj.to_plotly_json()
+
+
+class AnnotationView(LayoutView):
+    """One layout annotation; its ``text`` is a facet title, which assignment changes in the spec."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, fig, obj, index: int):
+        super().__init__(fig, obj, ("annotations",))
+        object.__setattr__(self, "_index", index)
+
+    def __setattr__(self, name: str, value) -> None:
+        titled = [i for i, p in enumerate(self._fig.frame_panels(0)) if p.title]
+        if name != "text" or self._index >= len(titled):
+            raise VizkitError(f"layout.annotations[{self._index}].{name} = ...: a compat figure changes the facet titles "
+                              "(annotations' text) this way; use fig.add_annotation(...) or update_layout for other annotations")
+        k = titled[self._index]
+        counters: dict[int, int] = {}
+        panels = []
+        for p in self._fig.panels:
+            i = counters.get(p.frame, 0)
+            counters[p.frame] = i + 1
+            panels.append(p.replace(title=str(value)) if i == k else p)
+        self._fig._adopt(self._fig.replace(panels=tuple(panels)))
 
 
 # ------------------------------------------------------------------------------------------------

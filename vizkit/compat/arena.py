@@ -379,10 +379,10 @@ def hist(tensor, renderer=None, **kwargs):
     call.template()
     labels = dict(call.pre.pop("labels", None) or {})
     nbins = call.pre.pop("nbins", None) or 50
-    histnorm = call.pre.pop("histnorm", None)
+    histnorm, opacity = call.pre.pop("histnorm", None), call.pre.pop("opacity", None)
+    if histnorm not in _edit.HISTNORMS:
+        raise VizkitError(f"histnorm must be one of 'percent', 'probability', 'density', 'probability density'; got {histnorm!r}")
     density = histnorm in ("density", "probability density")
-    if histnorm is not None and not density:
-        call.not_drawn.append("histnorm")
     call.pre.pop("barmode", None)  # vizkit overlays several series: barmode="overlay"
     opts = {k: call.pre.pop(k) for k in ("title", "width", "height", "log_y") if k in call.pre}
     range_x = call.pre.pop("range_x", None)
@@ -394,7 +394,8 @@ def hist(tensor, renderer=None, **kwargs):
     if not wide and names[0] is not None:
         values = {names[0]: series[0]}
     fig = vk_hist(values, nbins=int(nbins), density=density, range=tuple(range_x) if range_x is not None else None,
-                  labels={"x": labels.get("x", "x"), "y": labels.get("y", "density" if density else "count")}, **opts)
+                  labels={"x": labels.get("x", "x"), "y": labels.get("y", histnorm or "count")}, **opts)
+    fig = _edit.hist_norm(fig, histnorm, opacity)  # plotly express titles the y axis by histnorm
     if add_mean:
         top = max(float(np.max(m.y)) for m in fig.marks() if hasattr(m, "widths"))
         means = [float(np.nanmean(s[np.isfinite(s)])) for s in series]

@@ -197,10 +197,10 @@ def histogram(tensor, **kwargs):
         plotly_only.append("template")
     labels = dict(px.pop("labels", None) or {})
     nbins = px.pop("nbins", None) or 50
-    histnorm = px.pop("histnorm", None)
+    histnorm, opacity = px.pop("histnorm", None), px.pop("opacity", None)
+    if histnorm not in _edit.HISTNORMS:
+        raise VizkitError(f"histnorm must be one of 'percent', 'probability', 'density', 'probability density'; got {histnorm!r}")
     density = histnorm in ("density", "probability density")
-    if histnorm is not None and not density:
-        not_drawn.append("histnorm")
     keep = {k: px.pop(k) for k in ("title", "width", "height", "log_y") if k in px}
     range_x = px.pop("range_x", None)
     not_drawn.extend(k for k in px)
@@ -212,7 +212,7 @@ def histogram(tensor, **kwargs):
     values = {str(i): columns[:, i] for i in range(columns.shape[1])}
     fig = hist(values, nbins=nbins, density=density, range=tuple(range_x) if range_x is not None else None,
                labels={"x": custom["xaxis"], "y": custom["yaxis"]}, **keep)
-    fig = fig.replace(legend_title=str(labels.get("variable", "variable")))
+    fig = _edit.hist_norm(fig.replace(legend_title=str(labels.get("variable", "variable"))), histnorm, opacity)
     fig = common_layout(fig, custom, layout, plotly_only, not_drawn)
     fig = as_compat(fig, HELPER, plotly_layout=layout, plotly_only=plotly_only, not_drawn=not_drawn)
     return finish(fig, custom["return_fig"])
