@@ -11,6 +11,7 @@ Sources (public GitHub):
   [MH]  neelnanda-io/MoverHeads, mover_analysis.py (``from neel_plotly import *``)
   [OTH] Neel Nanda's Othello-GPT probe scratch script (``from tl_othello_utils import *``, neel_plotly helpers)
   [IOI] callummcdougall/ARENA_2.0, chapter1_transformers/exercises/part3_indirect_object_identification/solutions.py
+  [INT] callummcdougall/ARENA_2.0, chapter1_transformers/exercises/part2_intro_to_mech_interp/solutions.py
   [ALG] callummcdougall/ARENA_2.0, chapter1_transformers/exercises/part4_interp_on_algorithmic_model/solutions.py
   [O6]  callummcdougall/ARENA_2.0, chapter1_transformers/exercises/part6_othellogpt (``from plotly_utils import imshow``,
         ``from neel_plotly import scatter, line``)
@@ -387,6 +388,76 @@ def site_ioi_copying_scores():  # [IOI]
         facet_labels=["Positive copying scores", "Negative copying scores"],
         title="Copying scores of attention heads' OV circuits",
         width=800
+    )
+
+
+def site_int_induction_scores_text():  # [INT] text_auto writes the scores in the cells
+    imshow = arena.imshow
+    induction_score_store, ablation_scores = torch.rand(2, 12), T(2, 12) / 10
+    imshow(
+        induction_score_store,
+        labels={"x": "Head", "y": "Layer"},
+        title="Induction Score by Head",
+        text_auto=".2f",
+        width=900, height=400
+    )
+    imshow(
+        ablation_scores,
+        labels={"x": "Head", "y": "Layer", "color": "Logit diff"},
+        title="Logit Difference After Ablating Heads",
+        text_auto=".2f",
+        width=900, height=400
+    )
+
+
+def site_int_component_norms():  # [INT] numpy from utils.to_numpy, y labels, a lower-triangular matrix
+    imshow, to_numpy = arena.imshow, lambda x: x.detach().cpu().numpy()  # transformer_lens.utils.to_numpy
+    component_labels = ["Embed", "PosEmbed"] + [f"0.{h}" for h in range(12)]
+    decomposed_input = T(14, 21, 8)
+    for name in ("query", "key"):
+        imshow(
+            to_numpy(decomposed_input.pow(2).sum([-1])),
+            labels={"x": "Position", "y": "Component"},
+            title=f"Norms of components of {name}",
+            y=component_labels,
+            width=1000, height=400
+        )
+    decomposed_scores = T(14, 14, 21, 21)
+    imshow(
+        to_numpy(t.tril(decomposed_scores[0, 9])),
+        title="Attention score contributions from (query, key) = (embed, output of L0H7)",
+        width=800
+    )
+
+
+def plot_logit_attribution(model, logit_attr: t.Tensor, tokens: t.Tensor, title: str = ""):  # [INT] plotly_utils' own helper
+    imshow = arena.imshow
+    tokens = tokens.squeeze()
+    y_labels = [f"|{tok}|_{c}" for (c, tok) in enumerate(tokens[:-1].tolist())]  # convert_tokens_to_string
+    x_labels = ["Direct"] + [f"L{l}H{h}" for l in range(2) for h in range(12)]  # noqa: E741
+    imshow(
+        logit_attr.numpy(),
+        x=x_labels, y=y_labels,
+        labels={"x": "Term", "y": "Position", "color": "logit"}, title=title if title else None,
+        height=18*len(y_labels), width=24*len(x_labels)
+    )
+
+
+def site_int_logit_attribution():  # [INT] title=None passed explicitly, size from the label counts
+    tokens = torch.randint(0, 50, (1, 12), generator=torch.Generator().manual_seed(2))
+    plot_logit_attribution(None, T(11, 25), tokens)
+    plot_logit_attribution(None, T(11, 25, seed=4), tokens, "Logit attribution (first half of repeated sequence)")
+
+
+def site_int_comp_score_hist():  # [INT] a numpy array
+    hist = arena.hist
+    comp_scores_baseline = np.abs(R.normal(0.03, 0.01, 300))
+    hist(
+        comp_scores_baseline,
+        nbins=50,
+        width=800,
+        labels={"x": "Composition score"},
+        title="Random composition scores"
     )
 
 
@@ -796,6 +867,24 @@ def test_arena_categorical_scatter(shown, native):
     assert nat.layout.legend.title.text == "Name type" and nat.layout.title.x == 0.5
     assert [len(m.x) for m in fig.marks(Scatter)] == [10, 10]
     assert (nat.layout.xaxis.title.text, nat.layout.yaxis.title.text) == ("Attn prob on name", "Dot w Name Embed")
+
+
+def test_arena_intro_heatmaps(shown, native):
+    scores, ablation = shown["int_induction_scores_text"]
+    n_scores, _ = native["int_induction_scores_text"]
+    import re
+
+    cells = [re.sub(r"<[^>]+>", "", t) for t in n_scores.data[0].text[0]]
+    assert cells == [f"{v:.2f}" for v in scores.marks(Heatmap)[0].z[0]]  # text_auto=".2f" in the cells
+    assert (scores.width, scores.height) == (900, 400) and ablation.marks(Heatmap)[0].colorscale.title == "Logit diff"
+    q, k, tril = shown["int_component_norms"]
+    assert q.panels[0].y.labels == ("Embed", "PosEmbed", *[f"0.{h}" for h in range(12)]) and q.title == "Norms of components of query"
+    assert tril.marks(Heatmap)[0].z[0, 5] == 0.0 and tril.width == 800
+    untitled, titled = shown["int_logit_attribution"]
+    assert untitled.title is None and titled.title == "Logit attribution (first half of repeated sequence)"
+    assert (untitled.height, untitled.width) == (18 * 11, 24 * 25) and untitled.panels[0].x.labels[:2] == ("Direct", "L0H0")
+    (fig,), (nat,) = shown["int_comp_score_hist"], native["int_comp_score_hist"]
+    assert len(fig.marks(Bar)[0].x) == 50 and nat.layout.xaxis.title.text == "Composition score" and fig.width == 800
 
 
 def test_arena_hist_and_bars(shown, native):
