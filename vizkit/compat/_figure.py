@@ -197,6 +197,10 @@ def apply_plotly(native, compat: dict) -> None:
 
     apply_shapes(native, compat.get("plotly_shapes"))
     for call in compat.get("plotly_calls") or ():
+        if call["method"] == "slider_prefix":  # the current-value prefix of the figure's sliders
+            for slider in native.layout.sliders or ():
+                slider.currentvalue.prefix = call["kwargs"]["prefix"]
+            continue
         getattr(native, call["method"])(**call["kwargs"])
     axes = compat.get("plotly_axes") or {}
     if axes.get("x"):

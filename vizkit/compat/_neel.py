@@ -62,7 +62,11 @@ def slider(fig, custom: dict):
     labels = fig.slider.labels
     if custom.get("animation_index") is not None:
         labels = [str(v) for v in custom["animation_index"]]
-    return fig.replace(slider=fig.slider.replace(name=str(custom["animation_name"]), labels=tuple(labels)))
+    fig = fig.replace(slider=fig.slider.replace(name=str(custom["animation_name"]), labels=tuple(labels)))
+    # neel-plotly's slider reads "snapshot=3" (plotly's current-value prefix): set in the plotly figure
+    compat = fig.meta.setdefault("compat", {})
+    compat.setdefault("plotly_calls", []).append({"method": "slider_prefix", "kwargs": {"prefix": f"{custom['animation_name']}="}})
+    return fig
 
 
 def common_layout(fig, custom: dict, layout: dict, plotly_only: list, not_drawn: list):

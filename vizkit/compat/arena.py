@@ -366,6 +366,8 @@ def bar(tensor, renderer=None, **kwargs):
     if names is not None and not wide:
         fig = fig.replace(panels=tuple(p.replace(marks=tuple(m.replace(name=str(names[0]), legend=True) for m in p.marks))
                                        for p in fig.panels))
+    if wide:  # plotly express's wide form titles the legend "variable"
+        fig = fig.replace(legend_title=str(labels.get("variable", "variable")))
     return call.finish(fig)
 
 
