@@ -161,6 +161,7 @@ def test_grouped_bars_need_no_warning(recwarn):
     fig = arena.bar([RNG.normal(size=3), RNG.normal(size=3)], barmode="group", names=["a", "b"], return_fig=True)
     fig.to("matplotlib")
     assert [m.name for m in fig.marks(Bar)] == ["a", "b"]
+    assert fig.to("plotly").layout.legend.title.text == "variable"  # plotly express's wide-form legend title
     assert not [w for w in recwarn if issubclass(w.category, CompatWarning)]
     with pytest.warns(CompatWarning, match="barmode"):
         arena.bar([RNG.normal(size=3), RNG.normal(size=3)], barmode="stack", return_fig=True).to("plotly")

@@ -739,6 +739,8 @@ def test_facet_and_animation_dims(shown, native):
     assert fig.slider.name == "snapshot"  # neel-plotly's animation_name
     assert len(fig.frame_panels(0)) == 2
     assert [p.title for p in fig.frame_panels(0)] == ["facet_col=0", "facet_col=1"]  # plotly express's facet titles
+    (nat,) = native["oth_probe_animation"]
+    assert nat.layout.sliders[0].currentvalue.prefix == "snapshot="  # neel-plotly's prefix
 
 
 def test_accuracy_facets_titles_and_explicit_range(shown, native):
