@@ -248,11 +248,6 @@ class PlotlyFigureAPI:
         options = {k: v for k, v in (("width", width), ("height", height), ("scale", scale)) if v is not None}
         return self.save(path, **options)
 
-    def to_plotly_json(self) -> dict:
-        return self.to("plotly").to_plotly_json()
-
-    def to_dict_plotly(self) -> dict:
-        return self.to("plotly").to_dict()
 
 
 class LayoutView:
