@@ -139,16 +139,20 @@ def imshow(tensor, renderer=None, **kwargs):
         call.plotly_only.append("border")
     if "xaxis_tickangle" in call.layout:
         call.axes.setdefault("x", {})["tickangle"] = call.layout.pop("xaxis_tickangle")
-    if text:
-        per_trace = [text] if np.ndim(to_numpy(tensor)) == 2 else list(text)
-        for i, t in enumerate(per_trace):
-            call.traces.append({"index": i, "update": {"text": _plain_text(t), "texttemplate": "%{text}", "textfont": {"size": 12}}})
-        call.plotly_only.append("text")
     if static:
         call.not_drawn.append("static")
     arr = to_numpy(tensor)
     if np.ndim(arr) == 3 and call.pre.get("facet_col") is None and call.pre.get("animation_frame") is None:
         call.pre["facet_col"] = 0  # newer ARENA: a 3-D tensor is one facet per leading index
+    if text:
+        cells = _cell_text(text, np.shape(arr), call.pre.get("facet_col"))
+        if cells is not None:  # vk.imshow writes the strings in the cells, in every backend
+            call.pre["text"] = cells
+        else:  # a shape vizkit cannot place (per animation frame ...): ARENA's per-trace text, in plotly
+            per_trace = [text] if np.ndim(arr) == 2 else list(text)
+            for i, t in enumerate(per_trace):
+                call.traces.append({"index": i, "update": {"text": _plain_text(t), "texttemplate": "%{text}", "textfont": {"size": 12}}})
+            call.plotly_only.append("text")
     labels = dict(call.pre.get("labels") or {})
     custom = dict(DEFAULT_KWARGS, xaxis=labels.get("x"), yaxis=labels.get("y"), _given={"xaxis", "yaxis"},
                   animation_name=labels.get("animation_frame", "animation_frame"), facet_labels=facet_labels)
@@ -159,6 +163,24 @@ def imshow(tensor, renderer=None, **kwargs):
     call.plotly_only = compat["plotly_only"]
     call.not_drawn += compat["not_drawn"]
     return call.finish(fig)
+
+
+def _cell_text(text, shape: tuple, facet) -> np.ndarray | None:
+    """ARENA's ``text`` as one string per cell of the data: a 2-D list of strings for 2-D data; for
+    faceted data one 2-D list shared by every facet, or one per facet. ``None`` when it does not fit."""
+    cells = np.asarray(_plain_text(text), dtype=object)
+    if cells.shape == tuple(shape):
+        if len(shape) == 3 and facet not in (None, 0):
+            return None if cells.shape[0] != shape[facet] else np.moveaxis(cells, 0, facet)
+        return cells
+    if len(shape) == 3 and facet is not None and cells.ndim == 2:
+        rest = tuple(n for i, n in enumerate(shape) if i != facet)
+        if cells.shape == rest:
+            return np.broadcast_to(np.expand_dims(cells, facet), shape)
+    if len(shape) == 3 and facet is not None and cells.ndim == 3 and cells.shape[0] == shape[facet]:
+        moved = np.moveaxis(cells, 0, facet)
+        return moved if moved.shape == tuple(shape) else None
+    return None
 
 
 def _plain_text(t):
