@@ -1008,6 +1008,10 @@ def test_line_squeezes_and_takes_zero_dim_and_lists():
     np.testing.assert_allclose(fig.marks(Line)[0].y, T(1, 7, 1).flatten().numpy(), rtol=1e-6)
     fig = arena.line([torch.tensor(1.0), torch.tensor(2.0)], return_fig=True)  # a list of 0-d tensors: one series
     assert len(fig.marks(Line)) == 1 and list(fig.marks(Line)[0].y) == [1.0, 2.0]
+    fig = arena.line(T(5), x=range(10, 15), return_fig=True)  # ARENA hands x to plotly express as given
+    assert list(fig.marks(Line)[0].x) == [10, 11, 12, 13, 14]
+    with pytest.raises(ValueError):  # neel-plotly's to_numpy refuses a range
+        npl.line(T(5), x=range(5))
 
 
 def test_renderer_keywords_are_taken():

@@ -249,9 +249,12 @@ def _wide_titles(labels: dict, wide: bool) -> tuple[str, str]:
 
 
 def _x_list(x):
+    """ARENA hands ``x`` to plotly express as given: a list, tuple, range, array, tensor or Series."""
     if x is None:
         return None
-    return list(to_numpy(x).tolist()) if not isinstance(x, (list, tuple)) else list(x)
+    if isinstance(x, (list, tuple, range)):
+        return list(x)
+    return list(to_numpy(x).tolist())
 
 
 def _secondary(series, x, names, labels, opts, call):
