@@ -132,4 +132,4 @@ def row_ranges_note(fig) -> str | None:
 
     if not any(per_row(m) for m in fig.marks(TokenText)):
         return None
-    return "each value row is coloured on its own range (its colour bar names it): compare colours within a row, not across rows"
+    return "each value row has its own colour range (shown with the row): compare colours within a row, not across rows"

@@ -155,7 +155,7 @@ def rows_stacked(fig) -> bool:
 
 
 #: The interactive view's note when its rows are stacked (:func:`rows_stacked`).
-STACKED_NOTE = "every value row shown, each on its own colour range (CircuitsVis' row selector keeps the first row's range)"
+STACKED_NOTE = "every value row shown at once (CircuitsVis' row selector would keep the first row's colour range)"
 
 
 def static_parts(fig) -> tuple[list[dict], int, list[str]]:
