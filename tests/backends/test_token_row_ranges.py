@@ -17,7 +17,7 @@ TOKS = [" The", " cat", " sat", " on", " the", " mat"]
 LOGITS = np.array([-20.0, 3.0, 18.0, -5.0, 0.0, 7.5])
 PROBS = np.array([0.02, 0.31, 0.9, 0.05, 0.0, 0.4])
 RANGES = [(-20.0, 20.0), (-0.9, 0.9)]
-TITLES = ["logit (logits: own range -20 to 20)", "logit (probs: own range -0.9 to 0.9)"]
+TITLES = ["logit (logits: -20 to 20)", "logit (probs: -0.9 to 0.9)"]
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def test_each_row_gets_its_own_range_symmetric_around_the_midpoint():
     top, white = palette("RdBu", 256)[-1], palette("RdBu", 256)[round(0.5 * 255)]
     assert tp.fills[1][2] == top  # the largest probability is the top colour, not a near-white tint
     assert tp.fills[0][2] != top and tp.fills[1][4] == white  # 18 of ±20 is not the top; 0 keeps the middle colour
-    assert tp.colorbar_titles == ("value (logits: own range -20 to 20)", "value (probs: own range -0.9 to 0.9)")
+    assert tp.colorbar_titles == ("value (logits: -20 to 20)", "value (probs: -0.9 to 0.9)")
     caption = plan(fig, THEMES["default"]).caption
     assert "each value row has its own colour range" in caption
 

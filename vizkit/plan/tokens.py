@@ -116,13 +116,13 @@ def row_scales(mark) -> tuple:
 
 def colorbar_titles(mark, scales, row_labels) -> tuple[str, ...]:
     """The colour bar title of each value row: the value's name, and with ``row_ranges="each"`` the row
-    whose range it shows and that range (``"logit (probs: own range 0 to 1)"``)."""
+    whose range it shows and that range (``"logit (probs: -1 to 1)"``), short enough for a vertical bar."""
     from .text import number_text
 
     name = mark.colorscale.title or mark.value_label
     if not per_row(mark):
         return (name,) * len(scales)
-    return tuple(f"{name} ({row}: own range {number_text(s.zmin)} to {number_text(s.zmax)})"
+    return tuple(f"{name} ({row}: {number_text(s.zmin)} to {number_text(s.zmax)})"
                  for row, s in zip(row_labels, scales, strict=True))
 
 
