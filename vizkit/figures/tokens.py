@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from ..adapters import to_dataarray
-from ..errors import LabelError, ShapeError
+from ..errors import LabelError, ShapeError, VizkitError
 from ..spec import Axis, Panel, TokenText
+from ..spec.marks import ROW_RANGES
 from . import _common as c
 from ._keywords import figure_function
 
@@ -28,6 +29,7 @@ def tokens(
     zmax: float | None = None,
     zmid: float | None = None,
     colorscale: str | None = None,
+    row_ranges: str = "shared",
     value_label: str = "value",
     labels: dict | None = None,
     title: str | None = None,
@@ -54,6 +56,12 @@ def tokens(
         values a sequential scale from their minimum to their maximum.
     colorscale : str, optional
         A scale name (default ``"RdBu"`` for signed values, ``"Blues"`` otherwise).
+    row_ranges : {"shared", "each"}
+        ``"shared"`` (default): every value row on one colour range, so colours compare across rows.
+        ``"each"``: each row on its own range (symmetric around ``zmid`` for signed values, so 0 stays
+        the middle colour; the row's minimum to maximum otherwise), and the colour bar shows the
+        selected row's range; for rows of different units (probabilities next to logits), where one
+        shared range would draw the small-valued row nearly blank. Not with ``zmin``/``zmax``.
     value_label : str
         Name of the value in the hover and the colour bar (``labels={"color": ...}`` also sets it).
 
@@ -71,6 +79,11 @@ def tokens(
     if da.ndim not in (1, 2):
         raise ShapeError(f"token values must be [tokens] or [rows, tokens]; got shape {da.shape}")
     value_label = c.label_for(labels, "color", default=value_label)
+    if row_ranges not in ROW_RANGES:
+        raise VizkitError(f"row_ranges must be one of {', '.join(map(repr, ROW_RANGES))}; got {row_ranges!r}")
+    if row_ranges == "each" and (zmin is not None or zmax is not None):
+        raise VizkitError(f"row_ranges='each' fits a colour range to each value row, so it takes no zmin/zmax; got "
+                          f"zmin={zmin!r}, zmax={zmax!r}. Pass row_ranges='shared' for one range, or leave zmin/zmax out")
     notes = []
     if da.shape[-1] == len(toks) - 1:
         da = _shift_to_predicted(da)
@@ -88,7 +101,7 @@ def tokens(
                          zmid=zmid if zmid is not None else (0.0 if signed else None),
                          title=value_label, diverging=signed or None)
     mark = TokenText(tokens=c.token_labels(toks), values=arr, colorscale=scale, row_labels=row_labels,
-                     value_label=value_label)
+                     value_label=value_label, row_ranges=row_ranges)
     meta = {"tokens": toks, "rows": None if mark.row_labels is None else list(mark.row_labels)}
     return c.figure("tokens", [Panel(marks=(mark,), x=Axis(), y=Axis())], title=title, width=width, height=height,
                     theme=theme, backend=backend, notes=[*notes, *c.nan_note(arr[..., 1:] if notes else arr)], meta=meta)

@@ -21,6 +21,7 @@ decides again what the plan decides::
         panel.x.range, panel.x.log, panel.x.reversed, panel.x.grid, panel.x.title
         panel.hover[j].x / .y / .value    # names of mark j's hover fields
         panel.tokens                      # token boxes, fills and inks of a token-text panel
+        panel.tokens.scales[r], .colorbar_titles[r]   # value row r's colour scale and bar title (own range: .per_row)
     p.shared_scale                        # the ColorScale all heatmaps share (one colour bar), or None
     p.shares_scale(mark)                  # whether a heatmap uses it
     p.title, p.title_px                   # title and its size (shrunk to fit the width)

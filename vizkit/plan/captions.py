@@ -18,8 +18,11 @@ def static_frame_note(slider) -> str:
 def notes(fig, *, static: bool = False, extra=()) -> tuple[str, ...]:
     """The figure's notes, then ``extra`` (a backend's translation notes), then the static frame note."""
     from .notes import display_notes
+    from .tokens import row_ranges_note
 
     out = [*fig.notes, *display_notes(fig), *extra]
+    if (rows := row_ranges_note(fig)) is not None and rows not in out:
+        out.append(rows)
     if static and fig.slider is not None:
         out.append(static_frame_note(fig.slider))
     return tuple(out)

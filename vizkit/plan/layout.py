@@ -10,7 +10,7 @@ from .geometry import Cell, Geometry, geometry
 from .hover import HoverFields, hover_fields
 from .marks import hidden_text_note
 from .ticks import axis_values, fit_ticks, log_ticks, mark_labels
-from .tokens import TokenBoxes, token_layout
+from .tokens import TokenBoxes, colorbar_titles, per_row, row_scales, token_layout
 
 __all__ = ["AxisPlan", "TokenPlan", "PanelPlan", "Plan", "plan"]
 
@@ -48,6 +48,15 @@ class TokenPlan:
     fills: tuple[tuple[str, ...], ...]
     inks: tuple[tuple[str, ...], ...]
     row_labels: tuple[str, ...]
+    #: The colour scale of each value row (all the mark's own scale unless ``row_ranges="each"``).
+    scales: tuple = ()
+    #: The colour bar title of each value row (names the row and its range when rows have their own).
+    colorbar_titles: tuple[str, ...] = ()
+
+    @property
+    def per_row(self) -> bool:
+        """Whether the value rows have their own colour ranges (a colour bar per row)."""
+        return per_row(self.mark)
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,9 +151,11 @@ def _tokens(panel, cell: Cell, theme) -> TokenPlan | None:
         return None
     boxes = token_layout(mark, cell.width, theme)
     rows = mark.values.shape[0]
-    labels = mark.row_labels or tuple(f"row {r}" for r in range(rows))
-    return TokenPlan(mark, boxes, tuple(tuple(fills(v, mark.colorscale)) for v in mark.values),
-                     tuple(tuple(inks(v, mark.colorscale)) for v in mark.values), tuple(labels))
+    labels = tuple(mark.row_labels or tuple(f"row {r}" for r in range(rows)))
+    scales = row_scales(mark)
+    return TokenPlan(mark, boxes, tuple(tuple(fills(v, s)) for v, s in zip(mark.values, scales, strict=True)),
+                     tuple(tuple(inks(v, s)) for v, s in zip(mark.values, scales, strict=True)), labels,
+                     scales=scales, colorbar_titles=colorbar_titles(mark, scales, labels))
 
 
 def plan(fig, theme, *, static: bool = False, extra_notes=()) -> Plan:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MONO", "wrap_tokens", "token_lines", "token_layout", "TokenBoxes"]
+__all__ = ["MONO", "wrap_tokens", "token_lines", "token_layout", "TokenBoxes", "per_row", "row_scales",
+           "colorbar_titles", "row_ranges_note"]
 
 #: Monospace fonts for token text, in every backend that takes a CSS font list.
 MONO = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
@@ -75,3 +76,60 @@ def token_layout(mark, plot_width: int, theme) -> TokenBoxes:
     inner = plot_width - 90  # the colour bar and borders
     char_px = min((theme.font_size + 1) * 0.62, inner / span)
     return TokenBoxes(xs, ys, widths, float(max(span, inner / char_px)), float(char_px / 0.62))
+
+
+def per_row(mark) -> bool:
+    """Whether the value rows of a token-text mark are coloured on their own ranges (``row_ranges="each"``
+    with more than one row: one row's own range is the mark's)."""
+    return getattr(mark, "row_ranges", "shared") == "each" and mark.values.shape[0] > 1
+
+
+def row_scales(mark) -> tuple:
+    """The colour scale of each value row of ``mark``: its own scale for every row (``row_ranges="shared"``),
+    or, with ``row_ranges="each"``, that scale's name, midpoint and title on a range fitted to the row.
+
+    A row's range is symmetric around the scale's midpoint when it has one (so the midpoint keeps its
+    colour: white at 0 on a diverging scale), else the row's smallest to largest finite value. ±inf and
+    NaN are not part of any range (they are gaps, never the top colour); a row with no finite value, or
+    one value, keeps the shared range.
+    """
+    from ..spec import ColorScale
+
+    scale, n = mark.colorscale, mark.values.shape[0]
+    if not per_row(mark):
+        return (scale,) * n
+    out = []
+    for row in np.asarray(mark.values, dtype=float):
+        finite = row[np.isfinite(row)]
+        if not finite.size:
+            out.append(scale)
+            continue
+        lo, hi = float(finite.min()), float(finite.max())
+        if scale.zmid is not None:
+            half = max(abs(hi - scale.zmid), abs(lo - scale.zmid))
+            lo, hi = (scale.zmid - half, scale.zmid + half) if half > 0 else (scale.zmin, scale.zmax)
+        elif lo == hi:
+            lo, hi = scale.zmin, scale.zmax
+        out.append(ColorScale(name=scale.name, zmin=lo, zmax=hi, zmid=scale.zmid, title=scale.title))
+    return tuple(out)
+
+
+def colorbar_titles(mark, scales, row_labels) -> tuple[str, ...]:
+    """The colour bar title of each value row: the value's name, and with ``row_ranges="each"`` the row
+    whose range it shows and that range (``"logit (probs: -1 to 1)"``), short enough for a vertical bar."""
+    from .text import number_text
+
+    name = mark.colorscale.title or mark.value_label
+    if not per_row(mark):
+        return (name,) * len(scales)
+    return tuple(f"{name} ({row}: {number_text(s.zmin)} to {number_text(s.zmax)})"
+                 for row, s in zip(row_labels, scales, strict=True))
+
+
+def row_ranges_note(fig) -> str | None:
+    """The caption note of a token text whose value rows each have their own colour range, else ``None``."""
+    from ..spec import TokenText
+
+    if not any(per_row(m) for m in fig.marks(TokenText)):
+        return None
+    return "each value row has its own colour range (shown with the row): compare colours within a row, not across rows"

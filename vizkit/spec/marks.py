@@ -167,6 +167,10 @@ class TokenText(_Node):
 
     Several rows (for example one per neuron or head) are selectable; tokens are data, never
     markup: every renderer escapes them and makes whitespace visible.
+
+    ``row_ranges`` is ``"shared"`` (every row on ``colorscale``'s range, so rows compare) or
+    ``"each"`` (each row on its own range: ``colorscale``'s name, midpoint and title, fitted to the
+    row by :func:`vizkit.plan.tokens.row_scales`; a probabilities row next to a logits row).
     """
 
     tokens: tuple[str, ...]
@@ -174,6 +178,7 @@ class TokenText(_Node):
     colorscale: ColorScale
     row_labels: tuple[str, ...] | None = None
     value_label: str = "value"
+    row_ranges: str = "shared"
     _tuples: ClassVar = ("tokens", "row_labels")
 
     def __post_init__(self) -> None:
@@ -189,6 +194,20 @@ class TokenText(_Node):
             raise LabelError(f"got {len(self.tokens)} tokens but {values.shape[1]} values per row")
         self._set("values", values)
         self._set("row_labels", _labels(self.row_labels, values.shape[0], "row_labels"))
+        if self.row_ranges not in ROW_RANGES:
+            raise VizkitError(f"row_ranges must be one of {', '.join(map(repr, ROW_RANGES))}; got {self.row_ranges!r}")
+
+    def to_dict(self) -> dict:
+        """As every node's, without ``row_ranges`` while it holds its default (a token text with one
+        shared range encodes as it did before the option existed)."""
+        out = super().to_dict()
+        if self.row_ranges == "shared":
+            out.pop("row_ranges")
+        return out
+
+
+#: The values of :attr:`TokenText.row_ranges`: one colour range for all value rows, or one per row.
+ROW_RANGES = ("shared", "each")
 
 
 MARK_TYPES = (Heatmap, Line, Scatter, Bar, TokenText)

@@ -144,7 +144,7 @@ def tokens(p, mark, fields, panel_plan, theme, _shared_mapper):
     p.xgrid.visible = p.ygrid.visible = False
     p.outline_line_color = None
     p.background_fill_color = theme.background
-    scale = mark.colorscale
+    scale = planned.scales[0]  # the first row's: the mark's own scale unless each row has its own range
     mapper = color_mapper(scale, nan_color=NAN_COLOR)
     source = ColumnDataSource({"x": xs, "y": ys, "w": widths, "token": [plain(t) for t in mark.tokens], "value": mark.values[0],
                                "fill": _finite(mark.values[0]), "ink": list(planned.inks[0])})
@@ -152,8 +152,9 @@ def tokens(p, mark, fields, panel_plan, theme, _shared_mapper):
     p.text("x", "y", text="token", source=source, text_color="ink", text_align="center", text_baseline="middle",
            text_font=value(MONO), text_font_size=f"{font_px:.1f}px")
     add_hover(p, [r], [(fields.x, "@token"), (fields.value, "@value{num}")], {"@value": number_formatter()})
-    p.add_layout(colorbar(mapper, scale, theme), "right")
-    return [r], _row_select(planned, source, theme)
+    bar = colorbar(mapper, scale.replace(title=planned.colorbar_titles[0]), theme)
+    p.add_layout(bar, "right")
+    return [r], _row_select(planned, source, theme, mapper, bar)
 
 
 def _finite(values) -> np.ndarray:
@@ -162,18 +163,23 @@ def _finite(values) -> np.ndarray:
     return np.where(np.isfinite(v), v, np.nan)
 
 
-def _row_select(planned, source, theme):
-    """A Select over the value rows: swaps the values (and text inks) of the token boxes."""
+def _row_select(planned, source, theme, mapper, bar):
+    """A Select over the value rows: swaps the values (and text inks) of the token boxes, and with rows on
+    their own ranges the colour mapper's range and the colour bar's title too."""
     from bokeh.models import CustomJS
 
     values = planned.mark.values
     if values.shape[0] < 2:
         return None
     select = select_widget("row", planned.row_labels, theme)
-    select.js_on_change("value", CustomJS(
-        args={"source": source, "rows": [np.asarray(v, dtype=float) for v in values], "fills": [_finite(v) for v in values],
-              "inks": [list(i) for i in planned.inks]},
-        code="const k = Number(cb_obj.value); source.data = {...source.data, value: rows[k], fill: fills[k], ink: inks[k]};"))
+    code = "const k = Number(cb_obj.value); source.data = {...source.data, value: rows[k], fill: fills[k], ink: inks[k]};"
+    args = {"source": source, "rows": [np.asarray(v, dtype=float) for v in values], "fills": [_finite(v) for v in values],
+            "inks": [list(i) for i in planned.inks]}
+    if planned.per_row:
+        args.update(mapper=mapper, bar=bar, lows=[s.zmin for s in planned.scales], highs=[s.zmax for s in planned.scales],
+                    titles=list(planned.colorbar_titles))
+        code += " mapper.low = lows[k]; mapper.high = highs[k]; bar.title = titles[k];"
+    select.js_on_change("value", CustomJS(args=args, code=code))
     return select
 
 

@@ -15,7 +15,7 @@ import re
 from ...errors import BackendError, MissingDependencyError
 from ...plan.captions import NOTE_SEPARATOR
 from ...plan.text import escape
-from .props import props_json, static_parts, view
+from .props import STACKED_NOTE, props_json, rows_stacked, static_parts, view
 
 __all__ = ["fragment", "READY_JS"]
 
@@ -127,8 +127,9 @@ def fragment(plan) -> str:
     shows (:func:`.props.static_parts`) in a box of exactly the plan's size.
     """
     fig, theme, static = plan.figure, plan.theme, plan.static
-    if static:
+    if static or rows_stacked(fig):  # rows on their own ranges: stacked, as CircuitsVis' selector would keep one range
         parts, cols, extra_notes = static_parts(fig)
+        extra_notes = extra_notes if static else [*extra_notes, STACKED_NOTE]
     else:
         name, props, extra_notes = view(fig)
         parts, cols = [{"component": name, "props": props}], 1

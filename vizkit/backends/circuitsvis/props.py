@@ -9,13 +9,14 @@ import warnings
 import numpy as np
 
 from ...errors import BackendError, VizkitWarning
-from ...plan.text import MAX_LABEL_CHARS, label_text
+from ...plan.text import MAX_LABEL_CHARS, label_text, number_text
+from ...plan.tokens import per_row, row_scales
 from ...spec import Heatmap, TokenText, arrays
 from ...spec.colors import stops
 from ...spec.masks import is_causal
 from ...spec.text import visible_token
 
-__all__ = ["KINDS", "view", "static_parts", "props_json", "token_text", "axis_token", "AXIS_TOKEN_CHARS",
+__all__ = ["KINDS", "view", "static_parts", "rows_stacked", "STACKED_NOTE", "props_json", "token_text", "axis_token", "AXIS_TOKEN_CHARS",
            "SlowRenderWarning", "SLOW_CELLS", "NEGATIVE_COLOR"]
 
 #: Head × query × key cells past which CircuitsVis's own component takes tens of seconds in a browser
@@ -139,9 +140,22 @@ def _token_props(fig) -> tuple[str, dict, list]:
                                  "negativeColor": _negative_colour(colours, scale.zmin), "positiveColor": colours[-1]}, raw
     rows = mark.row_labels if mark.row_labels is not None else range(values.shape[0])
     labels = [label_text(str(r)) for r in rows]  # React text: marked, not escaped
-    n = values.shape[0]
+    scales = row_scales(mark)  # the mark's scale for every row, or each row's own range
     return "ColoredTokensMulti", {"tokens": tokens, "values": values.T, "labels": labels,
-                                  "positiveBounds": [scale.zmax] * n, "negativeBounds": [scale.zmin] * n}, raw
+                                  "positiveBounds": [s.zmax for s in scales], "negativeBounds": [s.zmin for s in scales]}, raw
+
+
+def rows_stacked(fig) -> bool:
+    """Whether a token text is drawn as every value row stacked, each its own ``ColoredTokens`` (with its own
+    range), in the interactive view too: rows on their own ranges. CircuitsVis 1.43's ``ColoredTokensMulti``
+    sets its bounds from the first row once (React state) and keeps them when another row is selected, so
+    a selected row of small values would be drawn nearly blank."""
+    marks = fig.marks(TokenText) if fig.kind == "tokens" else []
+    return len(marks) == 1 and per_row(marks[0])
+
+
+#: The interactive view's note when its rows are stacked (:func:`rows_stacked`).
+STACKED_NOTE = "every value row shown at once (CircuitsVis' row selector would keep the first row's colour range)"
 
 
 def static_parts(fig) -> tuple[list[dict], int, list[str]]:
@@ -152,9 +166,12 @@ def static_parts(fig) -> tuple[list[dict], int, list[str]]:
     name, props, notes = view(fig)
     if name == "ColoredTokensMulti":
         colours = stops(fig.marks(TokenText)[0].colorscale.name)
-        line = {"tokens": props["tokens"], "minValue": props["negativeBounds"][0], "maxValue": props["positiveBounds"][0],
-                "negativeColor": _negative_colour(colours, props["negativeBounds"][0]), "positiveColor": colours[-1]}
-        return [{"component": "ColoredTokens", "title": label, "props": {**line, "values": props["values"][:, r]}}
+        lows, highs = props["negativeBounds"], props["positiveBounds"]  # each row's (the same for all unless its own)
+        each = len(set(zip(lows, highs, strict=True))) > 1
+        return [{"component": "ColoredTokens",
+                 "title": f"{label} ({number_text(lows[r])} to {number_text(highs[r])})" if each else label,
+                 "props": {"tokens": props["tokens"], "values": props["values"][:, r], "minValue": lows[r], "maxValue": highs[r],
+                           "negativeColor": _negative_colour(colours, lows[r]), "positiveColor": colours[-1]}}
                 for r, label in enumerate(props["labels"])], 1, notes
     if name != "AttentionHeads":
         return [{"component": name, "props": props}], 1, notes

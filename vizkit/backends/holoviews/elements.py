@@ -158,18 +158,20 @@ def bars(hv, mark, fields, panel_plan, theme, ctx):
 
 
 def tokens(hv, mark, fields, panel_plan, theme, ctx):
-    """Token boxes at their planned places coloured by value row ``ctx.row``, the token drawn as canvas
-    text (never markup) in the planned ink."""
+    """Token boxes at their planned places coloured by value row ``ctx.row`` (on that row's planned range,
+    its colour bar titled with it when rows have their own), the token drawn as canvas text (never
+    markup) in the planned ink."""
     planned = panel_plan.tokens
     xs, ys, widths, _, font_px = planned.boxes
-    s, values = mark.colorscale, mark.values[ctx.row]
+    s, values = planned.scales[ctx.row], mark.values[ctx.row]  # the row's own range when rows have their own
     fill = np.where(np.isfinite(values), values, np.nan)  # ±inf: the gap colour, never an end colour (hover keeps the value)
     shown = np.asarray([plain(t) for t in mark.tokens], dtype=object)  # NUL, bidi and zero-width characters shown
     rects = hv.Rectangles((xs - widths / 2, ys - 0.39, xs + widths / 2, ys + 0.39, values, shown, fill),
                           vdims=[hv.Dimension("value", label=fields.value), hv.Dimension("token", label=fields.x), "fill"])
     labels = hv.Labels((xs, ys, shown, np.asarray(planned.inks[ctx.row], dtype=object)),
                        vdims=["token", "ink"])
-    return [rects.opts(color="fill", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, line_color=None,
+    bar_title = {"colorbar_opts": {"title": planned.colorbar_titles[ctx.row]}} if planned.per_row else {}
+    return [rects.opts(color="fill", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, line_color=None, **bar_title,
                        clipping_colors={"NaN": NAN_COLOR}, tools=["hover"], backend="bokeh",
                        hover_tooltips=[(fields.value, "@{value}"), (fields.x, "@{token}")]),
             labels.opts(text_color="ink", text_font_size=f"{font_px:.1f}px", hooks=[_mono], backend="bokeh")]

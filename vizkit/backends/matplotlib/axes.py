@@ -18,8 +18,9 @@ def draw_panel(ax, panel_plan, plan, legend_seen: set):
     for mark in panel.marks:
         if isinstance(mark, TokenText):  # drawn once the layout has sized the panel; its colour bar now
             tokens.append((ax, panel_plan.tokens))
-            colorbar(ax.figure, mappable(mark.colorscale), mark.colorscale.replace(
-                title=mark.colorscale.title or mark.value_label), theme, [ax])
+            if not panel_plan.tokens.per_row:  # rows on their own ranges: a colour bar beside each row's name instead
+                colorbar(ax.figure, mappable(mark.colorscale), mark.colorscale.replace(
+                    title=panel_plan.tokens.colorbar_titles[0]), theme, [ax])
             continue
         artist, handle = DRAWERS[type(mark)](ax, mark, panel, theme)
         if isinstance(mark, Heatmap):

@@ -16,7 +16,7 @@ from ...plan.tokens import wrap_tokens
 from .colour import colormap
 from .style import FALLBACK, MONO
 
-__all__ = ["token_geometry", "draw_tokens", "needed_height"]
+__all__ = ["token_geometry", "draw_tokens", "needed_height", "row_colorbar"]
 
 
 def token_geometry(mark, width_pt: float, fs: float):
@@ -69,8 +69,9 @@ def needed_height(mark, width_px: int, theme) -> float:
 def draw_tokens(ax, tokens_plan, theme) -> None:
     """Token boxes coloured by value with the token drawn on them in the plan's ink; one block per value row.
 
-    Each block is a ``PatchCollection`` holding the row's values (its colours come from the spec's
-    scale); the text and boxes shrink together when the blocks would not fit the panel.
+    Each block is a ``PatchCollection`` holding the row's values (its colours come from the row's
+    planned scale); the text and boxes shrink together when the blocks would not fit the panel. With
+    rows on their own ranges, each block's name line carries that row's colour bar (:func:`row_colorbar`).
     """
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import FancyBboxPatch
@@ -86,12 +87,14 @@ def draw_tokens(ax, tokens_plan, theme) -> None:
         fs *= max(0.3, height_pt / need)
         rows, need = token_geometry(mark, width_pt, fs)
     points = Affine2D().scale(1 / 72) + out.dpi_scale_trans + ScaledTranslation(0, 1, ax.transAxes)
-    cmap, norm = colormap(mark.colorscale, bad=NAN_COLOR)
     for r, (label_y, boxes) in enumerate(rows):
+        cmap, norm = colormap(tokens_plan.scales[r], bad=NAN_COLOR)  # the row's own range when rows have their own
         values = np.asarray(mark.values[r], dtype=float)
         if label_y is not None:
             ax.text(0, -label_y, plain(tokens_plan.row_labels[r]), transform=points, ha="left", va="top", fontsize=fs * 0.85,
                     alpha=0.85, color=theme.foreground, parse_math=False, clip_on=False).set_in_layout(False)
+            if tokens_plan.per_row:
+                row_colorbar(ax, tokens_plan, r, label_y, width_pt, fs, points, theme)
         patches = [FancyBboxPatch((x, -y - h), w, h, boxstyle=f"round,pad=0,rounding_size={0.2 * fs}") for _, x, y, w, h in boxes]
         coll = PatchCollection(patches, cmap=cmap, norm=norm, transform=points, edgecolor="none", clip_on=False)
         coll.set_array(values[[i for i, *_ in boxes]])
@@ -104,3 +107,29 @@ def draw_tokens(ax, tokens_plan, theme) -> None:
                     fontsize=fs, family=[MONO, *FALLBACK], color=inks[i], parse_math=False, clip_on=False).set_in_layout(False)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
+
+
+def row_colorbar(ax, tokens_plan, r: int, label_y: float, width_pt: float, fs: float, points, theme):
+    """A small horizontal colour bar of value row ``r``'s own range at the right of its name line, its
+    ends written beside it; the colour bar's axes have the gid ``vizkit-tokens-colorbar-<r>-in-<panel>``."""
+    from ...plan.text import number_text
+    from .colour import mappable
+
+    scale = tokens_plan.scales[r]
+    lo, hi = number_text(scale.zmin), number_text(scale.zmax)
+    bar_w = min(0.3 * width_pt, 12 * fs)
+    x1 = width_pt - 0.62 * 0.85 * fs * len(hi) - 0.4 * fs  # room for the top value after the bar
+    x0, h = x1 - bar_w, 0.6 * fs
+    y_mid = -(label_y + 0.75 * fs * 0.85)
+    cax = ax.inset_axes([x0, y_mid - h / 2, bar_w, h], transform=points)
+    cax.set_in_layout(False)
+    cax.set_gid(f"vizkit-tokens-colorbar-{r}-in-{ax.get_gid()}")
+    cb = ax.figure.colorbar(mappable(scale), cax=cax, orientation="horizontal")
+    cb.set_ticks([])
+    cb.outline.set_visible(False)
+    cb.set_label("")
+    cax.set_title("")
+    for x, text, ha in ((x0 - 0.3 * fs, lo, "right"), (x1 + 0.3 * fs, hi, "left")):
+        ax.text(x, y_mid, text, transform=points, ha=ha, va="center", fontsize=fs * 0.8, color=theme.foreground,
+                parse_math=False, clip_on=False).set_in_layout(False)
+    return cb

@@ -14,12 +14,12 @@ def token_traces(tokens_plan) -> list:
 
     Each token is a bar as wide as its text (the plan's token boxes), filled with the plan's fill
     for its value, with the (escaped) token written inside in the plan's ink. An invisible marker
-    trace carries the colour bar, so it shows the scale's zmin..zmax whichever row is chosen.
+    trace carries the colour bar, so it shows the scale's zmin..zmax whichever row is chosen; with rows
+    on their own ranges (``row_ranges="each"``) each row has its own colour bar trace, shown with its row.
     """
     import plotly.graph_objects as go
 
     mark, boxes = tokens_plan.mark, tokens_plan.boxes
-    s = mark.colorscale
     text = [label(t) for t in mark.tokens]
     out = []
     for r in range(mark.values.shape[0]):
@@ -34,24 +34,34 @@ def token_traces(tokens_plan) -> list:
             name=label(mark.row_labels[r]) if mark.row_labels else None, showlegend=False,
             visible=r == 0, meta={"vizkit_row": r},
         ))
-    out.append(go.Scatter(
-        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False, meta={"vizkit_colorbar": True},
-        marker={"colorscale": colorscale(s.name), "cmin": s.zmin, "cmax": s.zmax, "color": [s.zmin], "showscale": True,
-                "colorbar": {"title": {"text": label(s.title or mark.value_label), "side": "right"}, "orientation": "h",
-                             "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "ypad": 8, "len": 0.6,
-                             "thickness": 12}},  # under the text, so one line of tokens still gets a readable bar
-    ))
+    # one colour bar for all rows, or with rows on their own ranges one per row, shown with its row
+    bars = range(mark.values.shape[0]) if tokens_plan.per_row else (None,)
+    for r in bars:
+        s = tokens_plan.scales[r or 0]
+        out.append(go.Scatter(
+            x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+            meta={"vizkit_colorbar": True} if r is None else {"vizkit_colorbar": True, "vizkit_row": r}, visible=r in (None, 0),
+            marker={"colorscale": colorscale(s.name), "cmin": s.zmin, "cmax": s.zmax, "color": [s.zmin], "showscale": True,
+                    "colorbar": {"title": {"text": label(tokens_plan.colorbar_titles[r or 0]), "side": "right"},
+                                 "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "ypad": 8,
+                                 "len": 0.6, "thickness": 12}},  # under the text, so one line of tokens still gets a readable bar
+        ))
     return out
+
+
+def _row_of(trace) -> int | None:
+    """The value row a trace draws (its token boxes or, with rows on their own ranges, its colour bar), else ``None``."""
+    meta = trace.meta
+    return meta["vizkit_row"] if isinstance(meta, dict) and "vizkit_row" in meta else None
 
 
 def row_menu(data, tokens_plan) -> dict | None:
     """A dropdown over the value rows of a token-text figure (``None`` when it has one row)."""
-    rows = [t.meta["vizkit_row"] for t in data if isinstance(t.meta, dict) and "vizkit_row" in t.meta]
+    rows = {_row_of(t) for t in data} - {None}
     if len(rows) < 2:
         return None
     buttons = [{"method": "restyle", "label": label(name),
-                "args": [{"visible": [not (isinstance(t.meta, dict) and "vizkit_row" in t.meta) or t.meta["vizkit_row"] == r
-                                      for t in data]}]}
+                "args": [{"visible": [_row_of(t) in (None, r) for t in data]}]}  # the row's boxes and colour bar
                for r, name in enumerate(tokens_plan.row_labels)]
     return {"buttons": buttons, "direction": "down", "showactive": True, "active": 0, "x": 0, "xanchor": "left",
             "y": 1.0, "yanchor": "bottom", "pad": {"b": 6}}

@@ -47,7 +47,13 @@ def colored_tokens(tokens, values, min_value=None, max_value=None, negative_colo
 
 def colored_tokens_multi(tokens, values, labels=None):
     """Tokens coloured by one of ``K`` value rows (``values`` ``[S tokens, K]``), a selector per row
-    named by ``labels`` (CircuitsVis ``ColoredTokensMulti``)."""
+    named by ``labels`` (CircuitsVis ``ColoredTokensMulti``).
+
+    As CircuitsVis, each row has its own colour range (its bounds default to the row's largest and
+    smallest value) and 0 is white: each row runs from red through white at 0 to blue, on a range
+    symmetric around 0 that reaches the row's largest absolute value (``row_ranges="each"``), so a
+    probabilities row next to a logits row is coloured up to its own maximum, not drawn nearly white.
+    """
     from ...figures.tokens import tokens as vk_tokens
 
     toks = _str_tokens(tokens)
@@ -59,7 +65,7 @@ def colored_tokens_multi(tokens, values, labels=None):
     if labels and len(labels) != arr.shape[1]:
         raise CircuitsVisInputError(f"Number of labels ({len(labels)}) must equal second dimension of values tensor, shape {arr.shape}")
     rows = [str(v) for v in labels] if labels else [str(i) for i in range(arr.shape[1])]
-    fig = vk_tokens(toks, arr.T, row_labels=rows)
+    fig = vk_tokens(toks, arr.T, row_labels=rows, colorscale="RdBu", zmid=0.0, row_ranges="each")
     return rendered(fig)
 
 
