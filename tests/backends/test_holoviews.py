@@ -155,6 +155,32 @@ def test_titles_with_braces_draw_literally():
     assert "attn {q} → {k" in titles
 
 
+def test_a_heatmap_past_a_bitmap_is_one_image_with_every_cell_and_one_hover_in_its_plot():
+    """HoloViews users get the whole heatmap as one ``Image``; its bokeh plot holds it in tiles, under one hover."""
+    import holoviews as hv
+    from bokeh.models import GlyphRenderer, HoverTool, Image
+
+    from vizkit.backends._bokeh_models.cells import TILE
+    from vizkit.backends.holoviews import bokeh_layout
+
+    z = RNG.random((3, TILE + 5))
+    z[1, TILE + 2] = np.inf
+    fig = vk.imshow(z, x=[f"c{i}" for i in range(TILE + 5)])
+    el = render(fig, "holoviews")
+    assert isinstance(el, hv.Image)
+    assert_same(el.dimension_values(2, flat=False), np.where(np.isfinite(z), z, np.nan))  # ±inf a gap, never an end colour
+    root = bokeh_layout(fig, themes.get())
+    [renderer] = [r for r in find(root, GlyphRenderer) if isinstance(r.glyph, Image)]
+    data = renderer.data_source.data
+    assert [np.shape(v) for v in data["value"]] == [(3, TILE), (3, 5)]
+    assert (data["x"], data["y"]) == ([-0.5, TILE - 0.5], [-0.5, -0.5])
+    np.testing.assert_array_equal(np.hstack(data["value"]), z)
+    [hover] = find(root, HoverTool)
+    assert hover.renderers == [renderer]
+    [inf] = [r for r in find(root, GlyphRenderer) if (r.name or "").startswith("vizkit-inf")]
+    assert inf.data_source.data["left"] == [TILE + 1.5]
+
+
 def test_one_colour_bar_for_heatmaps_sharing_a_scale():
     import holoviews as hv
 

@@ -26,20 +26,24 @@ def _cmap(scale):
 
 
 def image(hv, mark, fields, panel_plan, theme, ctx):
-    """An ``Image`` with cells at integer positions (``z[0, 0]`` at x=0, y=0), ±inf cells hatched gaps, the bokeh
-    backend's hover; a heatmap wider or taller than a browser's largest bitmap is several ``Image`` s, one per tile."""
+    """An ``Image`` of the whole heatmap with cells at integer positions (``z[0, 0]`` at x=0, y=0), ±inf cells
+    hatched gaps, the bokeh backend's hover.
+
+    A heatmap wider or taller than a browser's largest bitmap is still one ``Image`` (all its cells, for
+    HoloViews users); its bokeh plot draws it as the bokeh backend does: one image glyph whose source holds
+    one image per tile (:func:`vizkit.backends._bokeh_models.cells.image_data`), one hover, one inf mark.
+    """
     scale, panel = mark.colorscale, panel_plan.panel
-    out = []
-    for row0, col0, block in cells.tiles(cells.values(mark.z)):
-        ny, nx = block.shape
-        # drawn: NaN and ±inf as gaps (never a scale colour); the hook adds the exact values for hover and hatches ±inf
-        img = hv.Image(np.flipud(cells.drawn(block)), bounds=(col0 - 0.5, row0 - 0.5, col0 + nx - 0.5, row0 + ny - 0.5),
-                       kdims=[hv.Dimension("x", label=fields.x), hv.Dimension("y", label=fields.y)],
-                       vdims=[hv.Dimension("z", label=fields.value)])
-        first = not out
-        out.append(img.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=first and mark.show_scale and ctx.colorbar,
-                            clipping_colors={"NaN": "transparent"}, colorbar_opts={"title": scale.title} if scale.title else {},
-                            hooks=[_cells_hook(mark, block, row0, col0, panel, fields, theme)], backend="bokeh"))
+    z = cells.values(mark.z)
+    ny, nx = z.shape
+    # drawn: NaN and ±inf as gaps (never a scale colour); the hook adds the exact values for hover and hatches ±inf
+    img = hv.Image(np.flipud(cells.drawn(z)), bounds=(-0.5, -0.5, nx - 0.5, ny - 0.5),
+                   kdims=[hv.Dimension("x", label=fields.x), hv.Dimension("y", label=fields.y)],
+                   vdims=[hv.Dimension("z", label=fields.value)])
+    index = next(k for k, m in enumerate(panel_plan.marks) if m is mark)
+    out = [img.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=mark.show_scale and ctx.colorbar,
+                    clipping_colors={"NaN": "transparent"}, colorbar_opts={"title": scale.title} if scale.title else {},
+                    hooks=[_cells_hook(mark, z, f"{cells.INF_NAME}-{index}", panel, fields, theme)], backend="bokeh")]
     text = cell_text(mark, panel_plan, theme)
     if text is not None:  # hv.Labels: canvas text (never markup) over the cells, in the planned inks
         labels = hv.Labels((text.cols.astype(float), text.rows.astype(float), np.asarray(text.text, dtype=object),
@@ -60,19 +64,21 @@ def _cell_font(family: str):
     return hook
 
 
-def _cells_hook(mark, block, row0, col0, panel, fields, theme):
-    """The plot hook of one tile: exact values for hover, hatched ±inf cells, the labelled hover (once)."""
-    name = f"{cells.INF_NAME}-{row0}-{col0}"
+def _cells_hook(mark, z, name, panel, fields, theme):
+    """The plot hook of heatmap ``z``: exact values for hover, in tiles past a browser's largest bitmap;
+    hatched ±inf cells (renderer ``name``); the labelled hover (once)."""
 
     def hook(plot, _element):
-        p = plot.state
-        # HoloViews flips the image back for bokeh: the source's rows are z's rows
-        plot.handles["source"].data["value"] = [block]
+        p, source = plot.state, plot.handles["source"]
+        if max(z.shape) > cells.TILE:  # one image per tile, every cell exact (what the bokeh backend's source holds)
+            source.data = cells.image_data(z)
+        else:  # HoloViews flips the image back for bokeh: the source's image rows are z's rows
+            source.data["value"] = [z]
         marks = [r for r in p.renderers if getattr(r, "name", None) == name]
         if marks:  # HoloViews runs hooks again each time a HoloMap changes frame
-            marks[0].data_source.data = cells.inf_runs(block, row0, col0)
+            marks[0].data_source.data = cells.inf_runs(z)
         else:
-            cells.add_inf_marks(p, block, theme.foreground, row0, col0).name = name
+            cells.add_inf_marks(p, z, theme.foreground).name = name
             heatmap_hover(p, plot.handles["glyph_renderer"], mark, panel, fields, "@value")
 
     return hook

@@ -37,14 +37,32 @@ def bokeh_layout(plan):
     return assemble(plan, frames, controls=controls)
 
 
+def layout_models(root) -> list:
+    """``root`` and the layout models under it (rows, columns, grids, plots, their toolbars), breadth first.
+
+    Only layout children are followed, never glyphs, sources or tools: a full model walk
+    (``collect_models``) visits every item of every list, such as a hover's 100,000 column labels.
+    """
+    from bokeh.models import GridPlot, Plot
+
+    out, todo = [], [root]
+    while todo:
+        m = todo.pop(0)
+        out.append(m)
+        if isinstance(m, (Plot, GridPlot)) and m.toolbar is not None:
+            out.append(m.toolbar)
+        if not isinstance(m, Plot):
+            todo += [c[0] if isinstance(c, tuple) else c for c in (getattr(m, "children", None) or [])]
+    return out
+
+
 def panel_plots(root) -> list:
     """The plots of a rendered page in panel (grid) order: the page itself, or a grid's plots by row then column."""
-    from bokeh.model.util import collect_models
     from bokeh.models import GridPlot, Plot
 
     if isinstance(root, Plot):
         return [root]
-    grid = next(m for m in collect_models(root) if isinstance(m, GridPlot))
+    grid = next(m for m in layout_models(root) if isinstance(m, GridPlot))
     return [c[0] for c in sorted(grid.children, key=lambda c: (c[1], c[2])) if isinstance(c[0], Plot)]
 
 
@@ -57,10 +75,9 @@ def render_page(hv, plan, frame: int, row: int = 0):
 
 def finish(root, static: bool) -> None:
     """No HoloViz logo on the toolbars; for image export, plots drawn as SVG (vector PDF and SVG) with no toolbar."""
-    from bokeh.model.util import collect_models
     from bokeh.models import Plot, Toolbar
 
-    for m in collect_models(root):
+    for m in layout_models(root):
         if isinstance(m, Toolbar):
             m.logo = None
         elif isinstance(m, Plot) and static:
