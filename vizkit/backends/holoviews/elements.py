@@ -174,15 +174,16 @@ def tokens(hv, mark, fields, panel_plan, theme, ctx):
     return _token_row(hv, planned, ctx.row, fields, colorbar=True, **bar_title)
 
 
-def _token_row(hv, planned, row: int, fields, *, colorbar: bool, y_offset: float = 0.0, **opts) -> list:
-    """Value row ``row``'s boxes (``Rectangles`` on the row's planned range) and text (``Labels``), ``y_offset`` lines down."""
+def _token_row(hv, planned, row: int, fields, *, colorbar: bool, y_offset: float | None = None, **opts) -> list:
+    """Value row ``row``'s boxes (``Rectangles`` on the row's planned range) and text (``Labels``), ``y_offset``
+    lines down when rows are stacked."""
     mark = planned.mark
     xs, ys, widths, _, font_px = planned.boxes
-    ys = ys + y_offset
+    ys = ys + (y_offset or 0.0)
     s, values = planned.scales[row], mark.values[row]  # the row's own range when rows have their own
     fill = np.where(np.isfinite(values), values, np.nan)  # ±inf: the gap colour, never an end colour (hover keeps the value)
     shown = np.asarray([plain(t) for t in mark.tokens], dtype=object)  # NUL, bidi and zero-width characters shown
-    value = "value" if row == 0 else f"value_{row}"  # a dimension per row: HoloViews would range rows of one name together
+    value = "value" if y_offset is None else f"value_{row}"  # stacked: a dimension per row (HoloViews ranges elements of one name together)
     rects = hv.Rectangles((xs - widths / 2, ys - 0.39, xs + widths / 2, ys + 0.39, values, shown, fill),
                           vdims=[hv.Dimension(value, label=fields.value), hv.Dimension("token", label=fields.x),
                                  hv.Dimension("fill", label=planned.colorbar_titles[row])])  # the colour bar's title
