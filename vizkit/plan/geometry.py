@@ -37,7 +37,7 @@ def figure_size(fig, theme, *, static: bool = False) -> tuple[int, int]:
     A token-text figure without its own height gets the height its wrapped lines need (in a ``static``
     image, every value row stacked: :func:`vizkit.plan.tokens.stacked_rows`).
     """
-    from .tokens import LINE_PX, token_lines, token_units
+    from .tokens import LINE_PX, line_px, token_lines, token_units
 
     rows, cols = fig.grid
     grid_width = getattr(theme, "grid_width", None)
@@ -61,7 +61,7 @@ def figure_size(fig, theme, *, static: bool = False) -> tuple[int, int]:
         lines, value_rows = token_lines(fig)
         select = SELECT_HEIGHT if value_rows > 1 and not static else 0
         stacked = static and value_rows > 1  # every row in the picture: it grows past the theme's height
-        need = 80 + round(LINE_PX * token_units(fig, static)) + select
+        need = 80 + round((line_px(fig, width, theme) if stacked else LINE_PX) * token_units(fig, static)) + select
         height = max(200 + select, need if stacked else min(height, need))
     return int(width), int(height)
 

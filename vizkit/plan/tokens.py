@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["MONO", "wrap_tokens", "token_lines", "token_layout", "TokenBoxes", "per_row", "row_scales",
-           "colorbar_titles", "row_ranges_note", "StackedRows", "stacked_rows", "token_units", "LINE_PX"]
+           "colorbar_titles", "row_ranges_note", "StackedRows", "stacked_rows", "token_units", "line_px", "LINE_PX"]
 
 #: CSS px of one wrapped line of token text in a figure's automatic height.
 LINE_PX = 34
@@ -47,6 +47,18 @@ def token_lines(fig) -> tuple[int, int]:
     if not marks:
         return 1, 1
     return len(wrap_tokens(marks[0].tokens)), marks[0].values.shape[0]
+
+
+def line_px(fig, width: int, theme) -> float:
+    """CSS px of one line of stacked token text in a figure ``width`` px wide: :data:`LINE_PX`, less when the
+    font shrinks to fit the longest line (a narrow paper column), so the picture is not mostly gaps."""
+    from ..spec import TokenText
+
+    marks = fig.marks(TokenText)
+    if not marks:
+        return float(LINE_PX)
+    shrink = token_layout(marks[0], width, theme).font_px / (theme.font_size + 1)
+    return LINE_PX * min(1.0, max(0.5, shrink))
 
 
 def token_units(fig, static: bool = False) -> float:

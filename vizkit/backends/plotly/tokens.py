@@ -56,7 +56,8 @@ def token_traces(tokens_plan) -> list:
         if stacked and r is not None:  # on the row's name line, right of the name: its ends written at them
             bar = {"orientation": "h", "x": 0.98, "xanchor": "right", "y": rows.fraction(rows.label_y[r]),
                    "yanchor": "middle", "ypad": 0, "len": 0.3, "thickness": 10, "tickvals": [s.zmin, s.zmax],
-                   "ticktext": [number_text(s.zmin), number_text(s.zmax)], "ticks": "", "ticklabelposition": "outside"}
+                   "ticktext": [number_text(s.zmin), number_text(s.zmax)], "ticks": "", "ticklabelposition": "outside",
+                   "tickfont": {"size": max(1.0, boxes.font_px * 0.9)}}
         else:  # under the text, so one line of tokens still gets a readable bar
             bar = {"title": title, "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "ypad": 8,
                    "len": 0.6, "thickness": 12}
