@@ -31,12 +31,13 @@ COLORBAR_WIDTH = 95
 MIN_CELL = (120, 100)
 
 
-def figure_size(fig, theme) -> tuple[int, int]:
+def figure_size(fig, theme, *, static: bool = False) -> tuple[int, int]:
     """(width, height) in CSS pixels: the figure's own, else the theme's scaled by the facet grid.
 
-    A token-text figure without its own height gets the height its wrapped lines need.
+    A token-text figure without its own height gets the height its wrapped lines need (in a ``static``
+    image, every value row stacked: :func:`vizkit.plan.tokens.stacked_rows`).
     """
-    from .tokens import token_lines
+    from .tokens import LINE_PX, line_px, token_lines, token_units
 
     rows, cols = fig.grid
     grid_width = getattr(theme, "grid_width", None)
@@ -58,8 +59,10 @@ def figure_size(fig, theme) -> tuple[int, int]:
         height = min(max(height, MAX_LABELLED_HEIGHT), height + rows * rotated_label_room(fig, width, cols, theme.font_size))
     if fig.kind == "tokens" and not fig.height:
         lines, value_rows = token_lines(fig)
-        select = SELECT_HEIGHT if value_rows > 1 else 0
-        height = max(200 + select, min(height, 80 + 34 * lines + select))
+        select = SELECT_HEIGHT if value_rows > 1 and not static else 0
+        stacked = static and value_rows > 1  # every row in the picture: it grows past the theme's height
+        need = 80 + round((line_px(fig, width, theme) if stacked else LINE_PX) * token_units(fig, static)) + select
+        height = max(200 + select, need if stacked else min(height, need))
     return int(width), int(height)
 
 
@@ -144,9 +147,10 @@ class Geometry:
         return (min(self.col_widths) if dim == "x" else min(self.row_heights)) - AXIS_ROOM[dim]
 
 
-def geometry(fig, theme, caption: str | None, *, title_in_plot: bool) -> Geometry:
-    """The :class:`Geometry` of ``fig``; ``caption`` is the planned caption text (its lines take room)."""
-    width, height = figure_size(fig, theme)
+def geometry(fig, theme, caption: str | None, *, title_in_plot: bool, static: bool = False) -> Geometry:
+    """The :class:`Geometry` of ``fig``; ``caption`` is the planned caption text (its lines take room);
+    ``static``: for a picture (no token-row select; token rows stacked)."""
+    width, height = figure_size(fig, theme, static=static)
     rows, cols = fig.grid
     n_panels = len(fig.frame_panels(0))
     title_height = 0 if title_in_plot or not fig.title else round(theme.title_size * 2.2)
@@ -157,7 +161,7 @@ def geometry(fig, theme, caption: str | None, *, title_in_plot: bool) -> Geometr
     slider_height = SLIDER_HEIGHT if fig.slider is not None else 0
     from .tokens import token_lines
 
-    select_height = SELECT_HEIGHT if token_lines(fig)[1] > 1 else 0
+    select_height = SELECT_HEIGHT if token_lines(fig)[1] > 1 and not static else 0
     from .colour import shared_scale
 
     colorbar_width = COLORBAR_WIDTH if shared_scale(fig) is not None and n_panels > 1 else 0

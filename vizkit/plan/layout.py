@@ -10,7 +10,7 @@ from .geometry import Cell, Geometry, geometry
 from .hover import HoverFields, hover_fields
 from .marks import hidden_text_note
 from .ticks import axis_values, fit_ticks, log_ticks, mark_labels
-from .tokens import TokenBoxes, colorbar_titles, per_row, row_scales, token_layout
+from .tokens import StackedRows, TokenBoxes, colorbar_titles, per_row, row_scales, stacked_rows, token_layout
 
 __all__ = ["AxisPlan", "TokenPlan", "PanelPlan", "Plan", "plan"]
 
@@ -52,6 +52,18 @@ class TokenPlan:
     scales: tuple = ()
     #: The colour bar title of each value row (names the row and its range when rows have their own).
     colorbar_titles: tuple[str, ...] = ()
+    #: Where each value row goes down the plot: stacked under its name in a static image with several rows.
+    rows: StackedRows | None = None
+
+    @property
+    def stacked(self) -> bool:
+        """Whether every value row is drawn, stacked (a static image), rather than one picked by a selector."""
+        return self.rows is not None and self.rows.stacked
+
+    @property
+    def y_end(self) -> float:
+        """The bottom of the plot's y range in line units (its top is ``-0.5``)."""
+        return self.rows.y_end if self.rows is not None else float(self.boxes.line.max()) + 0.5
 
     @property
     def per_row(self) -> bool:
@@ -143,7 +155,7 @@ def _axis(panel, dim: str, span: float, theme) -> AxisPlan:
                     grid=heat is None and labels is None)
 
 
-def _tokens(panel, cell: Cell, theme) -> TokenPlan | None:
+def _tokens(panel, cell: Cell, theme, static: bool = False) -> TokenPlan | None:
     from ..spec import TokenText
 
     mark = next((m for m in panel.marks if isinstance(m, TokenText)), None)
@@ -155,7 +167,8 @@ def _tokens(panel, cell: Cell, theme) -> TokenPlan | None:
     scales = row_scales(mark)
     return TokenPlan(mark, boxes, tuple(tuple(fills(v, s)) for v, s in zip(mark.values, scales, strict=True)),
                      tuple(tuple(inks(v, s)) for v, s in zip(mark.values, scales, strict=True)), labels,
-                     scales=scales, colorbar_titles=colorbar_titles(mark, scales, labels))
+                     scales=scales, colorbar_titles=colorbar_titles(mark, scales, labels),
+                     rows=stacked_rows(mark, int(boxes.line.max()) + 1, static))
 
 
 def plan(fig, theme, *, static: bool = False, extra_notes=()) -> Plan:
@@ -175,7 +188,7 @@ def plan(fig, theme, *, static: bool = False, extra_notes=()) -> Plan:
     caption = _captions.NOTE_SEPARATOR.join(notes) if notes else None
     first = fig.frame_panels(0)
     title_in_plot = len(first) == 1 and not first[0].title
-    geo = geometry(fig, theme, caption, title_in_plot=title_in_plot)
+    geo = geometry(fig, theme, caption, title_in_plot=title_in_plot, static=static)
     spans = {dim: geo.tick_span(dim) for dim in ("x", "y")}
     panels = []
     for frame in range(fig.n_frames):
@@ -184,7 +197,7 @@ def plan(fig, theme, *, static: bool = False, extra_notes=()) -> Plan:
             panels.append(PanelPlan(
                 panel=panel, index=i, frame=frame, cell=cell, title=panel.title,
                 x=_axis(panel, "x", spans["x"], theme), y=_axis(panel, "y", spans["y"], theme), marks=tuple(panel.marks),
-                hover=tuple(hover_fields(m, panel) for m in panel.marks), tokens=_tokens(panel, cell, theme)))
+                hover=tuple(hover_fields(m, panel) for m in panel.marks), tokens=_tokens(panel, cell, theme, static)))
     hidden = hidden_text_note(panels, theme)
     if hidden is not None and hidden not in notes:  # said in the caption, which takes room: plan again with it
         return plan(fig, theme, static=static, extra_notes=(*extra_notes, hidden))

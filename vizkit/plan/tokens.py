@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["MONO", "wrap_tokens", "token_lines", "token_layout", "TokenBoxes", "per_row", "row_scales",
-           "colorbar_titles", "row_ranges_note"]
+           "colorbar_titles", "row_ranges_note", "StackedRows", "stacked_rows", "token_units", "line_px", "LINE_PX"]
+
+#: CSS px of one wrapped line of token text in a figure's automatic height.
+LINE_PX = 34
+#: Line units of a value row's name above its block in a stacked (static) token text, and with rows on
+#: their own ranges (the name line then carries the row's colour bar with its end values).
+LABEL_UNITS, LABEL_UNITS_RANGE = 1.0, 1.5
+#: Line units between two stacked value rows.
+ROW_GAP = 0.4
 
 #: Monospace fonts for token text, in every backend that takes a CSS font list.
 MONO = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
@@ -39,6 +47,70 @@ def token_lines(fig) -> tuple[int, int]:
     if not marks:
         return 1, 1
     return len(wrap_tokens(marks[0].tokens)), marks[0].values.shape[0]
+
+
+def line_px(fig, width: int, theme) -> float:
+    """CSS px of one line of stacked token text in a figure ``width`` px wide: :data:`LINE_PX`, less when the
+    font shrinks to fit the longest line (a narrow paper column), so the picture is not mostly gaps."""
+    from ..spec import TokenText
+
+    marks = fig.marks(TokenText)
+    if not marks:
+        return float(LINE_PX)
+    shrink = token_layout(marks[0], width, theme).font_px / (theme.font_size + 1)
+    return LINE_PX * min(1.0, max(0.5, shrink))
+
+
+def token_units(fig, static: bool = False) -> float:
+    """Line units down the first token-text mark of ``fig``: its wrapped lines, or in a static image with
+    several value rows every row stacked under its name (:func:`stacked_rows`); ``1`` without one."""
+    from ..spec import TokenText
+
+    marks = fig.marks(TokenText)
+    if not marks:
+        return 1.0
+    lines = len(wrap_tokens(marks[0].tokens))
+    return stacked_rows(marks[0], lines, static).units
+
+
+@dataclass(frozen=True)
+class StackedRows:
+    """Where each value row of a token text goes down the plot, in line units (one wrapped line is 1).
+
+    Interactive output shows one row at a time (a selector picks it): every ``offset`` is 0 and there
+    are no name lines. A static image (PNG, SVG, PDF) cannot select, so with several rows it stacks them
+    (``stacked``): row ``r``'s token on wrapped line ``i`` is centred at ``offset[r] + i``, its name
+    centred at ``label_y[r]`` in a band ``label_units`` high (which also holds the row's colour bar when
+    rows have their own ranges). The plot's y range is ``(-0.5, y_end)``, top to bottom; ``units`` its extent.
+    """
+
+    stacked: bool
+    offset: tuple[float, ...]
+    label_y: tuple[float, ...]
+    label_units: float
+    y_end: float
+
+    @property
+    def units(self) -> float:
+        return self.y_end + 0.5
+
+    def fraction(self, y: float) -> float:
+        """Where ``y`` (line units, down) is up the plot: 1 at the top, 0 at the bottom (plotly's paper y)."""
+        return (self.y_end - y) / self.units
+
+
+def stacked_rows(mark, lines: int, static: bool) -> StackedRows:
+    """The :class:`StackedRows` of ``mark`` wrapped in ``lines`` lines, in a static image or not."""
+    n = mark.values.shape[0]
+    if not static or n < 2:
+        return StackedRows(False, (0.0,) * n, (), 0.0, lines - 0.5)
+    band = LABEL_UNITS_RANGE if per_row(mark) else LABEL_UNITS
+    offset, label_y, top = [], [], -0.5  # top: the upper edge of the next row's name band
+    for _ in range(n):
+        label_y.append(top + band / 2)
+        offset.append(top + band + 0.5)
+        top += band + lines + ROW_GAP
+    return StackedRows(True, tuple(offset), tuple(label_y), band, top - ROW_GAP)
 
 
 @dataclass(frozen=True, eq=False)

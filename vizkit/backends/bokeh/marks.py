@@ -131,30 +131,88 @@ def bar(p, mark, fields, panel_plan, theme, _shared_mapper):
 
 def tokens(p, mark, fields, panel_plan, theme, _shared_mapper):
     """Token boxes (rects) at their planned places, coloured by value with the token drawn as canvas
-    text in the planned ink; a Select picks the value row."""
-    from bokeh.core.property.vectorization import value
-    from bokeh.models import ColumnDataSource, Range1d
-    from bokeh.transform import transform
+    text in the planned ink; a Select picks the value row (a static image draws every row: :func:`_stacked`)."""
+    from bokeh.models import Range1d
 
     planned = panel_plan.tokens
-    xs, ys, widths, x_end, font_px = planned.boxes
-    p.x_range = Range1d(-0.5, x_end)
-    p.y_range = Range1d(ys.max() + 0.5, -0.5)
+    p.x_range = Range1d(-0.5, planned.boxes.x_end)
+    p.y_range = Range1d(planned.y_end, -0.5)
     p.xaxis.visible = p.yaxis.visible = False
     p.xgrid.visible = p.ygrid.visible = False
     p.outline_line_color = None
     p.background_fill_color = theme.background
+    if planned.stacked:
+        return _stacked(p, planned, fields, theme), None
     scale = planned.scales[0]  # the first row's: the mark's own scale unless each row has its own range
     mapper = color_mapper(scale, nan_color=NAN_COLOR)
-    source = ColumnDataSource({"x": xs, "y": ys, "w": widths, "token": [plain(t) for t in mark.tokens], "value": mark.values[0],
-                               "fill": _finite(mark.values[0]), "ink": list(planned.inks[0])})
+    r, source = _token_row(p, planned, 0, fields, mapper)
+    bar = colorbar(mapper, scale.replace(title=planned.colorbar_titles[0]), theme)
+    p.add_layout(bar, "right")
+    return [r], _row_select(planned, source, theme, mapper, bar)
+
+
+def _token_row(p, planned, row: int, fields, mapper, y_offset: float = 0.0):
+    """Value row ``row``'s token boxes and text, ``y_offset`` lines down; returns (box renderer, its source)."""
+    from bokeh.core.property.vectorization import value
+    from bokeh.models import ColumnDataSource
+    from bokeh.transform import transform
+
+    mark, (xs, ys, widths, _, font_px) = planned.mark, planned.boxes
+    values = mark.values[row]
+    source = ColumnDataSource({"x": xs, "y": ys + y_offset, "w": widths, "token": [plain(t) for t in mark.tokens],
+                               "value": values, "fill": _finite(values), "ink": list(planned.inks[row])},
+                              name=f"vizkit-token-row-{row}")
     r = p.rect("x", "y", width="w", height=0.78, source=source, fill_color=transform("fill", mapper), line_color=None)
     p.text("x", "y", text="token", source=source, text_color="ink", text_align="center", text_baseline="middle",
            text_font=value(MONO), text_font_size=f"{font_px:.1f}px")
     add_hover(p, [r], [(fields.x, "@token"), (fields.value, "@value{num}")], {"@value": number_formatter()})
-    bar = colorbar(mapper, scale.replace(title=planned.colorbar_titles[0]), theme)
-    p.add_layout(bar, "right")
-    return [r], _row_select(planned, source, theme, mapper, bar)
+    return r, source
+
+
+def _stacked(p, planned, fields, theme) -> list:
+    """Every value row under its name, where the plan stacks them (a static image cannot select a row).
+
+    Rows on one range share one colour bar at the right; rows on their own ranges each get a bar of their
+    own range on their name line (a gradient ``image`` named ``vizkit-token-colorbar-<row>``, its ends
+    written beside it), as in every backend.
+    """
+    from bokeh.models import ColumnDataSource
+
+    rows, boxes = planned.rows, planned.boxes
+    shared = None if planned.per_row else color_mapper(planned.scales[0], nan_color=NAN_COLOR)
+    names = planned.colorbar_titles if planned.per_row else planned.row_labels
+    renderers = []
+    for r, scale in enumerate(planned.scales):
+        mapper = shared or color_mapper(scale, nan_color=NAN_COLOR)
+        renderers.append(_token_row(p, planned, r, fields, mapper, rows.offset[r])[0])
+        if planned.per_row:
+            _row_colorbar(p, planned, r, mapper, theme)
+    names = ColumnDataSource({"x": [-0.5] * len(names), "y": list(rows.label_y), "text": [plain(n) for n in names]},
+                             name="vizkit-token-row-names")
+    p.text("x", "y", text="text", source=names, text_align="left", text_baseline="middle", text_color=theme.foreground,
+           text_font_size=f"{boxes.font_px:.1f}px")
+    if shared is not None:
+        p.add_layout(colorbar(shared, planned.scales[0].replace(title=planned.colorbar_titles[0]), theme), "right")
+    return renderers
+
+
+def _row_colorbar(p, planned, r: int, mapper, theme) -> None:
+    """Row ``r``'s colour bar on its name line, at the right: a gradient over its own range, ends beside it."""
+    from bokeh.models import ColumnDataSource
+
+    from ...plan.text import number_text
+
+    rows, x_end = planned.rows, planned.boxes.x_end
+    scale, h = planned.scales[r], rows.label_units * 0.3
+    lo, hi = number_text(scale.zmin), number_text(scale.zmax)
+    x1 = x_end - 0.9 * len(hi) - 1.0  # room for the top value after the bar
+    w = min(0.3 * x_end, 20.0)
+    x0 = x1 - w
+    p.image(image=[np.linspace(scale.zmin, scale.zmax, 256)[None, :]], x=x0, y=rows.label_y[r] - h / 2, dw=w, dh=h,  # y grows down the page
+            color_mapper=mapper, name=f"vizkit-token-colorbar-{r}")
+    ends = ColumnDataSource({"x": [x0 - 0.5, x1 + 0.5], "y": [rows.label_y[r]] * 2, "text": [lo, hi],
+                             "align": ["right", "left"]}, name=f"vizkit-token-colorbar-ends-{r}")
+    p.text("x", "y", text="text", source=ends, text_align="align", text_baseline="middle", text_color=theme.foreground, text_font_size=f"{0.9 * planned.boxes.font_px:.1f}px")
 
 
 def _finite(values) -> np.ndarray:

@@ -166,21 +166,73 @@ def bars(hv, mark, fields, panel_plan, theme, ctx):
 def tokens(hv, mark, fields, panel_plan, theme, ctx):
     """Token boxes at their planned places coloured by value row ``ctx.row`` (on that row's planned range,
     its colour bar titled with it when rows have their own), the token drawn as canvas text (never
-    markup) in the planned ink."""
+    markup) in the planned ink. A static image draws every row where the plan stacks them (:func:`_stacked`)."""
     planned = panel_plan.tokens
+    if planned.stacked:
+        return _stacked(hv, planned, fields, theme)
+    bar_title = {"colorbar_opts": {"title": planned.colorbar_titles[ctx.row]}} if planned.per_row else {}
+    return _token_row(hv, planned, ctx.row, fields, colorbar=True, **bar_title)
+
+
+def _token_row(hv, planned, row: int, fields, *, colorbar: bool, y_offset: float | None = None, **opts) -> list:
+    """Value row ``row``'s boxes (``Rectangles`` on the row's planned range) and text (``Labels``), ``y_offset``
+    lines down when rows are stacked."""
+    mark = planned.mark
     xs, ys, widths, _, font_px = planned.boxes
-    s, values = planned.scales[ctx.row], mark.values[ctx.row]  # the row's own range when rows have their own
+    ys = ys + (y_offset or 0.0)
+    s, values = planned.scales[row], mark.values[row]  # the row's own range when rows have their own
     fill = np.where(np.isfinite(values), values, np.nan)  # ±inf: the gap colour, never an end colour (hover keeps the value)
     shown = np.asarray([plain(t) for t in mark.tokens], dtype=object)  # NUL, bidi and zero-width characters shown
+    value = "value" if y_offset is None else f"value_{row}"  # stacked: a dimension per row (HoloViews ranges elements of one name together)
     rects = hv.Rectangles((xs - widths / 2, ys - 0.39, xs + widths / 2, ys + 0.39, values, shown, fill),
-                          vdims=[hv.Dimension("value", label=fields.value), hv.Dimension("token", label=fields.x), "fill"])
-    labels = hv.Labels((xs, ys, shown, np.asarray(planned.inks[ctx.row], dtype=object)),
-                       vdims=["token", "ink"])
-    bar_title = {"colorbar_opts": {"title": planned.colorbar_titles[ctx.row]}} if planned.per_row else {}
-    return [rects.opts(color="fill", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=True, line_color=None, **bar_title,
+                          vdims=[hv.Dimension(value, label=fields.value), hv.Dimension("token", label=fields.x),
+                                 hv.Dimension("fill", label=planned.colorbar_titles[row])])  # the colour bar's title
+    labels = hv.Labels((xs, ys, shown, np.asarray(planned.inks[row], dtype=object)), vdims=["token", "ink"])
+    return [rects.opts(color="fill", cmap=_cmap(s), clim=(s.zmin, s.zmax), colorbar=colorbar, line_color=None, **opts,
                        clipping_colors={"NaN": NAN_COLOR}, tools=["hover"], backend="bokeh",
-                       hover_tooltips=[(fields.value, "@{value}"), (fields.x, "@{token}")]),
+                       hover_tooltips=[(fields.value, f"@{{{value}}}"), (fields.x, "@{token}")]),
             labels.opts(text_color="ink", text_font_size=f"{font_px:.1f}px", hooks=[_mono], backend="bokeh")]
+
+
+def _stacked(hv, planned, fields, theme) -> list:
+    """Every value row under its name, where the plan stacks them (a static image cannot select a row).
+
+    Rows on one range share one colour bar (the first row's); rows on their own ranges each get a bar of
+    their own range on their name line (an ``Image`` gradient, group ``TokenColorbar``, ends beside it).
+    """
+    rows, boxes = planned.rows, planned.boxes
+    names = planned.colorbar_titles if planned.per_row else planned.row_labels
+    out = []
+    for r in range(len(planned.scales)):
+        shared_bar = {"colorbar_opts": {"title": planned.colorbar_titles[0]}} if r == 0 and not planned.per_row else {}
+        out += _token_row(hv, planned, r, fields, colorbar=r == 0 and not planned.per_row, y_offset=rows.offset[r],
+                          **shared_bar)
+        if planned.per_row:
+            out += _row_colorbar(hv, planned, r, theme)
+    out.append(hv.Labels((np.full(len(names), -0.5), np.asarray(rows.label_y), np.asarray([plain(n) for n in names], dtype=object)),
+                         vdims=["name"], group="TokenRowNames")
+               .opts(text_align="left", text_baseline="middle", text_color=theme.foreground,
+                     text_font_size=f"{boxes.font_px:.1f}px", backend="bokeh"))
+    return out
+
+
+def _row_colorbar(hv, planned, r: int, theme) -> list:
+    """Row ``r``'s colour bar on its name line, at the right: a gradient over its own range, ends beside it."""
+    from ...plan.text import number_text
+
+    rows, x_end, font_px = planned.rows, planned.boxes.x_end, planned.boxes.font_px
+    scale, h = planned.scales[r], rows.label_units * 0.3
+    lo, hi = number_text(scale.zmin), number_text(scale.zmax)
+    w = min(0.3 * x_end, 20.0)
+    x1 = x_end - 0.9 * len(hi) - 1.0  # room for the top value after the bar
+    x0, y = x1 - w, rows.label_y[r]
+    bar = hv.Image(np.linspace(scale.zmin, scale.zmax, 256)[None, :], bounds=(x0, y - h / 2, x1, y + h / 2),
+                   vdims=[hv.Dimension(f"range_{r}")], group="TokenColorbar")
+    ends = hv.Labels(([x0 - 0.5, x1 + 0.5], [y, y], np.asarray([lo, hi], dtype=object), np.asarray(["right", "left"], dtype=object)),
+                     vdims=["end", "align"], group="TokenColorbarEnds")
+    return [bar.opts(cmap=_cmap(scale), clim=(scale.zmin, scale.zmax), colorbar=False, tools=[], backend="bokeh"),
+            ends.opts(text_align="align", text_baseline="middle", text_color=theme.foreground,
+                      text_font_size=f"{0.9 * font_px:.1f}px", backend="bokeh")]
 
 
 def _mono(plot, _element):

@@ -17,7 +17,7 @@ def pages(hv, plan):
     token_plans = [p.tokens for p in plan.frame(0) if p.tokens is not None]
     if plan.slider is not None:
         return [(k, 0) for k in range(plan.n_frames)], (index_dim(hv, plan.slider.name, plan.slider.labels), 0)
-    if token_plans and len(token_plans[0].row_labels) > 1:
+    if token_plans and len(token_plans[0].row_labels) > 1 and not token_plans[0].stacked:  # a picture stacks the rows
         labels = token_plans[0].row_labels
         return [(0, r) for r in range(len(labels))], (index_dim(hv, "row", labels), 1)
     return [(0, 0)], None
@@ -110,5 +110,5 @@ def panel_opts(plan, panel_plan, width: int, height: int) -> dict:
     if panel_plan.tokens is not None:
         boxes = panel_plan.tokens.boxes
         opts.update(xaxis=None, yaxis=None, show_frame=False, bgcolor=theme.background, invert_yaxis=True,
-                    xlim=(-0.5, boxes.x_end), ylim=(-0.5, boxes.line.max() + 0.5))
+                    xlim=(-0.5, boxes.x_end), ylim=(-0.5, panel_plan.tokens.y_end))
     return opts

@@ -47,5 +47,5 @@ def panel_axes(panel_plan, index: int, theme) -> dict:
     if panel_plan.tokens is not None:  # character units across, one unit per wrapped line down
         boxes = panel_plan.tokens.boxes
         out[axis_name("x", index)] = {"visible": False, "range": [-0.5, boxes.x_end], "fixedrange": True}
-        out[axis_name("y", index)] = {"visible": False, "range": [float(boxes.line.max()) + 0.5, -0.5], "fixedrange": True}
+        out[axis_name("y", index)] = {"visible": False, "range": [panel_plan.tokens.y_end, -0.5], "fixedrange": True}
     return out
