@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MISSING", "Codebook", "codebook", "quantise", "decode", "pack", "unpack", "colour_codes", "rgba_image", "png"]
+__all__ = ["MISSING", "Codebook", "codebook", "quantise", "decode", "pack", "unpack", "colour_codes", "rgba_image", "png", "block_extreme"]
 
 #: The code of a missing cell (NaN, ±inf).
 MISSING = 255
@@ -166,3 +166,24 @@ def png(rgba: np.ndarray) -> bytes:
     header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
             + chunk(b"IEND", b""))
+
+
+def block_extreme(z, fy: int, fx: int) -> np.ndarray:
+    """``z[..., rows, cols]`` shrunk by blocks of ``fy`` rows × ``fx`` columns (the last ones padded), each keeping
+    its value of largest magnitude with its sign: the maximum of non-negative data (attention), never a mean, so a
+    one-cell spike keeps its full value. A block with no finite value stays NaN."""
+    import warnings
+
+    z = np.asarray(z, dtype=np.float64)
+    if fy <= 1 and fx <= 1:
+        return z
+    *lead, ny, nx = z.shape
+    ry, rx = -(-ny // fy), -(-nx // fx)
+    pad = np.full((*lead, ry * fy, rx * fx), np.nan)
+    pad[..., :ny, :nx] = np.where(np.isfinite(z), z, np.nan)
+    blocks = pad.reshape(*lead, ry, fy, rx, fx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks stay NaN
+        hi = np.nanmax(blocks, axis=(-3, -1))
+        lo = np.nanmin(blocks, axis=(-3, -1))
+    return np.where(np.abs(lo) > np.abs(hi), lo, hi)
