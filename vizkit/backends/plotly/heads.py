@@ -279,7 +279,9 @@ POST_SCRIPT = r"""
     // the mosaic (a picture plotly does not hover: 'skip') answers the pointer itself: its cell under the pointer
     var mosaicAt = function (e) {
       var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
-      var px = e.clientX - r.left - xa._offset, py = e.clientY - r.top - ya._offset;
+      // a mouse event names a whole CSS pixel: its centre decides the cell (a thumbnail cell is about one pixel)
+      var cx = e.clientX % 1 === 0 ? e.clientX + 0.5 : e.clientX, cy = e.clientY % 1 === 0 ? e.clientY + 0.5 : e.clientY;
+      var px = cx - r.left - xa._offset, py = cy - r.top - ya._offset;
       if (px < 0 || py < 0 || px > xa._length || py > ya._length) return null;
       var x = Math.round(xa.p2l(px)), y = Math.round(ya.p2l(py));
       if (x < 0 || y < 0 || x % D.col_stride >= D.thumb_cols || y % D.row_stride >= D.thumb_rows) return null;
