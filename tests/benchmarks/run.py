@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tests.benchmarks.browser_measure import measure
-from tests.benchmarks.contenders import Contender, contenders
-from tests.benchmarks.workloads import Workload, materialise, quick, workloads
+from tests.benchmarks.contenders import contenders
+from tests.benchmarks.workloads import materialise, quick, workloads
 
 ROOT = Path(__file__).resolve().parents[2]
 

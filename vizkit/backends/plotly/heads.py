@@ -6,14 +6,23 @@ tokens, thinned to fit; the hover names query and key token and position), trace
 (token boxes as horizontal bars, coloured by what the last query attends to). A rectangle marks
 the selected thumbnail.
 
-:func:`html_parts` adds the interactivity as plotly's ``post_script``: the page carries every head
-at full resolution (one byte per cell, gzip + base64, :mod:`vizkit.plan.encoding`), inflates it with
-``DecompressionStream('gzip')``, and then a click on a thumbnail (or the arrow keys, with the plot
-focused) draws that head in the large panel, and hovering a token recolours the token view. The
-plot element says what it shows in ``data-vizkit-selected`` (``"L1H3"``) and ``data-vizkit-token``.
-The hover of a head drawn from the page's data shows its value with exactly the digits the encoding
-holds (3 decimals below 0.1, 2 above; d3 format ``.3~f`` trims trailing zeros); the first head, drawn
-from the spec, shows 4 significant digits of the exact value.
+:func:`html_parts` writes the standalone page, built for a fast first paint (issue 12): plotly's
+cartesian bundle inline (:mod:`.bundle`, a third of the full library), then the first draw, which
+is the mosaic as one PNG picture (an ``image`` trace: plotly places it as it is, instead of colouring
+~120 k heatmap cells in the browser at every draw) and the selected head; the token view (one
+measured text box per token) and the page data follow once that draw is on screen
+(:data:`POST_SCRIPT`). The go.Figure of :func:`draw` is unchanged (a heatmap mosaic: static images,
+the notebook's plotly JSON).
+
+The page carries every head at full resolution (one byte per cell, gzip + base64,
+:mod:`vizkit.plan.encoding`), inflates it with ``DecompressionStream('gzip')``, and then a click on
+a thumbnail (or the arrow keys, with the plot focused) draws that head in the large panel, and
+hovering a token recolours the token view. The mosaic's hover is the script's own label (head,
+block of cells and its maximum, from the packed data). The plot element says what it shows in
+``data-vizkit-selected`` (``"L1H3"``) and ``data-vizkit-token``, and ``data-vizkit-ready="1"`` once
+every part is drawn and answers. The hover of a head drawn from the page's data shows its value
+with exactly the digits the encoding holds (3 decimals below 0.1, 2 above; d3 format ``.3~f`` trims
+trailing zeros); the first head, drawn from the spec, shows 4 significant digits of the exact value.
 
 In a notebook (:func:`notebook_bundle`) the same page goes in an ``iframe srcdoc`` (gzip-compressed),
 as plotly's own mime renderer runs no page script.
@@ -168,7 +177,7 @@ def _annotations(plan, lay, li: int, hi: int) -> list[dict]:
     return out
 
 
-#: The page's script (plotly ``post_script``; ``{plot_id}`` is the plot element's id).
+#: The page's script after the first draw (``{plot_id}`` is the plot element's id).
 POST_SCRIPT = r"""
 (function () {
   var gd = document.getElementById('{plot_id}');
