@@ -188,8 +188,12 @@ POST_SCRIPT = r"""
     var all = gd.querySelectorAll('.hm image');
     return Promise.all(Array.prototype.map.call(all, function (im) { return im.decode ? im.decode().catch(function () {}) : null; }));
   };
-  var painted = function () { return new Promise(function (resolve) { requestAnimationFrame(function () { setTimeout(resolve, 0); }); }); };
-  Promise.resolve(gd.__vizkitFirstDraw).then(images).then(painted).then(function () {
+  // (a page in a hidden tab or collapsed notebook output gets no animation frames: a timer goes on regardless)
+  var painted = function () {
+    return new Promise(function (resolve) { requestAnimationFrame(function () { setTimeout(resolve, 0); }); setTimeout(resolve, 300); });
+  };
+  var within = function (p) { return Promise.race([p, new Promise(function (resolve) { setTimeout(resolve, 300); })]); };
+  Promise.resolve(gd.__vizkitFirstDraw).then(function () { return within(images()); }).then(painted).then(function () {
   var D = JSON.parse(src.textContent);
   var L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ;
   var values = D.book.values, MISSING = D.book.missing;
