@@ -15,7 +15,7 @@ gallery: setup
 WORKERS ?= 2
 test: setup
 	bash scripts/install-chromium.sh
-	$(PY) -m pytest -q -n $(WORKERS) --dist loadgroup
+	$(PY) -m pytest -q -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 
 lint: setup
 	$(PY) -m ruff check vizkit gallery tests scripts

@@ -82,6 +82,55 @@ def pytest_collection_modifyitems(config, items):
     if getattr(config.option, "loadgroup", False) or getattr(config.option, "dist", None) == "loadgroup":
         for item in items:
             _group_in_nodeid(item)
+        _longest_first(config, items)
+
+
+#: Seconds each scheduling unit (an xdist group, or a single test) took in a recorded run: see
+#: :func:`_longest_first`. Rewritten by ``VIZKIT_STORE_DURATIONS=tests/durations.json make test``.
+DURATIONS = Path(__file__).with_name("durations.json")
+
+
+def _scope(nodeid: str) -> str:
+    """The xdist loadgroup scheduling unit of a test: its group (after ``@``), or the test itself."""
+    return nodeid.rpartition("@")[2] if "@" in nodeid else nodeid
+
+
+def _longest_first(config, items) -> None:
+    """Order the collection so the scheduling units that took longest in a recorded run come first.
+
+    xdist hands the units to the workers in collection order (its own reordering, by test count, is turned
+    off: ``--no-loadscope-reorder`` in the Makefile), so long units (the gallery sweep, the JupyterLab tour)
+    start at once and short tests fill in at the end, instead of one worker running a long unit alone while
+    the other idles. Units with no record keep their collection order, after the recorded ones.
+    """
+    import json
+
+    try:
+        seconds = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        return
+    order = {nodeid: i for i, nodeid in enumerate(item.nodeid for item in items)}
+    items.sort(key=lambda item: (-float(seconds.get(_scope(item.nodeid), 0.0)), order[item.nodeid]))
+
+
+_recorded: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Under ``VIZKIT_STORE_DURATIONS``, add up each scheduling unit's setup, call and teardown time."""
+    if os.environ.get("VIZKIT_STORE_DURATIONS"):
+        scope = _scope(report.nodeid)
+        _recorded[scope] = _recorded.get(scope, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """Write the recorded unit durations (units over a second; the controller's, under xdist)."""
+    path = os.environ.get("VIZKIT_STORE_DURATIONS")
+    if path and _recorded and not hasattr(session.config, "workerinput"):
+        import json
+
+        kept = {k: round(v, 1) for k, v in sorted(_recorded.items(), key=lambda kv: -kv[1]) if v >= 1.0}
+        Path(path).write_text(json.dumps(kept, indent=1) + "\n")
 
 
 def _group_in_nodeid(item) -> None:

@@ -46,14 +46,21 @@ def test_imshow_layout_keywords_size_and_margin():
     assert native.layout.title.x == 0.5
 
 
-def test_imshow_text_and_border_are_applied_in_plotly():
+def test_imshow_text_in_every_backend_and_border_in_plotly():
     text = [["a", "b"], ["c", "d"]]
     fig = arena.imshow(RNG.normal(size=(2, 2)), text=text, border=True, return_fig=True)
     native = fig.to("plotly")
-    assert [list(r) for r in native.data[0].text] == text and native.data[0].texttemplate == "%{text}"
+    import re
+
+    assert [[re.sub(r"<[^>]+>", "", c) for c in r] for r in native.data[0].text] == text
+    assert native.data[0].texttemplate == "%{text}"
     assert native.layout.xaxis.showline is True and native.layout.xaxis.mirror is True
-    with pytest.warns(CompatWarning, match="border, text"):
-        fig.to("matplotlib")
+    with pytest.warns(CompatWarning, match="border") as record:
+        mpl = fig.to("matplotlib")
+    assert "text" not in str(record[0].message)  # vk.imshow writes the cell text in matplotlib too
+    assert sorted(t.get_text() for t in mpl.axes[0].texts) == ["a", "b", "c", "d"]
+    faceted = arena.imshow(RNG.normal(size=(2, 2, 2)), text=[text, [["e", "f"], ["g", "h"]]], return_fig=True)
+    assert [m.text for m in faceted.marks(Heatmap)] == [(("a", "b"), ("c", "d")), (("e", "f"), ("g", "h"))]
 
 
 def test_loss_lines_with_names_and_hovermode_default():
@@ -68,6 +75,8 @@ def test_loss_lines_with_names_and_hovermode_default():
     assert native.layout.hovermode == "x unified"
     assert native.layout.xaxis.title.text == "Step" and native.layout.yaxis.title.text == "Loss"
     assert [d.name for d in native.data] == ["train", "test"]
+    unlabelled = arena.line([train, test], return_fig=True).to("plotly")  # plotly express's wide-form titles
+    assert unlabelled.layout.xaxis.title.text == "index" and unlabelled.layout.yaxis.title.text == "value"
     mpl = fig.to("matplotlib").axes[0]
     assert mpl.get_ylim() == pytest.approx((0.0, 1.0))
     assert [t.get_text() for t in mpl.get_legend().get_texts()] == ["train", "test"]
@@ -159,6 +168,7 @@ def test_grouped_bars_need_no_warning(recwarn):
     fig = arena.bar([RNG.normal(size=3), RNG.normal(size=3)], barmode="group", names=["a", "b"], return_fig=True)
     fig.to("matplotlib")
     assert [m.name for m in fig.marks(Bar)] == ["a", "b"]
+    assert fig.to("plotly").layout.legend.title.text == "variable"  # plotly express's wide-form legend title
     assert not [w for w in recwarn if issubclass(w.category, CompatWarning)]
     with pytest.warns(CompatWarning, match="barmode"):
         arena.bar([RNG.normal(size=3), RNG.normal(size=3)], barmode="stack", return_fig=True).to("plotly")

@@ -31,13 +31,14 @@ def test_patching_heatmap_with_facet_labels_in_plotly_and_matplotlib():
     native = fig.to("plotly")
     assert native.layout.title.text == "Logit difference"
     assert [a.text for a in native.layout.annotations][:3] == ["resid_pre", "attn_out", "mlp_out"]
-    assert native.layout.xaxis.title.text == "Position" and native.layout.yaxis.title.text == "Layer"
+    # neel-plotly overwrites the axis titles with xaxis/yaxis ("x"/"y" by default) after px drew labels=
+    assert native.layout.xaxis.title.text == "x" and native.layout.yaxis.title.text == "y"
     assert plotly_colorscale_ends(native) == (stops("RdBu")[0], stops("RdBu")[-1])
 
     mpl = fig.to("matplotlib")
     axes = [ax for ax in mpl.axes if ax.images]
     assert [ax.get_title() for ax in axes] == ["resid_pre", "attn_out", "mlp_out"]
-    assert axes[0].get_xlabel() == "Position" and axes[0].get_ylabel() == "Layer"
+    assert axes[0].get_xlabel() == "x" and axes[0].get_ylabel() == "y"
     lo, hi = axes[0].images[0].get_clim()
     assert lo == pytest.approx(-np.abs(result).max()) and hi == pytest.approx(np.abs(result).max())
     assert mpl._suptitle.get_text() == "Logit difference"
@@ -120,7 +121,8 @@ def test_scatter_colour_include_diag_and_hover():
     native = fig.to("plotly")
     assert native.layout.xaxis.title.text == "Induction score"
     assert native.data[0].marker.colorscale[0][1].lower() in ("rgb(12,51,131)", "#0c3383")  # Portland, in plotly
-    assert native.data[1].line.dash == "dash"
+    (shape,) = native.layout.shapes  # a plotly shape, as neel-plotly adds it; the data holds the points only
+    assert shape.line.dash == "dash" and (shape.x0, shape.y1) == pytest.approx((lo, hi)) and len(native.data) == 1
 
 
 def test_scatter_facets_draw_the_diagonal_in_every_facet():

@@ -21,6 +21,9 @@ from vizkit.cli import example_files, load_example
 from vizkit.figures import KINDS
 from vizkit.spec import Heatmap, Line, TokenText
 
+#: One worker runs this module, so each example is built once for every test that reads it (``built``).
+pytestmark = pytest.mark.xdist_group("tests/gallery/test_examples.py")
+
 FILES = example_files()
 NAMES = list(FILES)
 #: A sentence unlike the default prompts: typing it must change the figure's token labels.

@@ -13,18 +13,24 @@ from ..errors import LabelError, VizkitError
 from ..spec import Line, Panel, Scatter
 
 
+class FacetLabelsError(LabelError, AssertionError, IndexError):
+    """More facet labels than facets: the originals raised ``AssertionError`` (ARENA) or ``IndexError``
+    (neel-plotly); this error is both, and a :class:`~vizkit.errors.LabelError`."""
+
+
 def panel_titles(fig, labels) -> object:
-    """Replace the facet titles of every frame with ``labels`` (one per facet, in facet order)."""
+    """Replace the facet titles of every frame with ``labels`` (in facet order); as in the originals,
+    fewer labels than facets title the first facets only."""
     labels = [str(s) for s in labels]
     per_frame = len(fig.frame_panels(0))
-    if len(labels) != per_frame:
-        raise LabelError(f"facet_labels has {len(labels)} labels but the figure has {per_frame} facets; pass one label per facet")
+    if len(labels) > per_frame:
+        raise FacetLabelsError(f"got {len(labels)} facet_labels but the figure has {per_frame} facets; pass at most one label per facet")
     counters: dict[int, int] = {}
     panels = []
     for p in fig.panels:
         i = counters.get(p.frame, 0)
         counters[p.frame] = i + 1
-        panels.append(p.replace(title=labels[i]))
+        panels.append(p.replace(title=labels[i]) if i < len(labels) else p)
     return fig.replace(panels=tuple(panels))
 
 
@@ -70,6 +76,29 @@ def hide_legend(fig) -> object:
         marks = tuple(m.replace(legend=False) if hasattr(m, "legend") else m for m in p.marks)
         panels.append(p.replace(marks=marks))
     return fig.replace(panels=tuple(panels))
+
+
+def hist_norm(fig, histnorm, opacity=None) -> object:
+    """plotly's ``histnorm`` "probability" / "percent" (each series' counts over its total) and a bar
+    ``opacity``, applied to the histogram bars (densities are drawn by ``vk.hist`` itself)."""
+    from ..spec import Bar
+
+    scale = {"probability": 1.0, "percent": 100.0}.get(histnorm)
+    panels = []
+    for p in fig.panels:
+        marks = []
+        for m in p.marks:
+            if isinstance(m, Bar):
+                if scale is not None and float(np.nansum(m.y)) > 0:
+                    m = m.replace(y=np.asarray(m.y, dtype=float) * (scale / float(np.nansum(m.y))))
+                if opacity is not None:
+                    m = m.replace(opacity=float(opacity))
+            marks.append(m)
+        panels.append(p.replace(marks=tuple(marks)))
+    return fig.replace(panels=tuple(panels))
+
+
+HISTNORMS = (None, "", "percent", "probability", "density", "probability density")
 
 
 def add_marks(fig, make) -> object:

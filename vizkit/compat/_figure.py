@@ -29,6 +29,8 @@ import warnings
 
 from ..errors import VizkitWarning
 from ..spec import Figure
+from ._plotly_api import PlotlyFigureAPI
+from ._plotly_api import plain_copy as _plain
 
 __all__ = ["CompatFigure", "CompatWarning", "as_compat", "finish"]
 
@@ -38,12 +40,18 @@ class CompatWarning(VizkitWarning):
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
-class CompatFigure(Figure):
+class CompatFigure(PlotlyFigureAPI, Figure):
     """A :class:`vizkit.Figure` made by a compat helper (``vizkit.compat.neel_plotly``, ``arena``, ``circuitsvis``).
 
     Everything a Figure does works; in addition, plotly-only keywords of the original call are
     applied to the native plotly figure, and drawing with a backend that cannot honour them
     warns once (:class:`CompatWarning`) naming them.
+
+    As the originals return plotly figures, the common plotly ``Figure`` methods work on it, in
+    place: ``update_layout``, ``update_xaxes``/``update_yaxes``, ``update_traces``,
+    ``add_hline``/``add_vline``, ``add_shape(type="line")``, ``add_trace(go.Scatter(...))``,
+    ``write_html``/``write_image``, ``show(renderer=...)``; ``fig.layout`` and ``fig.data`` read
+    the plotly figure the plotly backend draws.
     """
 
     # -- what the original call asked for beyond the spec -----------------------------------------
@@ -114,9 +122,22 @@ class CompatFigure(Figure):
             options["width"] = _paper_width(options["width"])
         return plotly_image(self._native_plotly(), fmt, scale=scale, **options)
 
-    def show(self, backend: str | None = None) -> None:
+    def show(self, backend: str | None = None, renderer: str | None = None, validate: bool = True, **kwargs) -> None:
+        """Display as :meth:`vizkit.Figure.show` does. plotly's ``renderer`` (also given first, as
+        ``fig.show("browser")``) and ``config`` are accepted: vizkit displays in the notebook,
+        or in a browser outside one."""
+        if backend is not None and renderer is None and not _is_backend(backend):
+            backend, renderer = None, backend
         name = self._prepare(backend)
-        Figure.show(self, name)
+        from ..export import notebook
+
+        if notebook._in_kernel():  # the display a notebook shows: the plotly extras applied, as _repr_mimebundle_ does
+            from IPython.display import display
+
+            bundle = self._plotly_bundle() if name == "plotly" and self._has_plotly_extras() else notebook.mimebundle(self, name)
+            display(bundle, raw=True)
+            return
+        Figure.show(self, name)  # outside a kernel: a page in the browser, written by the exporter (extras applied)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         name = self._prepare(None)
@@ -145,7 +166,8 @@ class CompatFigure(Figure):
                 "text/plain": repr(self)}
 
     def _has_plotly_extras(self) -> bool:
-        return bool(self.compat.get("plotly_layout") or self.compat.get("plotly_traces") or self.compat.get("plotly_axes"))
+        return bool(self.compat.get("plotly_layout") or self.compat.get("plotly_traces") or self.compat.get("plotly_axes")
+                    or self.compat.get("plotly_calls") or self.compat.get("plotly_shapes"))
 
     # -- JSON: a compat figure is saved as a plain Figure (its extras stay in meta) -------------------
     def to_dict(self) -> dict:
@@ -171,6 +193,15 @@ def apply_plotly(native, compat: dict) -> None:
             continue
         selector = {"type": entry["selector"]} if entry.get("selector") else None
         native.update_traces(selector=selector, **entry["update"])
+    from ._plotly_api import apply_shapes
+
+    apply_shapes(native, compat.get("plotly_shapes"))
+    for call in compat.get("plotly_calls") or ():
+        if call["method"] == "slider_prefix":  # the current-value prefix of the figure's sliders
+            for slider in native.layout.sliders or ():
+                slider.currentvalue.prefix = call["kwargs"]["prefix"]
+            continue
+        getattr(native, call["method"])(**call["kwargs"])
     axes = compat.get("plotly_axes") or {}
     if axes.get("x"):
         native.update_xaxes(**axes["x"])
@@ -178,11 +209,22 @@ def apply_plotly(native, compat: dict) -> None:
         native.update_yaxes(**axes["y"])
 
 
+def _is_backend(name) -> bool:
+    from .._registry import check_backend_name
+
+    try:
+        check_backend_name(name)
+    except Exception:
+        return False
+    return True
+
+
 def as_compat(fig: Figure, helper: str, *, plotly_layout: dict | None = None, plotly_traces: list | None = None,
               plotly_only: list[str] | None = None, not_drawn: list[str] | None = None, plotly_axes: dict | None = None,
               **changes) -> CompatFigure:
     """``fig`` as a :class:`CompatFigure` carrying what the original call asked for beyond the spec."""
     meta = dict(fig.meta)
+    before = dict(meta.get("compat") or {})
     meta["compat"] = {
         "helper": helper,
         "plotly_layout": _plain(plotly_layout or {}),
@@ -191,25 +233,13 @@ def as_compat(fig: Figure, helper: str, *, plotly_layout: dict | None = None, pl
         "plotly_only": sorted(set(plotly_only or ())),
         "not_drawn": sorted(set(not_drawn or ())),
     }
+    for key in ("plotly_shapes", "plotly_calls"):  # recorded while the figure was built (reference lines)
+        if before.get(key):
+            meta["compat"][key] = list(before[key])
     fields = {f.name: getattr(fig, f.name) for f in dataclasses.fields(Figure)}
     fields.update(changes)
     fields["meta"] = meta
     return CompatFigure(**fields)
-
-
-def _plain(value):
-    """JSON-friendly copy (numpy arrays and scalars become lists and numbers), so the spec still round-trips."""
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def finish(fig: CompatFigure, return_fig: bool):

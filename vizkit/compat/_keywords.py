@@ -51,11 +51,28 @@ PLOTLY_LAYOUT_PX = {"template": "template"}
 
 
 def check_px(func: str, names) -> None:
-    """Raise ``TypeError`` for a keyword plotly express's ``func`` does not take, as plotly express does."""
+    """Raise for a keyword plotly express's ``func`` does not take: a ``TypeError`` as plotly express
+    raises it (also a ``ValueError``, :class:`~vizkit.errors.UnsupportedInputError`)."""
     allowed = PX_KEYWORDS[func]
     for name in names:
         if name not in allowed:
-            raise TypeError(f"{func}() got an unexpected keyword argument '{name}'")
+            raise UnsupportedInputError(f"{func}() got an unexpected keyword argument '{name}'")
+
+
+def is_layout_key(name: str, value) -> bool:
+    """Whether ``name=value`` is a valid plotly ``update_layout`` keyword (``coloraxis_colorbar_title``,
+    ``title_font_size``, ``autosize`` ...), as plotly itself validates it. Without plotly installed
+    every magic-underscore name of a layout object is taken."""
+    try:
+        import plotly.graph_objects as go
+    except ImportError:  # pragma: no cover - plotly is a dependency of the plotly backend
+        return name.split("_")[0] in {"title", "xaxis", "yaxis", "coloraxis", "legend", "margin", "font", "autosize",
+                                      "hovermode", "template", "showlegend", "bargap", "barmode", "paper", "plot"}
+    try:
+        go.Layout().update({name: value})
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def to_numpy(tensor) -> np.ndarray:

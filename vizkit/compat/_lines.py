@@ -11,12 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ShapeError, VizkitError
-from ..spec import ColorScale, Scatter, Slider
+from ..spec import ColorScale, Line, Scatter, Slider
 from ..spec.colors import CATEGORICAL
 from . import _edit
 from ._figure import as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
 from ._neel import HELPER, common_layout, slider, split_kwargs
+from ._plotly_api import shape_marks
 
 #: plotly-express keywords that change nothing drawn (rendering hints).
 _NEUTRAL = {"render_mode"}
@@ -74,7 +75,9 @@ def line_or_scatter(y, x=None, mode="multi", squeeze=True, plot_type=None, anima
     if custom["include_diag"]:
         finite = [a[np.isfinite(a)] for a in (data, xs) if a is not None and a.dtype.kind in "biuf"]
         lo, hi = min(float(a.min()) for a in finite if a.size), max(float(a.max()) for a in finite if a.size)
-        fig = _edit.add_marks(fig, lambda p: [_edit.diagonal(lo, hi)])
+        # neel-plotly adds a plotly shape (fig.layout.shapes); other backends draw the same line
+        fig = shape_marks(fig, "add_shape", dict(type="line", x0=lo, y0=lo, x1=hi, y1=hi, line={"color": "gray", "dash": "dash"},
+                                                 opacity=0.3), lambda p: [_edit.diagonal(lo, hi)])
     if animation_frame is not None and custom["animation_maxrange_y"] and custom["range_y"] is None:
         fin = data[np.isfinite(data)]
         if fin.size:
@@ -121,14 +124,13 @@ def _names(custom, n_lead, animation_frame, facet_col, n_roles) -> list[str]:
 
 
 def _x_values(xs, data, n_lead):
-    """The one x vector a line figure shares, or an error when lines have different x."""
+    """The one x vector a line figure shares, and whether the lines have x values of their own."""
     if xs is None:
-        return None
+        return None, False
     first = xs[(0,) * (xs.ndim - 1)]
     if xs.dtype.kind in "biuf" and not np.array_equal(np.broadcast_to(first, xs.shape), xs, equal_nan=True):
-        raise VizkitError("line: x differs between lines; vizkit's line draws all lines of a figure on one x. "
-                          "Pass a 1-D x, or draw each line with its own call")
-    return list(first.tolist())
+        return None, True
+    return list(first.tolist()), False
 
 
 def _line(data, xs, names, custom, px, options, wrap, animate, facet, line_dim):
@@ -136,10 +138,25 @@ def _line(data, xs, names, custom, px, options, wrap, animate, facet, line_dim):
 
     colours = px.pop("color_discrete_sequence", None)
     n_lead = (animate is not None) + (facet is not None)
-    fig = vk_line(data, dims=names, x=_x_values(xs, data, n_lead), line=line_dim, names=custom["line_labels"],
+    shared, own = _x_values(xs, data, n_lead)
+    fig = vk_line(data, dims=names, x=shared, line=line_dim, names=custom["line_labels"],
                   labels={"x": custom["xaxis"], "y": custom["yaxis"], "color": custom["color_name"]},
                   facet=facet, animate=animate, markers=bool(custom["markers"]),
                   **({"facet_cols": wrap} if wrap else {}), **options)
+    if own:  # neel-plotly broadcasts x to the data's shape: each line keeps its own x values
+        rows = xs.reshape(-1, xs.shape[-1])
+        k, panels = 0, []
+        for p in fig.panels:
+            marks = []
+            for m in p.marks:
+                if isinstance(m, Line) and len(m.x) == rows.shape[1]:
+                    m = m.replace(x=np.asarray(rows[k], dtype=float))
+                    k += 1
+                marks.append(m)
+            panels.append(p.replace(marks=tuple(marks)))
+        if k != rows.shape[0]:
+            raise VizkitError(f"line: could not give each of the {rows.shape[0]} lines its own x (found {k} lines)")
+        fig = fig.replace(panels=tuple(panels))
     if colours:
         colours = list(colours)
         fig = fig.replace(panels=tuple(p.replace(marks=tuple(m.replace(color=colours[i % len(colours)])

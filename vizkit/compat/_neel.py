@@ -48,6 +48,10 @@ def dim_names(ndim: int, facet, animate, labels: dict, plotted: tuple[str, ...])
         names[animate] = str(labels.get("animation_frame", "animation_frame"))
     rest = [i for i in range(ndim) if names[i] is None]
     if len(rest) != len(plotted):
+        if len(rest) == len(plotted) + 1 and ndim >= 3 and facet != ndim - 1 and animate != ndim - 1:
+            raise ShapeError(f"imshow draws 2-D data as a heatmap; got {ndim}-D data with {len(rest)} dims left after "
+                             "facet_col/animation_frame. plotly express would read a last dim of 3 or 4 as RGB(A) colour "
+                             "channels: vizkit draws no RGB images (plot one channel, or facet over it with facet_col=-1)")
         raise ShapeError(f"imshow draws 2-D data; got {ndim}-D data with {len(rest)} dims left after facet_col/animation_frame "
                          f"(shape needs {len(plotted)}). Name the extra dims with facet_col= or animation_frame=")
     for i, name in zip(rest, plotted, strict=True):
@@ -62,7 +66,11 @@ def slider(fig, custom: dict):
     labels = fig.slider.labels
     if custom.get("animation_index") is not None:
         labels = [str(v) for v in custom["animation_index"]]
-    return fig.replace(slider=fig.slider.replace(name=str(custom["animation_name"]), labels=tuple(labels)))
+    fig = fig.replace(slider=fig.slider.replace(name=str(custom["animation_name"]), labels=tuple(labels)))
+    # neel-plotly's slider reads "snapshot=3" (plotly's current-value prefix): set in the plotly figure
+    compat = fig.meta.setdefault("compat", {})
+    compat.setdefault("plotly_calls", []).append({"method": "slider_prefix", "kwargs": {"prefix": f"{custom['animation_name']}="}})
+    return fig
 
 
 def common_layout(fig, custom: dict, layout: dict, plotly_only: list, not_drawn: list):

@@ -19,15 +19,17 @@ import re
 import numpy as np
 
 from ..errors import ShapeError, VizkitError
-from ..spec import Line
+from ..spec import Line, Scatter
 from ..spec.colors import CATEGORICAL
 from . import _edit
 from ._figure import as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
 from ._neel import DEFAULT_KWARGS
-from .neel_plotly import imshow_figure
+from ._plotly_api import shape_marks
+from .neel_plotly import figs_to_subplots, imshow_figure
 
-__all__ = ["UPDATE_LAYOUT_SET", "bar", "hist", "imshow", "line", "reorder_list_in_plotly_way", "scatter", "to_numpy"]
+__all__ = ["UPDATE_LAYOUT_SET", "bar", "figs_to_subplots", "hist", "imshow", "line", "reorder_list_in_plotly_way", "scatter",
+           "to_numpy"]
 
 HELPER = "arena"
 
@@ -58,6 +60,7 @@ class _Call:
         if isinstance(self.post.get("margin"), int):
             self.post["margin"] = dict.fromkeys("tblr", self.post["margin"])
         self.layout: dict = {}  # applied in plotly
+        self.extra_layout: dict = {}  # other layout keywords: fig.update_layout (spec when it holds them)
         self.traces: list = []
         self.axes: dict = {}
         self.plotly_only: list[str] = []
@@ -76,6 +79,13 @@ class _Call:
         return [self.pre.pop(n, default) for n in names]
 
     def check(self) -> None:
+        """Unknown keywords: a plotly layout keyword (newer ARENA sends every extra keyword to
+        ``update_layout``) goes to the layout; anything else raises as the original does."""
+        from ._keywords import PX_KEYWORDS, is_layout_key
+
+        for k in [k for k in self.pre if k not in PX_KEYWORDS[self.func]]:
+            if is_layout_key(k, self.pre[k]):
+                self.extra_layout[k] = self.pre.pop(k)
         check_px(self.func, self.pre)
 
     def template(self) -> None:
@@ -99,6 +109,8 @@ class _Call:
                                                                   for m in pa.marks)) for pa in fig.panels))
         fig = as_compat(fig, HELPER, plotly_layout=self.layout, plotly_traces=self.traces, plotly_only=self.plotly_only,
                         not_drawn=self.not_drawn, plotly_axes=self.axes)
+        if self.extra_layout:
+            fig._layout_update(self.extra_layout)
         return finish(fig, self.return_fig)
 
 
@@ -127,17 +139,24 @@ def imshow(tensor, renderer=None, **kwargs):
         call.plotly_only.append("border")
     if "xaxis_tickangle" in call.layout:
         call.axes.setdefault("x", {})["tickangle"] = call.layout.pop("xaxis_tickangle")
-    if text:
-        per_trace = [text] if np.ndim(to_numpy(tensor)) == 2 else list(text)
-        for i, t in enumerate(per_trace):
-            call.traces.append({"index": i, "update": {"text": _plain_text(t), "texttemplate": "%{text}", "textfont": {"size": 12}}})
-        call.plotly_only.append("text")
     if static:
         call.not_drawn.append("static")
+    arr = to_numpy(tensor)
+    if np.ndim(arr) == 3 and call.pre.get("facet_col") is None and call.pre.get("animation_frame") is None:
+        call.pre["facet_col"] = 0  # newer ARENA: a 3-D tensor is one facet per leading index
+    if text:
+        cells = _cell_text(text, np.shape(arr), call.pre.get("facet_col"))
+        if cells is not None:  # vk.imshow writes the strings in the cells, in every backend
+            call.pre["text"] = cells
+        else:  # a shape vizkit cannot place (per animation frame ...): ARENA's per-trace text, in plotly
+            per_trace = [text] if np.ndim(arr) == 2 else list(text)
+            for i, t in enumerate(per_trace):
+                call.traces.append({"index": i, "update": {"text": _plain_text(t), "texttemplate": "%{text}", "textfont": {"size": 12}}})
+            call.plotly_only.append("text")
     labels = dict(call.pre.get("labels") or {})
     custom = dict(DEFAULT_KWARGS, xaxis=labels.get("x"), yaxis=labels.get("y"), _given={"xaxis", "yaxis"},
                   animation_name=labels.get("animation_frame", "animation_frame"), facet_labels=facet_labels)
-    fig = imshow_figure(to_numpy(tensor), custom, call.pre, HELPER, layout=call.layout, plotly_only=call.plotly_only,
+    fig = imshow_figure(arr, custom, call.pre, HELPER, layout=call.layout, plotly_only=call.plotly_only,
                         traces=call.traces)
     compat = fig.meta["compat"]
     call.layout, call.traces = compat["plotly_layout"], compat["plotly_traces"]
@@ -146,13 +165,31 @@ def imshow(tensor, renderer=None, **kwargs):
     return call.finish(fig)
 
 
+def _cell_text(text, shape: tuple, facet) -> np.ndarray | None:
+    """ARENA's ``text`` as one string per cell of the data: a 2-D list of strings for 2-D data; for
+    faceted data one 2-D list shared by every facet, or one per facet. ``None`` when it does not fit."""
+    cells = np.asarray(_plain_text(text), dtype=object)
+    if cells.shape == tuple(shape):
+        if len(shape) == 3 and facet not in (None, 0):
+            return None if cells.shape[0] != shape[facet] else np.moveaxis(cells, 0, facet)
+        return cells
+    if len(shape) == 3 and facet is not None and cells.ndim == 2:
+        rest = tuple(n for i, n in enumerate(shape) if i != facet)
+        if cells.shape == rest:
+            return np.broadcast_to(np.expand_dims(cells, facet), shape)
+    if len(shape) == 3 and facet is not None and cells.ndim == 3 and cells.shape[0] == shape[facet]:
+        moved = np.moveaxis(cells, 0, facet)
+        return moved if moved.shape == tuple(shape) else None
+    return None
+
+
 def _plain_text(t):
     return to_numpy(t).tolist() if hasattr(t, "shape") else t
 
 
 def _series(y) -> tuple[list[np.ndarray], bool]:
     """ARENA's reading of ``y``: a list of arrays is several series (plotly's wide form), else one array."""
-    if isinstance(y, (list, tuple)) and len(y) and not isinstance(y[0], (int, float)):
+    if isinstance(y, (list, tuple)) and len(y) and not isinstance(y[0], (int, float)) and np.ndim(to_numpy(y[0])) > 0:
         return [np.asarray(to_numpy(v), dtype=float).ravel() for v in y], True
     arr = np.asarray(to_numpy(y), dtype=float)
     if arr.ndim == 2:
@@ -188,8 +225,7 @@ def line(y, renderer=None, **kwargs):
             call.axes.setdefault("x", {}).update(tickmode="array", tickvals=to_numpy(x).tolist(), ticktext=[str(v) for v in tickvals])
             call.plotly_only.append("xaxis_tickvals")
     names = list(names) if names is not None else ([f"wide_variable_{i}" for i in range(len(series))] if wide else None)
-    x_title = labels.get("x", labels.get("index", "index" if wide else "x"))
-    y_title = labels.get("y", labels.get("value", "value" if wide else "y"))
+    x_title, y_title = _wide_titles(labels, wide)
     data = np.stack(series) if wide else series[0]
     fig = vk_line(data, dims=("variable", "x") if wide else ("x",), x=_x_list(x), names=names if wide else None,
                   labels={"x": x_title, "y": y_title, "color": labels.get("variable", "variable")}, **opts)
@@ -202,10 +238,23 @@ def line(y, renderer=None, **kwargs):
     return call.finish(fig)
 
 
+def _wide_titles(labels: dict, wide: bool) -> tuple[str, str]:
+    """Axis titles: ``labels`` x/y; several series fall back to plotly express's wide-form "index"/"value".
+
+    (Older ARENA versions passed a list straight to plotly express, whose wide form ignored labels x/y;
+    newer ones apply them, as a notebook passing them means.)"""
+    if wide:
+        return labels.get("x", labels.get("index", "index")), labels.get("y", labels.get("value", "value"))
+    return labels.get("x", "x"), labels.get("y", "y")
+
+
 def _x_list(x):
+    """ARENA hands ``x`` to plotly express as given: a list, tuple, range, array, tensor or Series."""
     if x is None:
         return None
-    return list(to_numpy(x).tolist()) if not isinstance(x, (list, tuple)) else list(x)
+    if isinstance(x, (list, tuple, range)):
+        return list(x)
+    return list(to_numpy(x).tolist())
 
 
 def _secondary(series, x, names, labels, opts, call):
@@ -214,7 +263,12 @@ def _secondary(series, x, names, labels, opts, call):
 
     if len(series) != 2:
         raise ShapeError(f"use_secondary_yaxis draws exactly two series; got {len(series)}")
-    xs = list(x) if x is not None else [np.arange(len(s)) for s in series]
+    if x is None:
+        xs = [np.arange(len(s)) for s in series]
+    elif np.ndim(to_numpy(x[0])) == 0:  # one x shared by both series (newer ARENA)
+        xs = [x, x]
+    else:
+        xs = list(x)
     names = list(names) if names is not None else ["yaxis1", "yaxis2"]
     panels = []
     for i, (s, xv) in enumerate(zip(series, xs, strict=True)):
@@ -241,9 +295,16 @@ def scatter(x, y, renderer=None, **kwargs):
     scale = scale_name(call.pre.pop("color_continuous_scale", None), call.layout, call.traces, call.plotly_only,
                        "color_continuous_scale", "viridis", trace="scatter")
     zmid, opacity = call.pre.pop("color_continuous_midpoint", None), call.pre.pop("opacity", None)
+    sequence, colour_map = call.pre.pop("color_discrete_sequence", None), call.pre.pop("color_discrete_map", None)
+    text, textposition = call.pre.pop("text", None), call.pre.pop("textposition", None)
     opts = {k: call.pre.pop(k) for k in ("title", "width", "height", "log_x", "log_y") if k in call.pre}
     call.check()
     call.not_drawn.extend(call.pre)
+    if text is not None:  # labels written next to the points: plotly draws them
+        call.traces.append({"selector": "scatter", "update": {"text": [str(t) for t in np.asarray(to_numpy(text)).ravel()],
+                                                                "mode": "markers+text",
+                                                                **({"textposition": textposition} if textposition else {})}})
+        call.plotly_only.append("text")
     xs, ys = np.asarray(to_numpy(x), dtype=float).ravel(), np.asarray(to_numpy(y), dtype=float).ravel()
     groups = [(None, np.ones(xs.shape, bool))]
     if facet is not None:
@@ -253,7 +314,21 @@ def scatter(x, y, renderer=None, **kwargs):
     hover = None if hover_name is None else [str(h) for h in np.asarray(to_numpy(hover_name)).ravel()]
     panels = []
     ax = {"x": labels.get("x", "x"), "y": labels.get("y", "y"), "color": labels.get("color", "color")}
+    categories = None
+    if colour is not None and colour.dtype.kind not in "iuf":  # discrete colours, one legend entry per value (px)
+        colour = np.array([str(v) for v in colour.tolist()])
+        categories = list(dict.fromkeys(colour.tolist()))
+        palette = list(sequence) if sequence else list(CATEGORICAL)
+        colour_of = {c: (colour_map or {}).get(c, palette[i % len(palette)]) for i, c in enumerate(categories)}
     for title, sel in groups:
+        if categories is not None:
+            hv = None if hover is None else np.array(hover)
+            marks = [Scatter(x=xs[sel & (colour == c)], y=ys[sel & (colour == c)], name=c, color=colour_of[c],
+                             hover_labels=None if hv is None else tuple(hv[sel & (colour == c)]),
+                             **({"opacity": float(opacity)} if opacity is not None else {}))
+                     for c in categories if (sel & (colour == c)).any()]
+            panels.append(vk_scatter(xs[sel], ys[sel], labels=ax).panels[0].replace(marks=tuple(marks), title=title))
+            continue
         f = vk_scatter(xs[sel], ys[sel], color=None if colour is None else colour[sel], labels=ax, colorscale=scale, zmid=zmid,
                        hover=None if hover is None else [h for h, s in zip(hover, sel, strict=True) if s])
         p = f.panels[0].replace(title=title)
@@ -261,7 +336,8 @@ def scatter(x, y, renderer=None, **kwargs):
             p = p.replace(marks=tuple(m.replace(opacity=float(opacity)) for m in p.marks))
         panels.append(p)
     fig = vk_scatter(xs, ys, labels=ax, **opts)
-    fig = fig.replace(panels=tuple(panels), facet_cols=wrap or min(4, len(panels)))
+    fig = fig.replace(panels=tuple(panels), facet_cols=wrap or min(4, len(panels)),
+                      legend_title=ax["color"] if categories is not None else fig.legend_title)
     if facet_labels:
         fig = _edit.panel_titles(fig, facet_labels)
     if add_line is not None:
@@ -310,12 +386,13 @@ def bar(tensor, renderer=None, **kwargs):
     names = list(names) if names is not None else ([f"wide_variable_{i}" for i in range(len(series))] if wide else None)
     values = np.stack(series) if wide else series[0]
     fig = vk_bar(values, x=None if x is None else [str(v) for v in _x_list(x)], names=names if wide else None,
-                 labels={"x": labels.get("x", labels.get("index", "index" if wide else "x")),
-                         "y": labels.get("y", labels.get("value", "value" if wide else "y"))},
+                 labels=dict(zip(("x", "y"), _wide_titles(labels, wide), strict=True)),
                  horizontal=horizontal, **opts)
     if names is not None and not wide:
         fig = fig.replace(panels=tuple(p.replace(marks=tuple(m.replace(name=str(names[0]), legend=True) for m in p.marks))
                                        for p in fig.panels))
+    if wide:  # plotly express's wide form titles the legend "variable"
+        fig = fig.replace(legend_title=str(labels.get("variable", "variable")))
     return call.finish(fig)
 
 
@@ -329,10 +406,10 @@ def hist(tensor, renderer=None, **kwargs):
     call.template()
     labels = dict(call.pre.pop("labels", None) or {})
     nbins = call.pre.pop("nbins", None) or 50
-    histnorm = call.pre.pop("histnorm", None)
+    histnorm, opacity = call.pre.pop("histnorm", None), call.pre.pop("opacity", None)
+    if histnorm not in _edit.HISTNORMS:
+        raise VizkitError(f"histnorm must be one of 'percent', 'probability', 'density', 'probability density'; got {histnorm!r}")
     density = histnorm in ("density", "probability density")
-    if histnorm is not None and not density:
-        call.not_drawn.append("histnorm")
     call.pre.pop("barmode", None)  # vizkit overlays several series: barmode="overlay"
     opts = {k: call.pre.pop(k) for k in ("title", "width", "height", "log_y") if k in call.pre}
     range_x = call.pre.pop("range_x", None)
@@ -344,10 +421,15 @@ def hist(tensor, renderer=None, **kwargs):
     if not wide and names[0] is not None:
         values = {names[0]: series[0]}
     fig = vk_hist(values, nbins=int(nbins), density=density, range=tuple(range_x) if range_x is not None else None,
-                  labels={"x": labels.get("x", "x"), "y": labels.get("y", "density" if density else "count")}, **opts)
+                  labels={"x": labels.get("x", "x"), "y": labels.get("y", histnorm or "count")}, **opts)
+    fig = _edit.hist_norm(fig, histnorm, opacity)  # plotly express titles the y axis by histnorm
     if add_mean:
         top = max(float(np.max(m.y)) for m in fig.marks() if hasattr(m, "widths"))
         means = [float(np.nanmean(s[np.isfinite(s)])) for s in series]
-        fig = _edit.add_marks(fig, lambda p: [Line(x=np.array([m, m]), y=np.array([0.0, top * 1.05]), color="black",
-                                                   dash="dash", width=3.0, name=f"Mean = {m:.3f}", legend=True) for m in means])
+        for m in means:  # ARENA's add_vline: a plotly shape with its annotation; other backends draw the line
+            fig = shape_marks(fig, "add_vline", dict(x=m, line_width=3, line_dash="dash", line_color="black",
+                                                     annotation_text=f"Mean = {m:.3f}", annotation_position="top"),
+                              lambda p, m=m: [Line(x=np.array([m, m]), y=np.array([0.0, top * 1.05]), color="black", dash="dash",
+                                                   width=3.0, name=f"Mean = {m:.3f}", legend=False,
+                                                   hover_labels=(f"Mean = {m:.3f}",) * 2)])
     return call.finish(fig)

@@ -24,9 +24,40 @@ from . import _edit
 from ._figure import CompatFigure, as_compat, finish
 from ._keywords import check_px, scale_name, to_numpy
 from ._lines import line_or_scatter
-from ._neel import HELPER, common_layout, dim_names, slider, split_kwargs
+from ._neel import DEFAULT_KWARGS, HELPER, common_layout, dim_names, slider, split_kwargs
 
-__all__ = ["figs_to_subplots", "histogram", "imshow", "imshow_pos", "line", "put_legend_in_plot", "scatter", "to_numpy"]
+__all__ = ["DEFAULT_KWARGS", "complex_polar", "figs_to_subplots", "histogram", "imshow", "imshow_base", "imshow_pos",
+           "legend_in_plot_dict", "line", "line_or_scatter", "put_legend_in_plot", "scatter", "split_kwargs", "to_numpy"]
+#: What neel-plotly's ``from neel_plotly import *`` also gave a notebook: the libraries its module
+#: imported (``np``, ``px``, ``go``, ``torch`` ...), resolved on first use and only when installed.
+_LIBRARIES = {"np": ("numpy", None), "torch": ("torch", None), "einops": ("einops", None), "pd": ("pandas", None),
+              "px": ("plotly.express", None), "pio": ("plotly.io", None), "go": ("plotly.graph_objects", None),
+              "make_subplots": ("plotly.subplots", "make_subplots"), "partial": ("functools", "partial"),
+              "reduce": ("functools", "reduce"), "copy": ("copy", None), "re": ("re", None)}
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module.split(".")[0]) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+__all__ += [k for k, (mod, _) in _LIBRARIES.items() if _installed(mod)]
+
+
+def __getattr__(name: str):
+    if name in _LIBRARIES:
+        import importlib
+
+        module, attr = _LIBRARIES[name]
+        value = importlib.import_module(module)
+        value = getattr(value, attr) if attr else value
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # ------------------------------------------------------------------------------------------------
 # imshow
@@ -88,9 +119,9 @@ def imshow_figure(arr: np.ndarray, custom: dict, px: dict, helper: str, *, layou
                     animate=names[animate] if animate is not None else None,
                     labels={"color": labels["color"]} if "color" in labels else None,
                     zmin=zmin, zmax=zmax, zmid=zmid, colorscale=scale, text_auto=text_auto or None, **px)
-    given = custom.get("_given", set())
-    x_title = custom["xaxis"] if "xaxis" in given else labels.get("x", custom["xaxis"])
-    y_title = custom["yaxis"] if "yaxis" in given else labels.get("y", custom["yaxis"])
+    # neel-plotly sets the axis titles to xaxis/yaxis ("x"/"y" unless given) after plotly express drew
+    # labels=..., so labels name the hover and colour bar only; ARENA passes labels' x/y as xaxis/yaxis
+    x_title, y_title = custom["xaxis"], custom["yaxis"]
     fig = _edit.axes(fig, x_title=x_title, y_title=y_title, set_x_title=True, set_y_title=True,
                      y_reversed=False if origin == "lower" else None)
     fig = common_layout(fig, custom, layout, plotly_only, not_drawn)
@@ -166,18 +197,22 @@ def histogram(tensor, **kwargs):
         plotly_only.append("template")
     labels = dict(px.pop("labels", None) or {})
     nbins = px.pop("nbins", None) or 50
-    histnorm = px.pop("histnorm", None)
+    histnorm, opacity = px.pop("histnorm", None), px.pop("opacity", None)
+    if histnorm not in _edit.HISTNORMS:
+        raise VizkitError(f"histnorm must be one of 'percent', 'probability', 'density', 'probability density'; got {histnorm!r}")
     density = histnorm in ("density", "probability density")
-    if histnorm is not None and not density:
-        not_drawn.append("histnorm")
     keep = {k: px.pop(k) for k in ("title", "width", "height", "log_y") if k in px}
     range_x = px.pop("range_x", None)
     not_drawn.extend(k for k in px)
-    values = {str(i): arr[:, i] for i in range(arr.shape[1])} if arr.ndim == 2 else arr
+    if arr.ndim > 2:
+        raise ShapeError(f"histogram takes a 1-D tensor or a 2-D one (a histogram per column); got shape {arr.shape}")
+    # plotly express reads the array as a wide frame: one series per column, named "0", "1", ... in a
+    # legend titled "variable"; neel-plotly then sets the axis titles to xaxis/yaxis ("x"/"y")
+    columns = arr.reshape(-1, 1) if arr.ndim <= 1 else arr
+    values = {str(i): columns[:, i] for i in range(columns.shape[1])}
     fig = hist(values, nbins=nbins, density=density, range=tuple(range_x) if range_x is not None else None,
-               labels={"x": labels.get("value", custom["xaxis"]) if "xaxis" not in custom["_given"] else custom["xaxis"],
-                       "y": custom["yaxis"] if "yaxis" in custom["_given"] else ("density" if density else "count")},
-               **keep)
+               labels={"x": custom["xaxis"], "y": custom["yaxis"]}, **keep)
+    fig = _edit.hist_norm(fig.replace(legend_title=str(labels.get("variable", "variable"))), histnorm, opacity)
     fig = common_layout(fig, custom, layout, plotly_only, not_drawn)
     fig = as_compat(fig, HELPER, plotly_layout=layout, plotly_only=plotly_only, not_drawn=not_drawn)
     return finish(fig, custom["return_fig"])
@@ -189,9 +224,14 @@ def histogram(tensor, **kwargs):
 
 def figs_to_subplots(figs, rows=1, cols=None, subplot_titles=[], shared_yaxes=False, shared_xaxes=False,  # noqa: B006
                      xaxis="", yaxis="", title="", reverse_y=False, reverse_x=False, colorscale="RdBu", cmid=0.0,
-                     cmax=None, cmin=None, return_fig=False, **layout_kwargs):
+                     cmax=None, cmin=None, return_fig=False, showlegend=None, shared_coloraxis=True,
+                     horizontal_spacing=None, vertical_spacing=None, **layout_kwargs):
     """neel-plotly ``figs_to_subplots``: the one-panel figures ``figs`` (made with ``return_fig=True``)
-    as one figure on a ``rows`` × ``cols`` grid, filled column by column as neel-plotly fills it."""
+    as one figure on a ``rows`` × ``cols`` grid, filled column by column as neel-plotly fills it.
+
+    Also takes the keywords of the plotly_utils variants that copied it (``showlegend``,
+    ``shared_coloraxis``, ``horizontal_spacing``, ``vertical_spacing``); the spacings are plotly's
+    subplot gaps, which vizkit's layout sets itself (they warn). Other keywords are layout keywords."""
     from ..spec import ColorScale, Heatmap
 
     figs = list(figs)
@@ -218,8 +258,12 @@ def figs_to_subplots(figs, rows=1, cols=None, subplot_titles=[], shared_yaxes=Fa
     base = figs[0]
     fig = base.replace(panels=tuple(panels), facet_cols=cols, title=title or None, slider=None,
                        notes=tuple(dict.fromkeys(n for f in figs for n in f.notes)))
-    layout = dict(layout_kwargs)
-    fig = as_compat(fig, HELPER, plotly_layout=layout, plotly_only=list(layout))
+    spacing = [k for k, v in (("horizontal_spacing", horizontal_spacing), ("vertical_spacing", vertical_spacing)) if v is not None]
+    fig = as_compat(fig, HELPER, not_drawn=spacing)
+    if showlegend is not None:
+        layout_kwargs["showlegend"] = showlegend
+    if layout_kwargs:
+        fig._layout_update(layout_kwargs)
     return finish(fig, return_fig)
 
 
@@ -227,18 +271,28 @@ legend_in_plot_dict = dict(xanchor="right", x=0.95, title="", orientation="h", y
                            bgcolor="rgba(255, 255, 255, 0.3)")
 
 
+def complex_polar(complex_tensor, **kwargs):
+    """neel-plotly ``complex_polar`` (a polar scatter): vizkit has no polar axes, so this raises."""
+    from ..errors import UnsupportedFigureError
+
+    raise UnsupportedFigureError("complex_polar draws a polar scatter, which vizkit has no figure for; plot "
+                                 "scatter(tensor.real, tensor.imag) or line(tensor.abs()) and line(tensor.angle()) instead")
+
+
 def put_legend_in_plot(fig):
     """neel-plotly ``put_legend_in_plot``: the legend inside the plot, top right (plotly only).
 
-    A plotly figure is changed in place as in neel-plotly; a vizkit figure made by a compat call
-    records it (drawn in plotly; other backends warn) and is also returned.
+    The figure is changed in place and ``None`` returned, as in neel-plotly: a plotly figure gets
+    the legend layout; a compat figure records it (drawn in plotly; other backends warn).
     """
-    if hasattr(fig, "update_layout"):
-        fig.update_layout(legend=legend_in_plot_dict)
-        return None
-    if not isinstance(fig, CompatFigure):
-        fig = as_compat(fig, HELPER)
+    copy = not isinstance(fig, CompatFigure)
+    if copy:
+        if hasattr(fig, "update_layout"):  # a plotly figure
+            fig.update_layout(legend=legend_in_plot_dict)
+            return None
+        fig = as_compat(fig, HELPER)  # a plain vizkit Figure cannot change: the compat copy is returned
     compat = fig.meta["compat"]
     compat["plotly_layout"]["legend"] = dict(legend_in_plot_dict)
     compat["plotly_only"] = sorted(set(compat["plotly_only"]) | {"put_legend_in_plot"})
-    return fig
+    fig.__dict__.pop("_warned", None)
+    return fig if copy else None  # in place, as neel-plotly (a returned figure would display again as a cell's last line)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import ShapeError
 from .._keywords import to_numpy
-from .rendered import rendered
+from ._inputs import CircuitsVisInputError
+from .rendered import RenderedHTML, rendered
 
-__all__ = ["token_log_probs"]
+__all__ = ["RenderedHTML", "token_log_probs"]
 
 
 def token_log_probs(token_indices, log_probs, to_string, top_k=10):
@@ -22,16 +22,16 @@ def token_log_probs(token_indices, log_probs, to_string, top_k=10):
 
     ids = np.asarray(to_numpy(token_indices))
     lp = np.asarray(to_numpy(log_probs), dtype=np.float64)
-    if ids.ndim == 2:
-        ids = ids.squeeze(0)
-    if lp.ndim == 3:
-        lp = lp.squeeze(0)
+    if ids.ndim == 2 and ids.shape[0] == 1:  # a batch of one (model.to_tokens(text))
+        ids = ids[0]
+    if lp.ndim == 3 and lp.shape[0] == 1:
+        lp = lp[0]
     if lp.ndim != 2:
-        raise ShapeError(f"Log Probs shape must be 2D: {lp.shape}")
+        raise CircuitsVisInputError(f"Log Probs shape must be 2D: {lp.shape}")
     if ids.ndim != 1:
-        raise ShapeError(f"Tokens shape must be 1D: {ids.shape}")
+        raise CircuitsVisInputError(f"Tokens shape must be 1D: {ids.shape}")
     if ids.shape[0] != lp.shape[0]:
-        raise ShapeError(f"Number of tokens and log prob vectors must be identical, {lp.shape}, {ids.shape}")
+        raise CircuitsVisInputError(f"Number of tokens and log prob vectors must be identical, {lp.shape}, {ids.shape}")
     lp = lp[:-1]
     prompt = [to_string(int(i)) for i in ids]
     order = np.argsort(-lp, axis=-1, kind="stable")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .rendered import rendered
+from .rendered import RenderedHTML, rendered
 
-__all__ = ["topk_samples"]
+__all__ = ["RenderedHTML", "topk_samples"]
 
 
 def topk_samples(tokens, activations, zeroth_dimension_name="Layer", first_dimension_name="Neuron",
