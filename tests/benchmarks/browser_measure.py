@@ -93,8 +93,8 @@ def measure(path: Path, expected: int, *, timeout_s: float, slider: str | None =
         Heatmaps that must be drawn for the first paint to count (the panels of the first view).
     timeout_s : float
         Give up after this long (navigation start to drawn), reporting ``"timeout"``.
-    slider : {"plotly", "bokeh"}, optional
-        Also time one slider step (to the second frame) until its heatmaps are drawn.
+    slider : {"plotly", "bokeh", "plotly-heads"}, optional
+        Also time one slider step (to the second frame; the heads view's next head) until its heatmaps are drawn.
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright

@@ -2,10 +2,12 @@
 
 Every builder takes the workload's ``(layer, head, query, key)`` float32 tensor and its tokens and
 returns standalone HTML (all JavaScript inline, no network) as a string. Multi-layer workloads are
-shown one layer at a time under a layer slider wherever the tool has one (vizkit ``mode="slider"``,
-plotly express ``animation_frame``, a HoloViews ``HoloMap``); plain bokeh has no slider without
-hand-written JavaScript, so users draw the grid of every head; CircuitsVis shows every head as a
-thumbnail (``attention_heads``).
+drawn as each tool's users would: vizkit as ``vk.attention(patterns)`` with its default over many
+layers, the heads view (every head a thumbnail, one selected head at full resolution; its first
+view is those two heatmaps, and its "slider step" is the next head, by arrow key), its circuitsvis
+backend one layer at a time under a slider; plotly express with ``animation_frame``, a HoloViews
+``HoloMap``; plain bokeh has no slider without hand-written JavaScript, so users draw the grid of
+every head; CircuitsVis shows every head as a thumbnail (``attention_heads``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,19 @@ class Contender:
 
     name: str
     is_vizkit: bool
-    slider: str | None  # "plotly", "bokeh" (a Slider model in BokehJS), or None
+    slider: str | None  # "plotly", "bokeh" (a Slider model in BokehJS), "plotly-heads" (next head), or None
+    heads_view: bool = False  # a multi-layer workload is drawn as vizkit's heads view
+
+    def first_view(self, w) -> int:
+        """Heatmaps the first view of workload ``w`` must show drawn: the heads view's thumbnails and selected head,
+        else one per head of a layer."""
+        return 2 if self.heads_view and w.layers > 1 else w.panels_per_view
+
+    def slider_kind(self, w) -> str | None:
+        """How to take one step (the next layer, or the heads view's next head) on ``w``; None: not measured."""
+        if w.layers <= 1:
+            return None
+        return ("plotly-heads" if self.slider == "plotly" else None) if self.heads_view else self.slider
 
 
 def _squeeze(pattern: np.ndarray) -> np.ndarray:
@@ -39,8 +53,8 @@ def _vizkit(backend: str):
     def build(pattern, tokens):
         import vizkit as vk
 
-        if pattern.shape[0] > 1:
-            fig = vk.attention(pattern, tokens=tokens, mode="slider")
+        if pattern.shape[0] > 1:  # the default over many layers: the heads view (circuitsvis: a layer slider)
+            fig = vk.attention(pattern, tokens=tokens, mode="slider" if backend == "circuitsvis" else None)
         else:
             fig = vk.attention(_squeeze(pattern), tokens=tokens)
         return fig.to_html(backend=backend)
@@ -133,9 +147,9 @@ BUILDERS = {
 def contenders() -> list[Contender]:
     """Every contender, vizkit first; ``slider`` says how the harness steps a whole-model view's slider."""
     return [
-        Contender("vizkit plotly", True, "plotly"),
-        Contender("vizkit bokeh", True, "bokeh"),
-        Contender("vizkit holoviews", True, "bokeh"),
+        Contender("vizkit plotly", True, "plotly", heads_view=True),
+        Contender("vizkit bokeh", True, "bokeh", heads_view=True),
+        Contender("vizkit holoviews", True, "bokeh", heads_view=True),
         Contender("vizkit circuitsvis", True, None),
         Contender("plotly express", False, "plotly"),
         Contender("bokeh", False, None),

@@ -96,6 +96,11 @@
   // A slider step as a user makes it, through the library's own slider: plotly's slider step command, or the
   // value of BokehJS's Slider model (vizkit bokeh/HoloViews frame switch, Panel's embedded HoloMap slider).
   function stepSlider(kind) {
+    if (kind === "plotly-heads") {  // vizkit's heads view: the next head, as the right arrow key selects it
+      const gd = document.querySelector(".js-plotly-plot");
+      gd.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+      return true;
+    }
     if (kind === "plotly") {
       const gd = document.querySelector(".js-plotly-plot");
       const step = gd._fullLayout.sliders[0]._input.steps[1];
@@ -117,7 +122,19 @@
     return false;
   }
 
+  async function ready(kind, timeoutMs) {  // the heads view answers keys once its data is inflated
+    if (kind !== "plotly-heads") return true;
+    const t0 = performance.now();
+    while (performance.now() - t0 < timeoutMs) {
+      const gd = document.querySelector(".js-plotly-plot");
+      if (gd && gd.dataset.vizkitReady === "1") return true;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return false;
+  }
+
   async function sliderLatency(kind, expected, timeoutMs) {
+    if (!(await ready(kind, timeoutMs))) return { error: "the view never became ready for a step" };
     const before = await measure();
     const t0 = performance.now();
     if (!stepSlider(kind)) return { error: "no slider found" };

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tests.benchmarks.browser_measure import measure
-from tests.benchmarks.contenders import Contender, contenders
-from tests.benchmarks.workloads import Workload, materialise, quick, workloads
+from tests.benchmarks.contenders import contenders
+from tests.benchmarks.workloads import materialise, quick, workloads
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,10 +105,6 @@ class Worker:
             self.proc = None
 
 
-def _slider_kind(c: Contender, w: Workload) -> str | None:
-    return c.slider if w.layers > 1 else None
-
-
 def run(scratch: Path, *, settings: Settings | None = None, log=print) -> list[Record]:
     """Measure every (workload, contender) ``settings.reps`` times; HTML files go to ``scratch`` and are deleted.
 
@@ -159,7 +155,7 @@ def _one(worker, w, c, rep, array, tokens, html_dir, settings) -> Record:
     if "error" in built:
         return Record(w.name, c.name, rep, "error", detail=f"build failed: {built['error']}")
     try:
-        seen = measure(out, w.panels_per_view, timeout_s=settings.paint_timeout_s, slider=_slider_kind(c, w))
+        seen = measure(out, c.first_view(w), timeout_s=settings.paint_timeout_s, slider=c.slider_kind(w))
     finally:
         out.unlink(missing_ok=True)
     return Record(w.name, c.name, rep, seen.status, html_bytes=built["bytes"], build_s=built["build_s"],

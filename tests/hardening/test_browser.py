@@ -189,24 +189,43 @@ WIDE_JS = """() => {
 }"""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "finding (issue 13, 100,000 column labels): plotly.js draws no cell of a heatmap with ~100k columns (20k still "
-    "draw); the plotly backend needs to block-MAX such a heatmap to the plot's pixels, with a note. The same check "
-    "passes for bokeh (tested in tests/backends/test_bokeh_hostile.py)"))
 @pytest.mark.parametrize("backend", ["plotly"])
 def test_a_hundred_thousand_labelled_columns_are_drawn_not_an_empty_frame(tmp_path, chromium, backend):
+    """plotly.js draws no cell past ~20-30k columns: the plotly backend draws blocks that keep their maximum (never a
+    mean), so a planted one-cell spike shows in the top colour at its place, the caption says how many columns each
+    drawn column stands for, and the hover names the block's range."""
     from io import BytesIO
 
     from PIL import Image
 
-    z = np.random.default_rng(1).random((2, 100_000)) * 0.5 + 0.5  # every cell well away from the white end
-    fig = vk.imshow(z, x=[f"t{i}" for i in range(100_000)], zmin=0, zmax=1)
+    from vizkit.spec.colors import palette
+
+    n, spike = 100_000, 54_321
+    z = np.random.default_rng(1).random((2, n)) * 0.3 + 0.3  # every cell well away from both ends of the scale
+    z[1, spike] = 1.0  # one cell at the top of the scale: a block mean of 143 columns would show it as ~0.45
+    fig = vk.imshow(z, x=[f"t{i}" for i in range(n)], zmin=0, zmax=1)
     report = open_page(chromium, fig.save(tmp_path / f"wide-{backend}.html", backend=backend),
                        wait_for=".draglayer .nsewdrag" if backend == "plotly" else ".bk-Canvas")
-    report.page.wait_for_timeout(1500)
-    x, y, w, h = report.page.evaluate(WIDE_JS)
+    page = report.page
+    page.wait_for_timeout(500)
+    x, y, w, h = page.evaluate(WIDE_JS)
     assert w > 100 and h > 100
-    shot = Image.open(BytesIO(report.page.screenshot(clip={"x": x + 4, "y": y + 4, "width": w - 8, "height": h - 8})))
+    shot = Image.open(BytesIO(page.screenshot(clip={"x": x, "y": y, "width": w, "height": h})))
     rgb = np.asarray(shot.convert("RGB"), dtype=float)
-    assert (rgb.mean(axis=-1) < 200).mean() > 0.9, f"{backend}: the plot area is mostly blank"
+    inner = rgb[4:-4, 4:-4]
+    assert (inner.mean(axis=-1) < 200).mean() > 0.9, f"{backend}: the plot area is mostly blank"
+    top = np.array([int(palette(fig.panels[0].marks[0].colorscale.name, 256)[-1][i:i + 2], 16) for i in (1, 3, 5)])
+    hits = np.argwhere(np.abs(rgb - top).max(axis=-1) <= 6)  # pixels in the scale's top colour: the spike's block only
+    assert hits.size, "the planted one-cell spike is not drawn in the top colour"
+    assert abs(np.median(hits[:, 1]) / w - spike / n) < 0.01 and np.median(hits[:, 0]) > h / 2  # its column, lower row
+    caption = page.evaluate("() => [...document.querySelectorAll('.annotation-text')].map(e => e.textContent)")
+    assert any("100,000 columns drawn as" in t and "largest-magnitude value of 143 columns" in t and "slice" in t
+               for t in caption), caption
+    # hover on the spike: the block's range and its maximum, never a single made-up label
+    px = x + float(np.median(hits[:, 1])), y + float(np.median(hits[:, 0]))
+    page.mouse.move(*px)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=5000)
+    hover = page.locator(".hoverlayer .hovertext").first.text_content()
+    block = spike // 143 * 143
+    assert f"t{block} … t{block + 142} [{block}–{block + 142}]" in hover and "block max value: 1" in hover, hover
     assert_clean(report)

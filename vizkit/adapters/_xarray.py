@@ -24,6 +24,7 @@ def xarray():
     if not _done:
         _done = True
         _lazy_dask_type()
+        _lazy_dask_collection()
     return xr
 
 
@@ -54,3 +55,25 @@ def _lazy_dask_type() -> None:
             return getattr(self._resolve(), name)
 
     cache["dask"] = _UntilImported()
+
+
+def _lazy_dask_collection() -> None:
+    """xarray's ``is_dask_collection`` asks ``dask.base`` (0.3-0.6 s to import, with jinja2) about every array it
+    wraps. Dask answers False for any object without ``__dask_graph__``, so for those (numpy arrays) the answer is
+    given here without importing Dask; any object that has the attribute gets Dask's own answer."""
+    try:
+        from xarray.namedarray import utils
+    except ImportError:  # pragma: no cover - another xarray layout: leave it alone
+        return
+    real = getattr(utils, "is_dask_collection", None)
+    if real is None or getattr(real, "_vizkit_lazy", False):
+        return
+
+    def is_dask_collection(x) -> bool:
+        if "dask.base" not in sys.modules and (isinstance(x, type) or not hasattr(x, "__dask_graph__")):
+            return False
+        return real(x)
+
+    is_dask_collection._vizkit_lazy = True
+    is_dask_collection.__doc__ = real.__doc__
+    utils.is_dask_collection = is_dask_collection

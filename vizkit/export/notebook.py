@@ -39,6 +39,7 @@ import gzip
 import json
 from pathlib import Path
 
+from ..backends.plotly import bundle as _bundle
 from ..errors import BackendError
 from . import pages
 
@@ -52,10 +53,8 @@ _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 #: keeps its width there (it fits any column from about 800 px), a wider one (a grid of panels) autosizes to the column.
 FIXED_WIDTH_MAX = 800
 _ASSETS = Path(__file__).with_name("_assets")
-#: The trace types of plotly's cartesian bundle (its README), the same version as plotly.py's plotly.js.
-CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image",
-                              "pie", "scatter", "scatterternary", "violin"})
-CARTESIAN_VERSION = "4.1.1"
+CARTESIAN_TRACES = _bundle.CARTESIAN_TRACES
+CARTESIAN_VERSION = _bundle.CARTESIAN_VERSION
 
 
 def png_fallback_enabled() -> bool:
@@ -99,23 +98,14 @@ def _full_plotlyjs_gzip_b64() -> str:
     return _gzip_b64(get_plotlyjs().encode("utf-8"))
 
 
-@functools.lru_cache(maxsize=1)
 def _cartesian_gzip_b64() -> str | None:
     """The cartesian bundle as shipped (already gzip-compressed), or None when absent or not plotly.py's version."""
-    from plotly.offline import get_plotlyjs_version
-
-    path = _ASSETS / "plotly-cartesian.min.js.gz"
-    if get_plotlyjs_version() != CARTESIAN_VERSION or not path.is_file():
-        return None
-    return base64.b64encode(path.read_bytes()).decode("ascii")
+    return _bundle.cartesian_gzip_b64()
 
 
 def plotlyjs_bundle(spec: dict) -> str:
     """``"cartesian"`` when plotly's cartesian bundle draws every trace of ``spec`` (and is plotly.py's version), else ``"full"``."""
-    types = {trace.get("type", "scatter") for trace in spec.get("data", [])}
-    for frame in spec.get("frames", []) or []:
-        types |= {trace.get("type", "scatter") for trace in frame.get("data", [])}
-    return "cartesian" if types <= CARTESIAN_TRACES and _cartesian_gzip_b64() is not None else "full"
+    return _bundle.plotlyjs_bundle(spec)
 
 
 #: Draws the compressed figure JSON ``ID-spec`` into the element ``ID`` with ``window.Plotly`` if the page has it, else

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MISSING", "Codebook", "codebook", "quantise", "decode", "pack", "unpack"]
+__all__ = ["MISSING", "Codebook", "codebook", "quantise", "decode", "pack", "unpack", "colour_codes", "rgba_image", "png", "block_extreme"]
 
 #: The code of a missing cell (NaN, ±inf).
 MISSING = 255
@@ -123,3 +123,67 @@ def unpack(text: str, shape) -> np.ndarray:
     """The uint8 codes :func:`pack` wrote, in ``shape``."""
     raw = zlib.decompress(base64.b64decode(text), 31)
     return np.frombuffer(raw, dtype=np.uint8).reshape(shape)
+
+
+def colour_codes(values, lo: float, hi: float) -> np.ndarray:
+    """``values`` as indices into a 256-colour table spanning ``[lo, hi]`` (clipped); -1 where not finite.
+
+    Index ``round((v - lo) / (hi - lo) * 255)``: the colour a 256-step scale gives ``v`` (as the token
+    view's colours), so a planted maximum keeps the top colour and ±inf / NaN is a gap, never an end colour.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(v)
+    span = hi - lo if hi > lo else 1.0
+    idx = np.zeros(v.shape, dtype=np.int16)
+    idx[ok] = np.rint(np.clip((v[ok] - lo) / span, 0.0, 1.0) * 255).astype(np.int16)
+    idx[~ok] = -1
+    return idx
+
+
+def rgba_image(values, colours: list[str], lo: float, hi: float) -> np.ndarray:
+    """``values`` (2-d) coloured by the 256 hex ``colours`` spanning ``[lo, hi]``: an ``[h, w, 4]`` uint8 image,
+    transparent where a value is not finite (the page's background shows, as in a heatmap's gaps)."""
+    table = np.array([[int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16), 255] for c in colours], dtype=np.uint8)
+    idx = colour_codes(values, lo, hi)
+    out = np.zeros(idx.shape + (4,), dtype=np.uint8)
+    ok = idx >= 0
+    out[ok] = table[idx[ok]]
+    return out
+
+
+def png(rgba: np.ndarray) -> bytes:
+    """An ``[h, w, 4]`` uint8 image as PNG bytes (8-bit RGBA, no filter; pure zlib, no imaging library)."""
+    import struct
+
+    img = np.ascontiguousarray(rgba, dtype=np.uint8)
+    h, w = img.shape[:2]
+    raw = np.zeros((h, 1 + 4 * w), dtype=np.uint8)  # each scanline: filter type 0, then the pixels
+    raw[:, 1:] = img.reshape(h, 4 * w)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
+            + chunk(b"IEND", b""))
+
+
+def block_extreme(z, fy: int, fx: int) -> np.ndarray:
+    """``z[..., rows, cols]`` shrunk by blocks of ``fy`` rows × ``fx`` columns (the last ones padded), each keeping
+    its value of largest magnitude with its sign: the maximum of non-negative data (attention), never a mean, so a
+    one-cell spike keeps its full value. A block with no finite value stays NaN."""
+    import warnings
+
+    z = np.asarray(z, dtype=np.float64)
+    if fy <= 1 and fx <= 1:
+        return z
+    *lead, ny, nx = z.shape
+    ry, rx = -(-ny // fy), -(-nx // fx)
+    pad = np.full((*lead, ry * fy, rx * fx), np.nan)
+    pad[..., :ny, :nx] = np.where(np.isfinite(z), z, np.nan)
+    blocks = pad.reshape(*lead, ry, fy, rx, fx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks stay NaN
+        hi = np.nanmax(blocks, axis=(-3, -1))
+        lo = np.nanmin(blocks, axis=(-3, -1))
+    return np.where(np.abs(lo) > np.abs(hi), lo, hi)

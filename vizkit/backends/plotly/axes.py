@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...spec import Heatmap
+from . import wide
 from ._text import label, unique_labels
 
 __all__ = ["axis_name", "panel_axes"]
@@ -13,9 +14,15 @@ def axis_name(dim: str, index: int) -> str:
     return f"{dim}axis{'' if index == 1 else index}"
 
 
-def _axis(axis_plan, heat_labels, spec_range, theme) -> dict:
+def _axis(axis_plan, heat_labels, spec_range, theme, blocks: tuple[list[str], int] | None = None) -> dict:
     kw = {"title": {"text": label(axis_plan.title)} if axis_plan.title else None, "gridcolor": theme.grid, "zeroline": False}
-    if heat_labels is not None:  # cells on a category axis; the plan's ticks name categories
+    if blocks is not None:  # cells drawn in blocks (wide.py): a category per block; a planned tick marks its cell's block
+        categories, f = blocks
+        kw.update(type="category", categoryorder="array", categoryarray=categories, showgrid=False)
+        if axis_plan.tickvals is not None:
+            kw.update(tickmode="array", tickvals=[categories[min(len(categories) - 1, int(round(v)) // f)] for v in axis_plan.tickvals],
+                      ticktext=[label(t) for t in axis_plan.ticktext])
+    elif heat_labels is not None:  # cells on a category axis; the plan's ticks name categories
         categories = unique_labels(heat_labels)
         kw.update(type="category", categoryorder="array", categoryarray=categories, showgrid=False)
         if axis_plan.tickvals is not None:
@@ -39,11 +46,17 @@ def _axis(axis_plan, heat_labels, spec_range, theme) -> dict:
 def panel_axes(panel_plan, index: int, theme) -> dict:
     """``{"xaxisN": {...}, "yaxisN": {...}}`` for the panel at subplot ``index`` (1-based)."""
     heat = next((m for m in panel_plan.marks if isinstance(m, Heatmap)), None)
+    fy, fx = wide.factors(heat, panel_plan) if heat is not None else (1, 1)
     out = {}
     for dim in ("x", "y"):
         heat_labels = None if heat is None else (heat.x_labels if dim == "x" else heat.y_labels)
+        blocks = None
+        if heat is not None and (fy > 1 or fx > 1):  # both axes are categories, as the trace draws them (marks._blocks)
+            n, f = heat.z.shape[1 if dim == "x" else 0], (fx if dim == "x" else fy)
+            blocks = (wide.names(heat_labels, n, f) if f > 1 else
+                      (unique_labels(heat_labels) if heat_labels is not None else [str(i) for i in range(n)]), f)
         out[axis_name(dim, index)] = _axis(panel_plan.axis(dim), heat_labels, panel_plan.panel.x.range if dim == "x" else panel_plan.panel.y.range,
-                                               theme)
+                                               theme, blocks)
     if panel_plan.tokens is not None:  # character units across, one unit per wrapped line down
         boxes = panel_plan.tokens.boxes
         out[axis_name("x", index)] = {"visible": False, "range": [-0.5, boxes.x_end], "fixedrange": True}

@@ -23,7 +23,9 @@ def draw(plan):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    plan = plan.with_notes([n for n in display_notes(plan.figure) if n not in plan.notes])  # inf gaps, shortened labels
+    extra = [n for n in display_notes(plan.figure) if n not in plan.notes]  # inf gaps, shortened labels
+    extra += [n for n in _block_notes(plan) if n not in plan.notes and n not in extra]  # heatmaps too large for plotly.js
+    plan = plan.with_notes(extra)
     theme, geo = plan.theme, plan.geometry
     rows, cols = geo.rows, geo.cols
     hanging = rotated_label_room(plan.figure, plan.width, cols, theme.font_size)  # long 45° labels below the last row
@@ -91,3 +93,18 @@ def _slider(plan, visibility: list[int]) -> dict:
     steps = [{"method": "update", "label": label(name), "args": [{"visible": [f == k for f in visibility]}]}
              for k, name in enumerate(plan.slider.labels)]
     return {"active": 0, "currentvalue": {"prefix": f"{label(plan.slider.name)}: "}, "steps": steps, "pad": {"t": 55}}
+
+
+def _block_notes(plan) -> list[str]:
+    """The caption's notes for heatmaps drawn in blocks because plotly.js cannot draw every cell (:mod:`.wide`)."""
+    from ...spec import Heatmap
+    from . import wide
+
+    notes = []
+    for panel in plan.panels:
+        for mark in panel.marks:
+            if isinstance(mark, Heatmap):
+                text = wide.note(mark.z.shape, *wide.factors(mark, panel))
+                if text and text not in notes:
+                    notes.append(text)
+    return notes

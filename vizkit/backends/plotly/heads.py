@@ -6,14 +6,23 @@ tokens, thinned to fit; the hover names query and key token and position), trace
 (token boxes as horizontal bars, coloured by what the last query attends to). A rectangle marks
 the selected thumbnail.
 
-:func:`html_parts` adds the interactivity as plotly's ``post_script``: the page carries every head
-at full resolution (one byte per cell, gzip + base64, :mod:`vizkit.plan.encoding`), inflates it with
-``DecompressionStream('gzip')``, and then a click on a thumbnail (or the arrow keys, with the plot
-focused) draws that head in the large panel, and hovering a token recolours the token view. The
-plot element says what it shows in ``data-vizkit-selected`` (``"L1H3"``) and ``data-vizkit-token``.
-The hover of a head drawn from the page's data shows its value with exactly the digits the encoding
-holds (3 decimals below 0.1, 2 above; d3 format ``.3~f`` trims trailing zeros); the first head, drawn
-from the spec, shows 4 significant digits of the exact value.
+:func:`html_parts` writes the standalone page, built for a fast first paint (issue 12): plotly's
+cartesian bundle inline (:mod:`.bundle`, a third of the full library), then the first draw, which
+is the mosaic as one PNG picture (an ``image`` trace: plotly places it as it is, instead of colouring
+~120 k heatmap cells in the browser at every draw) and the selected head; the token view (one
+measured text box per token) and the page data follow once that draw is on screen
+(:data:`POST_SCRIPT`). The go.Figure of :func:`draw` is unchanged (a heatmap mosaic: static images,
+the notebook's plotly JSON).
+
+The page carries every head at full resolution (one byte per cell, gzip + base64,
+:mod:`vizkit.plan.encoding`), inflates it with ``DecompressionStream('gzip')``, and then a click on
+a thumbnail (or the arrow keys, with the plot focused) draws that head in the large panel, and
+hovering a token recolours the token view. The mosaic's hover is the script's own label (head,
+block of cells and its maximum, from the packed data). The plot element says what it shows in
+``data-vizkit-selected`` (``"L1H3"``) and ``data-vizkit-token``, and ``data-vizkit-ready="1"`` once
+every part is drawn and answers. The hover of a head drawn from the page's data shows its value
+with exactly the digits the encoding holds (3 decimals below 0.1, 2 above; d3 format ``.3~f`` trims
+trailing zeros); the first head, drawn from the spec, shows 4 significant digits of the exact value.
 
 In a notebook (:func:`notebook_bundle`) the same page goes in an ``iframe srcdoc`` (gzip-compressed),
 as plotly's own mime renderer runs no page script.
@@ -28,6 +37,7 @@ import json
 
 import numpy as np
 
+from ...plan import encoding
 from ...plan import heads as hp
 from ...plan.tokens import MONO
 from ._text import colorscale, label, template_text
@@ -167,12 +177,23 @@ def _annotations(plan, lay, li: int, hi: int) -> list[dict]:
     return out
 
 
-#: The page's script (plotly ``post_script``; ``{plot_id}`` is the plot element's id).
+#: The page's script after the first draw (``{plot_id}`` is the plot element's id).
 POST_SCRIPT = r"""
 (function () {
   var gd = document.getElementById('{plot_id}');
   var src = document.getElementById('{plot_id}-heads');
   if (!gd || !src) return;
+  // after the first draw is on screen (its heatmap images decoded and a frame painted): nothing below delays it
+  var images = function () {
+    var all = gd.querySelectorAll('.hm image');
+    return Promise.all(Array.prototype.map.call(all, function (im) { return im.decode ? im.decode().catch(function () {}) : null; }));
+  };
+  // (a page in a hidden tab or collapsed notebook output gets no animation frames: a timer goes on regardless)
+  var painted = function () {
+    return new Promise(function (resolve) { requestAnimationFrame(function () { setTimeout(resolve, 0); }); setTimeout(resolve, 300); });
+  };
+  var within = function (p) { return Promise.race([p, new Promise(function (resolve) { setTimeout(resolve, 300); })]); };
+  Promise.resolve(gd.__vizkitFirstDraw).then(function () { return within(images()); }).then(painted).then(function () {
   var D = JSON.parse(src.textContent);
   var L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ;
   var values = D.book.values, MISSING = D.book.missing;
@@ -238,16 +259,56 @@ POST_SCRIPT = r"""
       .catch(function () { return Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); }).buffer; })
       .then(function (buf) { return stream(new Uint8Array(buf)); });
   };
-  inflate(D.codes).then(function (buf) {
+  var T = D.tokens;  // the token view, left out of the first draw
+  var shown = Plotly.restyle(gd, {x: [T.x], base: [T.base], y: [T.y], text: [T.text], customdata: [T.customdata],
+                                  'marker.color': [T['marker.color']], 'textfont.color': [T['textfont.color']]}, [2]);
+  return Promise.all([shown, inflate(D.codes)]).then(function (got) {
+    var buf = got[1];
     codes = new Uint8Array(buf);  // the first head stays as drawn: the spec's own values, hover to 4 significant digits
-    gd.on('plotly_click', function (ev) {
-      var p = ev && ev.points && ev.points[0];
-      if (!p || p.curveNumber !== 0) return;
-      var x = Math.round(p.x), y = Math.round(p.y);
-      if (x % D.col_stride >= D.thumb_cols || y % D.row_stride >= D.thumb_rows) return;
+    // the mosaic is a picture (plotly's hover would name a colour): its hover is this label, from the page's data
+    var tip = document.createElement('div');
+    tip.className = 'vizkit-mosaic-hover';
+    tip.style.cssText = 'position: fixed; display: none; pointer-events: none; z-index: 1000; padding: 3px 6px; white-space: pre;' +
+      ' border: 1px solid #444; border-radius: 2px; background: #fff; color: #222; font: 12px Arial, sans-serif;';
+    document.body.appendChild(tip);
+    var mosaicHover = function (m, e) {
+      if (!m) { tip.style.display = 'none'; return; }
+      var l = m.l, h = m.h, r = m.r, c = m.c, F = D.factor;
+      var q0 = r * F, q1 = Math.min(NQ, q0 + F) - 1, k0 = c * F, k1 = Math.min(NK, k0 + F) - 1, lo = -1, hi = -1;
+      for (var q = q0; q <= q1; q++) for (var k = k0; k <= k1; k++) {
+        var code = at(l, h, q, k);
+        if (code === MISSING) continue;
+        if (hi < 0 || values[code] > values[hi]) hi = code;
+        if (lo < 0 || values[code] < values[lo]) lo = code;
+      }
+      var where = F > 1 ? 'queries ' + q0 + '\u2013' + q1 + ', keys ' + k0 + '\u2013' + k1
+                        : 'query: ' + D.query[q0] + ' (' + q0 + '), key: ' + D.key[k0] + ' (' + k0 + ')';
+      var best = hi < 0 ? null : (lo >= 0 && Math.abs(values[lo]) > Math.abs(values[hi]) ? lo : hi);
+      tip.textContent = D.names[l][h] + '\n' + where + '\n' + (F > 1 ? 'block max ' : '') + D.value_label + ': ' +
+        (best === null ? 'none (masked)' : D.book.texts[best]);
+      tip.style.left = (e.clientX + 14) + 'px'; tip.style.top = (e.clientY + 14) + 'px';
+      tip.style.display = 'block';
+    };
+    // the mosaic (a picture plotly does not hover: 'skip') answers the pointer itself: its cell under the pointer
+    var mosaicAt = function (e) {
+      var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+      // a mouse event names a whole CSS pixel: its centre decides the cell (a thumbnail cell is about one pixel)
+      var cx = e.clientX % 1 === 0 ? e.clientX + 0.5 : e.clientX, cy = e.clientY % 1 === 0 ? e.clientY + 0.5 : e.clientY;
+      var px = cx - r.left - xa._offset, py = cy - r.top - ya._offset;
+      if (px < 0 || py < 0 || px > xa._length || py > ya._length) return null;
+      var x = Math.round(xa.p2l(px)), y = Math.round(ya.p2l(py));
+      if (x < 0 || y < 0 || x % D.col_stride >= D.thumb_cols || y % D.row_stride >= D.thumb_rows) return null;
+      var l = Math.floor(y / D.row_stride), h = Math.floor(x / D.col_stride);
+      return l < L && h < H ? {l: l, h: h, r: y % D.row_stride, c: x % D.col_stride} : null;
+    };
+    gd.addEventListener('click', function (e) {
+      var m = mosaicAt(e);
+      if (!m) return;
       gd.focus({preventScroll: true});
-      select(Math.floor(y / D.row_stride), Math.floor(x / D.col_stride));
+      select(m.l, m.h);
     });
+    gd.addEventListener('mousemove', function (e) { mosaicHover(mosaicAt(e), e); });
+    gd.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
     gd.on('plotly_hover', function (ev) {
       var p = ev && ev.points && ev.points[0];
       if (!p || p.curveNumber !== 2 || p.pointNumber === pos) return;
@@ -259,6 +320,7 @@ POST_SCRIPT = r"""
       e.preventDefault(); select(sel[0] + m[0], sel[1] + m[1]);
     });
     gd.dataset.vizkitReady = '1';
+  });
   }).catch(function (e) { gd.dataset.vizkitError = String(e); if (window.console) console.error('vizkit heads view:', e); });
 })();
 """
@@ -269,14 +331,75 @@ def _script_json(value) -> str:
     return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+#: The token view's per-token arrays: left out of the first draw and set by the page's script once the heatmaps are on screen.
+_DEFERRED = ("x", "base", "y", "text", "customdata")
+
+
+def _first_draw(native, defer: bool = True) -> tuple[list, dict, dict]:
+    """plotly's ``data`` and ``layout`` for the page's first draw, and the token view's arrays it leaves out.
+
+    The first draw is the mosaic and the selected head; the token view (one text box per token,
+    each measured by plotly: about a third of ``newPlot`` for 256 tokens) follows in the next frame.
+    """
+    figure = native.to_dict()
+    data, layout = figure["data"], figure.get("layout", {})
+    if not defer:
+        return data, layout, {}
+    bars = data[TOKENS]
+    later = {key: bars.pop(key) for key in _DEFERRED if key in bars}
+    later["marker.color"] = bars.get("marker", {}).pop("color", None)
+    later["textfont.color"] = bars.get("textfont", {}).pop("color", None)
+    return data, layout, later
+
+
+def _mosaic_image(plan, lay) -> dict:
+    """The thumbnails as one plotly ``image`` trace: a PNG of the mosaic's block maxima in the colour axis' 256 colours.
+
+    plotly draws a heatmap by colouring every cell in the browser (about 0.1 s for the whole model's
+    120 k mosaic cells, at first draw and again at every head switch); the picture is placed as it is,
+    cell ``(r, c)`` at ``x = c``, ``y = r`` exactly as the heatmap's. Gaps (between thumbnails, the
+    masked triangle, ±inf) are transparent. Its hover is the page script's (head, block and block
+    maximum from the page's data): plotly's own would show the pixel's colour.
+    """
+    from ...spec.colors import palette
+
+    scale = hp._scale(plan.figure)
+    rgba = encoding.rgba_image(hp.thumbnails(plan.figure, lay), palette(scale.name, 256), scale.zmin, scale.zmax)
+    source = "data:image/png;base64," + base64.b64encode(encoding.png(rgba)).decode("ascii")
+    return {"type": "image", "source": source, "x0": 0, "y0": 0, "dx": 1, "dy": 1, "xaxis": "x", "yaxis": "y",
+            "hoverinfo": "skip", "name": "thumbnails"}
+
+
 def to_html(plan, div_id: str, config: dict) -> str:
-    """The plot's ``<div>``, plotly.js inline, the view's data and its script."""
+    """The plot's ``<div>``, plotly.js inline (the cartesian bundle), the first draw, the view's data and its script.
+
+    Order: the library, then the first draw (the mosaic and the selected head, nothing else), then
+    the view's data (every head, packed) and its script, which the browser reaches only after the
+    first draw has run; the script waits for that draw to be on screen before it parses the data and
+    adds the token view (:data:`POST_SCRIPT`).
+    """
+    from plotly.io.json import to_json_plotly
+
+    from .bundle import bundle_for_types, figure_types, script
+
     native = draw(plan)
     lay = hp.layout(plan)
-    data = f'<script type="application/json" id="{div_id}-heads">{_script_json(hp.page_data(plan, lay))}</script>'
-    plot = native.to_html(include_plotlyjs=True, full_html=False, div_id=div_id, config=config,
-                          post_script=None if plan.static else POST_SCRIPT)
-    return data + plot
+    data, layout, later = _first_draw(native, defer=not plan.static)
+    data[MOSAIC] = _mosaic_image(plan, lay)
+    page = hp.page_data(plan, lay)
+    page["factor"] = lay.factor
+    page["tokens"] = json.loads(to_json_plotly(later))  # typed arrays as plotly's {dtype, bdata}, which restyle reads
+    ident = _script_json(div_id)
+    plot = (f'<div id="{div_id}" class="plotly-graph-div" style="height:{lay.height}px; width:{lay.width}px;"></div>'
+            f"<script>(function () {{ var gd = document.getElementById({ident}); if (!gd) return;"
+            f" window.PLOTLYENV = window.PLOTLYENV || {{}};"
+            f" gd.__vizkitFirstDraw = Plotly.newPlot(gd, {to_json_plotly(data)}, {to_json_plotly(layout)},"
+            f" {_script_json(config)}); }})();</script>")
+    out = script(bundle_for_types(figure_types(native))) + plot
+    out += f'<script type="application/json" id="{div_id}-heads">{_script_json(page)}</script>'
+    if not plan.static:
+        out += "<script>" + POST_SCRIPT.replace("{plot_id}", div_id) + "</script>"
+    return out
 
 
 def html_parts(plan, div_id: str, config: dict) -> tuple[str, str]:

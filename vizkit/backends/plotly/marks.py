@@ -8,6 +8,7 @@ from ...plan.colour import drawable, inf_cells
 from ...plan.marks import cell_text
 from ...plan.text import escape, plain
 from ...spec import Bar, Heatmap, Line, Scatter
+from . import wide
 from ._text import colorscale, label, template_text, unique_labels
 
 __all__ = ["traces"]
@@ -54,6 +55,9 @@ def _heatmap(mark, hover, plan, theme, panel=None):
     else:
         s = mark.colorscale
         kw.update(colorscale=colorscale(s.name), zmin=s.zmin, zmax=s.zmax, showscale=mark.show_scale)
+    fy, fx = wide.factors(mark, panel)
+    if fy > 1 or fx > 1:  # more cells than plotly.js draws: blocks keeping their extreme value (wide.py)
+        return _blocks(mark, hover, plan, theme, fy, fx, kw)
     xs = unique_labels(mark.x_labels) if mark.x_labels is not None else np.arange(nx)
     ys = unique_labels(mark.y_labels) if mark.y_labels is not None else np.arange(ny)
     text = _cell_text(mark, plan, theme, panel)
@@ -63,7 +67,39 @@ def _heatmap(mark, hover, plan, theme, panel=None):
     # float32 halves the payload; colours and the 4-digit hover are unchanged; ±inf is a gap, not an end colour
     out = [go.Heatmap(z=drawable(mark.z).astype(np.float32), x=xs, y=ys, hovertemplate=template, hoverongaps=False,
                       **kw, **text)]
+    out += _inf_markers(mark.z, xs, ys, hover, theme)
+    return out
+
+
+def _blocks(mark, hover, plan, theme, fy: int, fx: int, kw: dict) -> list:
+    """A heatmap too large for plotly.js along an axis, drawn in ``fy`` × ``fx`` blocks of extreme values on category
+    axes whose names give each block's range (cell text is left out: one string cannot stand for a block)."""
+    import plotly.graph_objects as go
+
+    ny, nx = mark.z.shape
+    z = wide.reduce(drawable(mark.z), fy, fx)
+    xs = wide.names(mark.x_labels, nx, fx) if fx > 1 else (unique_labels(mark.x_labels) if mark.x_labels is not None
+                                                              else [str(i) for i in range(nx)])
+    ys = wide.names(mark.y_labels, ny, fy) if fy > 1 else (unique_labels(mark.y_labels) if mark.y_labels is not None
+                                                              else [str(i) for i in range(ny)])
+    value = wide.value_name(z, template_text(hover.value))
+    template = (f"{template_text(hover.y)}: %{{y}}<br>{template_text(hover.x)}: %{{x}}"
+                f"<br>{value}: %{{z:.4g}}<extra></extra>")
+    out = [go.Heatmap(z=z.astype(np.float32), x=xs, y=ys, hovertemplate=template, hoverongaps=False, **kw)]
     rows, cols, sign = inf_cells(mark.z)
+    if rows.size:  # a block holding ±inf is marked as the cell would be (its finite cells still colour it)
+        keys = sorted({(int(r) // fy, int(c) // fx, int(s)) for r, c, s in zip(rows, cols, sign, strict=True)})
+        return out + _inf_markers(None, xs, ys, hover, theme, cells=(np.array([k[0] for k in keys]),
+                                                                     np.array([k[1] for k in keys]),
+                                                                     np.array([k[2] for k in keys])))
+    return out
+
+
+def _inf_markers(z, xs, ys, hover, theme, cells=None) -> list:
+    import plotly.graph_objects as go
+
+    rows, cols, sign = cells if cells is not None else inf_cells(z)
+    out = []
     if rows.size:  # the gaps at ±inf marked (✕ for +inf, ○ for -inf) and hovered as inf
         out.append(go.Scatter(
             x=np.asarray(xs)[cols], y=np.asarray(ys)[rows], mode="markers", showlegend=False, meta={"vizkit_inf": True},

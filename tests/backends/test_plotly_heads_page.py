@@ -1,0 +1,137 @@
+"""The plotly heads view's standalone page (issue 12, first paint): what it carries and how it draws.
+
+The page inlines plotly's cartesian bundle (not the full library), draws the thumbnails as one PNG
+picture of the block maxima (not a heatmap plotly colours cell by cell in the browser), and adds
+the token view and the page data once that first draw is on screen. Read back here: the picture's
+pixels against the data (a planted spike in the top colour), the first draw's traces, and in
+Chromium the finished view (token view drawn, mosaic hover and click answered from the packed data).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+
+import vizkit as vk
+from vizkit.backends.plotly import bundle
+from vizkit.plan import encoding
+from vizkit.spec.colors import palette
+
+TOKENS = [f" t{i}" for i in range(96)]
+
+
+def causal(layers: int, heads: int, n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(size=(layers, heads, n, n)).astype(np.float32)
+    logits[..., np.triu(np.ones((n, n), dtype=bool), 1)] = -np.inf
+    p = np.exp(logits - logits.max(-1, keepdims=True))
+    return (p / p.sum(-1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def model():
+    p = causal(2, 12, 96, seed=3)
+    p[1, 5, 60, :61] = 0.02 / 60
+    p[1, 5, 60, 13] = 0.98  # planted spike
+    return p
+
+
+@pytest.fixture(scope="module")
+def page_html(model, tmp_path_factory):
+    fig = vk.attention(model, tokens=TOKENS, backend="plotly")  # thumbnails of 96 tokens: block maxima
+    path = tmp_path_factory.mktemp("heads-page") / "page.html"
+    fig.save(str(path), backend="plotly")
+    return path
+
+
+def _first_draw(text: str) -> list:
+    start = text.index("Plotly.newPlot(gd, ") + len("Plotly.newPlot(gd, ")
+    data, _ = json.JSONDecoder().raw_decode(text, start)
+    return data
+
+
+def test_page_carries_the_cartesian_bundle_not_the_full_library(page_html):
+    text = page_html.read_text(encoding="utf-8")
+    assert text.count('data-plotlyjs="cartesian"') == 1 and "plotly.js (cartesian - minified) v" in text
+    assert "plotly.js v" not in text  # the full library's banner
+    assert len(text) < len(bundle.source("cartesian")) + 400_000
+
+
+def test_first_draw_is_the_mosaic_picture_and_the_selected_head_and_the_token_view_follows(model, page_html):
+    text = page_html.read_text(encoding="utf-8")
+    data = _first_draw(text)
+    mosaic, selected, tokens = data
+    assert mosaic["type"] == "image" and mosaic["hoverinfo"] == "skip" and selected["type"] == "heatmap"
+    assert "x" not in tokens and "text" not in tokens  # the token view's boxes come after the first paint
+    page = json.loads(re.search(r'<script type="application/json" id="[^"]+-heads">(.*?)</script>', text, re.S).group(1))
+    assert page["tokens"]["text"][:2] == ["␣t0", "␣t1"] and len(page["tokens"]["text"]) == 96
+    # the picture: the block maxima in the colour axis' 256 colours, transparent gaps; the spike in the top colour
+    from PIL import Image
+
+    png = base64.b64decode(mosaic["source"].split(",", 1)[1])
+    with Image.open(io.BytesIO(png)) as im:
+        rgba = np.asarray(im.convert("RGBA"))
+    f, rs, cs = page["factor"], page["row_stride"], page["col_stride"]
+    assert f > 1
+    spike = palette("Blues", 256)[round(0.98 * 255)]  # the planted value's colour (a block mean would be far lighter)
+    r, c = 1 * rs + 60 // f, 5 * cs + 13 // f
+    assert "#" + "".join(f"{int(v):02x}" for v in rgba[r, c, :3]) == spike and rgba[r, c, 3] == 255
+    assert rgba[0, page["thumb_cols"], 3] == 0  # the gap between thumbnails is transparent
+    masked = np.where(np.triu(np.ones((96, 96), dtype=bool), 1), np.nan, model)  # the causal mask is a gap
+    small = encoding.block_extreme(masked, f, f)
+    expected = encoding.rgba_image(small[0, 0], palette("Blues", 256), 0.0, 1.0)
+    assert np.array_equal(rgba[:page["thumb_rows"], :page["thumb_cols"]], expected)
+
+
+def test_png_encoder_round_trips():
+    from PIL import Image
+
+    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    with Image.open(io.BytesIO(encoding.png(rgba))) as im:
+        assert np.array_equal(np.asarray(im.convert("RGBA")), rgba)
+
+
+def test_page_in_chromium_draws_the_token_view_and_answers_the_mosaic(chromium, page_html):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from browser.harness import PageReport, attach
+
+    pg = chromium.new_page(viewport={"width": 1200, "height": 900})
+    report = PageReport(pg)
+    attach(pg, report)
+    try:
+        pg.goto(page_html.as_uri())
+        pg.wait_for_selector('[data-vizkit-ready="1"]', timeout=30_000)
+        bars = pg.evaluate("() => { var d = document.querySelector('.js-plotly-plot')._fullData[2]; return d._length; }")
+        assert bars == 96  # the token view is drawn, every token
+        assert pg.locator(".js-plotly-plot .barlayer .point").count() == 96
+        data = _first_draw(page_html.read_text(encoding="utf-8"))
+        page = json.loads(re.search(r'id="[^"]+-heads">(.*?)</script>', pg.content(), re.S).group(1))
+        f = page["factor"]
+        x, y = 5 * page["col_stride"] + 13 // f, 1 * page["row_stride"] + 60 // f
+        point = pg.evaluate("""([x, y]) => { var gd = document.querySelector('.js-plotly-plot');
+            var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+            return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)]; }""", [x, y])
+        pg.mouse.move(*point)  # a real pointer: the label shows, naming the head (a thumbnail cell is one CSS px)
+        tip = pg.locator(".vizkit-mosaic-hover")
+        tip.wait_for(state="visible", timeout=5000)
+        assert tip.text_content().startswith("L1H5\n")
+        # on the pixel holding the spike's cell (a mouse event names whole pixels): the block and its max
+        pg.evaluate("""([x, y]) => document.querySelector('.js-plotly-plot').dispatchEvent(
+            new MouseEvent('mousemove', {clientX: Math.floor(x), clientY: Math.floor(y), bubbles: true}))""", point)
+        q0, k0 = 60 // f * f, 13 // f * f
+        assert tip.text_content() == (f"L1H5\nqueries {q0}–{q0 + f - 1}, keys {k0}–{k0 + f - 1}\n"
+                                      "block max attention: 0.98")
+        pg.mouse.click(*point)
+        pg.wait_for_function("document.querySelector('.js-plotly-plot').dataset.vizkitSelected === 'L1H5'", timeout=5000)
+        assert data[0]["type"] == "image"
+        assert not report.errors and not report.console_errors and not report.network_requests
+    finally:
+        pg.close()

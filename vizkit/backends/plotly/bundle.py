@@ -1,0 +1,102 @@
+"""Which plotly.js a page carries: plotly's *cartesian* bundle when it draws every trace, else the full library.
+
+plotly's cartesian bundle (``vizkit/export/_assets/plotly-cartesian.min.js.gz``, MIT, the same
+plotly.js version plotly.py ships) holds every trace type vizkit draws: 1.5 MB of JavaScript
+against 4.8 MB for the full library. In headless Chromium on a 2-core machine the browser spends
+about 0.5 s evaluating it against 1.5–3 s for the full library, so a standalone page draws sooner
+and is 3.3 MB smaller; and Python reads 0.5 MB (gzip) instead of 4.8 MB on the first figure.
+
+Standalone pages (:func:`script`) inline it plain (parsed while the page loads; a gzip copy
+inflated with ``DecompressionStream`` paints no sooner and needs an asynchronous step);
+notebook outputs (:mod:`vizkit.export.notebook`) carry it gzip-compressed.
+This module imports no plotly at import time.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import gzip
+from pathlib import Path
+
+__all__ = ["CARTESIAN_TRACES", "CARTESIAN_VERSION", "ASSET", "cartesian_gzip", "cartesian_gzip_b64", "cartesian_source",
+           "trace_types", "plotlyjs_bundle", "bundle_for_types", "source", "script"]
+
+#: The trace types of plotly's cartesian bundle (its README), the same version as plotly.py's plotly.js.
+CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image",
+                              "pie", "scatter", "scatterternary", "violin"})
+CARTESIAN_VERSION = "4.1.1"
+#: The shipped bundle: a package data file (``pyproject.toml`` ``package-data``), read, never imported.
+ASSET = Path(__file__).resolve().parents[2] / "export" / "_assets" / "plotly-cartesian.min.js.gz"
+
+
+@functools.lru_cache(maxsize=1)
+def cartesian_gzip() -> bytes | None:
+    """The cartesian bundle as shipped (gzip), or None when absent or not the version plotly.py draws with."""
+    from plotly.offline import get_plotlyjs_version
+
+    if get_plotlyjs_version() != CARTESIAN_VERSION or not ASSET.is_file():
+        return None
+    return ASSET.read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def cartesian_gzip_b64() -> str | None:
+    data = cartesian_gzip()
+    return None if data is None else base64.b64encode(data).decode("ascii")
+
+
+@functools.lru_cache(maxsize=1)
+def cartesian_source() -> str | None:
+    """The cartesian bundle's JavaScript, or None (see :func:`cartesian_gzip`)."""
+    data = cartesian_gzip()
+    return None if data is None else gzip.decompress(data).decode("utf-8")
+
+
+def trace_types(spec: dict) -> set[str]:
+    """The trace types of a plotly JSON figure (``data`` and every frame's), ``"scatter"`` where none is given."""
+    types = {trace.get("type", "scatter") for trace in spec.get("data", [])}
+    for frame in spec.get("frames", []) or []:
+        types |= {trace.get("type", "scatter") for trace in frame.get("data", [])}
+    return types
+
+
+def bundle_for_types(types) -> str:
+    """``"cartesian"`` when the cartesian bundle draws every one of ``types`` (and is plotly.py's version), else ``"full"``."""
+    return "cartesian" if set(types) <= CARTESIAN_TRACES and cartesian_gzip() is not None else "full"
+
+
+def plotlyjs_bundle(spec: dict) -> str:
+    """``"cartesian"`` when plotly's cartesian bundle draws every trace of ``spec`` (and is plotly.py's version), else ``"full"``."""
+    return bundle_for_types(trace_types(spec))
+
+
+def figure_types(native) -> set[str]:
+    """The trace types of a ``go.Figure`` (its data and frames)."""
+    types = {trace.type for trace in native.data}
+    for frame in native.frames or ():
+        types |= {trace.type for trace in frame.data}
+    return types
+
+
+def source(bundle: str) -> str:
+    """The JavaScript of ``bundle`` (``"cartesian"`` or ``"full"``)."""
+    if bundle == "cartesian":
+        text = cartesian_source()
+        if text is not None:
+            return text
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def script(bundle: str) -> str:
+    """A ``<script>`` element with plotly.js inline (``window.Plotly``), as a standalone page carries it.
+
+    The library's source never holds ``</script`` (it is shipped minified as a classic script); checked, as a
+    script that did would end the element early.
+    """
+    text = source(bundle)
+    if "</script" in text.lower():  # pragma: no cover - a plotly.js that spells it could not go inline as it is
+        text = text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    return f'<script type="text/javascript" data-plotlyjs="{bundle}">{text}</script>'
