@@ -31,7 +31,7 @@ from .ticks import fit_ticks
 from .tokens import wrap_tokens
 
 __all__ = ["Box", "HeadsLayout", "applies", "layout", "thumbnails", "block_max", "head_name", "selected_ticks",
-           "token_boxes", "token_colours", "mosaic_title", "caption", "pattern", "page_data", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB"]
+           "token_boxes", "token_colours", "mosaic_title", "caption", "pattern", "page_data", "colour_scale", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB"]
 
 #: Thumbnail side, in CSS px: never smaller (a head must stay clickable) nor larger (it is an overview).
 MIN_THUMB, MAX_THUMB = 14, 56
@@ -242,8 +242,8 @@ def token_colours(fig, li: int, hi: int, pos: int | None) -> tuple[list[str], li
     nq, nk = p.shape
     offset = nk - nq
     pos = nk - 1 if pos is None else pos
-    to, by = palette(_scale(fig).name, 256), palette(ATTENDED_BY_SCALE, 256)
-    lo, hi_ = _scale(fig).zmin, _scale(fig).zmax
+    to, by = palette(colour_scale(fig).name, 256), palette(ATTENDED_BY_SCALE, 256)
+    lo, hi_ = colour_scale(fig).zmin, colour_scale(fig).zmax
     fills = []
     for j in range(nk):
         if j <= pos and pos - offset >= 0:
@@ -260,7 +260,8 @@ def token_colours(fig, li: int, hi: int, pos: int | None) -> tuple[list[str], li
     return fills, [ink(f) for f in fills]
 
 
-def _scale(fig):
+def colour_scale(fig):
+    """The colour scale of the heads view's heatmaps (every head shares it)."""
     from ..spec import Heatmap
 
     return fig.marks(Heatmap)[0].colorscale
@@ -271,7 +272,7 @@ def page_data(plan, lay: HeadsLayout) -> dict:
     fig = plan.figure
     pats = fig.meta["patterns"]
     book = encoding.codebook(pats)
-    scale = _scale(fig)
+    scale = colour_scale(fig)
     to_fill, to_ink = _lut(scale.name)
     by_fill, by_ink = _lut(ATTENDED_BY_SCALE)
     n_layers, n_heads, nq, nk = pats.shape

@@ -133,7 +133,7 @@ def draw(plan):
     meta = fig.meta
     lay = hp.layout(plan)
     li, hi = meta["selected"]
-    scale = hp._scale(fig)
+    scale = hp.colour_scale(fig)
     mapper = color_mapper(scale)
     pats = meta["patterns"]
     n_layers, n_heads, nq, nk = pats.shape

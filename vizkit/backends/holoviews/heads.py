@@ -25,7 +25,7 @@ def draw(plan):
     meta = fig.meta
     lay = hp.layout(plan)
     li, hi = meta["selected"]
-    scale = hp._scale(fig)
+    scale = hp.colour_scale(fig)
     from ...spec.colors import palette
 
     cmap = palette(scale.name, 256)

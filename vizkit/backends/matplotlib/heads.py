@@ -39,7 +39,7 @@ def draw(plan):
     meta = fig.meta
     lay = hp.layout(plan)
     li, hi = meta["selected"]
-    scale = hp._scale(fig)
+    scale = hp.colour_scale(fig)
     cmap, norm = colormap(scale)
     fs = theme.font_size * PT_PER_PX
     n_layers, n_heads, nq, nk = meta["patterns"].shape

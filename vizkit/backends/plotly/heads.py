@@ -66,7 +66,7 @@ def draw(plan):
     meta = fig.meta
     lay = hp.layout(plan)
     li, hi = meta["selected"]
-    scale = hp._scale(fig)
+    scale = hp.colour_scale(fig)
     pats = meta["patterns"]
     n_layers, n_heads, nq, nk = pats.shape
     value = template_text(meta.get("value_label") or "attention")
@@ -363,7 +363,7 @@ def _mosaic_image(plan, lay) -> dict:
     """
     from ...spec.colors import palette
 
-    scale = hp._scale(plan.figure)
+    scale = hp.colour_scale(plan.figure)
     rgba = encoding.rgba_image(hp.thumbnails(plan.figure, lay), palette(scale.name, 256), scale.zmin, scale.zmax)
     source = "data:image/png;base64," + base64.b64encode(encoding.png(rgba)).decode("ascii")
     return {"type": "image", "source": source, "x0": 0, "y0": 0, "dx": 1, "dy": 1, "xaxis": "x", "yaxis": "y",
