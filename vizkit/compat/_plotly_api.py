@@ -83,22 +83,25 @@ class PlotlyFigureAPI:
 
     def _layout_update(self, updates: dict, label: str | None = None):
         """Apply layout ``updates``; the plotly-only part is named ``label`` in warnings (``None``: by its keys)."""
-        updates = _flatten(updates)
-        fig = self
-        rest = {}
-        for key, value in updates.items():
-            spec = _spec_layout(fig, key, value)
+        rest = self._to_spec(updates, lambda key: key)
+        if rest:
+            layout = self._compat_record("plotly_layout")
+            layout.update(_plain(rest))
+            self._plotly_only(*([label] if label else sorted(rest)))
+        return self
+
+    def _to_spec(self, updates: dict, layout_key, every_panel: bool = False) -> dict:
+        """Apply to the spec each of ``updates`` it holds (under ``layout_key(key)``); the rest, for plotly alone."""
+        fig, rest = self, {}
+        for key, value in _flatten(updates).items():
+            spec = _spec_layout(fig, layout_key(key), value, every_panel=every_panel)
             if spec is None:
                 rest[key] = value
             else:
                 fig = spec
         if fig is not self:
             self._adopt(fig)
-        if rest:
-            layout = self._compat_record("plotly_layout")
-            layout.update(_plain(rest))
-            self._plotly_only(*([label] if label else sorted(rest)))
-        return self
+        return rest
 
     def update_xaxes(self, patch=None, selector=None, overwrite=False, row=None, col=None, **kwargs):
         return self._update_axes("x", {**(patch or {}), **kwargs})
@@ -107,16 +110,7 @@ class PlotlyFigureAPI:
         return self._update_axes("y", {**(patch or {}), **kwargs})
 
     def _update_axes(self, dim: str, updates: dict):
-        updates = _flatten(updates)
-        fig, rest = self, {}
-        for key, value in updates.items():
-            spec = _spec_layout(fig, f"{dim}axis_{key}", value, every_panel=True)
-            if spec is None:
-                rest[key] = value
-            else:
-                fig = spec
-        if fig is not self:
-            self._adopt(fig)
+        rest = self._to_spec(updates, lambda key: f"{dim}axis_{key}", every_panel=True)
         if rest:
             axes = self._compat_record("plotly_axes")
             axes.setdefault(dim, {}).update(_plain(rest))

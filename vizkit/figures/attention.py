@@ -249,18 +249,20 @@ def _fit_budget(values, qlabels, klabels, budget):
     return small, ranges(nq, small.shape[-2]), ranges(nk, small.shape[-1]), note
 
 
-def block_max(z: np.ndarray, factor: int) -> np.ndarray:
-    """``z[..., rows, cols]`` shrunk by ``factor`` × ``factor`` blocks (the last ones padded), each keeping its
-    largest-magnitude value with its sign (the maximum of non-negative data such as attention): a one-cell
-    spike keeps its full value, where a block mean would divide it by ``factor²``. An all-missing block stays NaN."""
+def block_max(z: np.ndarray, factor: int | tuple[int, int]) -> np.ndarray:
+    """``z[..., rows, cols]`` shrunk by ``factor`` × ``factor`` blocks (or ``(rows, cols)`` blocks; the last ones
+    padded), each keeping its largest-magnitude value with its sign (the maximum of non-negative data such as
+    attention): a one-cell spike keeps its full value, where a block mean would divide it by ``factor²``. An
+    all-missing block stays NaN."""
     z = np.asarray(z)
-    if factor <= 1:
+    fy, fx = (factor, factor) if isinstance(factor, (int, np.integer)) else factor
+    if fy <= 1 and fx <= 1:
         return z
     *lead, ny, nx = z.shape
-    ry, rx = -(-ny // factor), -(-nx // factor)
-    pad = np.full((*lead, ry * factor, rx * factor), np.nan, dtype=z.dtype if z.dtype.kind == "f" else float)
+    ry, rx = -(-ny // fy), -(-nx // fx)
+    pad = np.full((*lead, ry * fy, rx * fx), np.nan, dtype=z.dtype if z.dtype.kind == "f" else float)
     pad[..., :ny, :nx] = z
-    blocks = pad.reshape(*lead, ry, factor, rx, factor)
+    blocks = pad.reshape(*lead, ry, fy, rx, fx)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks stay NaN
         hi = np.nanmax(blocks, axis=(-3, -1))

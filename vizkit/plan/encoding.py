@@ -171,19 +171,10 @@ def png(rgba: np.ndarray) -> bytes:
 def block_extreme(z, fy: int, fx: int) -> np.ndarray:
     """``z[..., rows, cols]`` shrunk by blocks of ``fy`` rows × ``fx`` columns (the last ones padded), each keeping
     its value of largest magnitude with its sign: the maximum of non-negative data (attention), never a mean, so a
-    one-cell spike keeps its full value. A block with no finite value stays NaN."""
-    import warnings
+    one-cell spike keeps its full value. A block with no finite value stays NaN (±inf is marked apart)."""
+    from ..figures.attention import block_max
 
     z = np.asarray(z, dtype=np.float64)
     if fy <= 1 and fx <= 1:
         return z
-    *lead, ny, nx = z.shape
-    ry, rx = -(-ny // fy), -(-nx // fx)
-    pad = np.full((*lead, ry * fy, rx * fx), np.nan)
-    pad[..., :ny, :nx] = np.where(np.isfinite(z), z, np.nan)
-    blocks = pad.reshape(*lead, ry, fy, rx, fx)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks stay NaN
-        hi = np.nanmax(blocks, axis=(-3, -1))
-        lo = np.nanmin(blocks, axis=(-3, -1))
-    return np.where(np.abs(lo) > np.abs(hi), lo, hi)
+    return block_max(np.where(np.isfinite(z), z, np.nan), (fy, fx))
