@@ -10,18 +10,13 @@ import numpy as np
 import pytest
 
 import vizkit as vk
+from tests.patterns import causal_softmax
 from vizkit.plan import encoding
 
 TOKENS = [" The", " cat", " sat", " on", " the", " mat", ".", " <b>", " The", " cat", "\n", " sat", " on", " the",
           " mat", ".", " It", " was", " happy", "!"]
 
 
-def causal_softmax(layers: int, heads: int, n: int, seed: int = 0, temp: float = 2.0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    logits = rng.normal(size=(layers, heads, n, n)).astype(np.float32) * temp
-    logits[..., np.triu(np.ones((n, n), dtype=bool), 1)] = -np.inf
-    p = np.exp(logits - logits.max(-1, keepdims=True))
-    return (p / p.sum(-1, keepdims=True)).astype(np.float32)
 
 
 @pytest.fixture(scope="module")

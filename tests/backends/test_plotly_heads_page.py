@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import vizkit as vk
+from tests.patterns import causal_softmax
 from vizkit.backends.plotly import bundle
 from vizkit.plan import encoding
 from vizkit.spec.colors import palette
@@ -25,17 +26,11 @@ from vizkit.spec.colors import palette
 TOKENS = [f" t{i}" for i in range(96)]
 
 
-def causal(layers: int, heads: int, n: int, seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    logits = rng.normal(size=(layers, heads, n, n)).astype(np.float32)
-    logits[..., np.triu(np.ones((n, n), dtype=bool), 1)] = -np.inf
-    p = np.exp(logits - logits.max(-1, keepdims=True))
-    return (p / p.sum(-1, keepdims=True)).astype(np.float32)
 
 
 @pytest.fixture(scope="module")
 def model():
-    p = causal(2, 12, 96, seed=3)
+    p = causal_softmax(2, 12, 96, seed=3, temp=1.0)
     p[1, 5, 60, :61] = 0.02 / 60
     p[1, 5, 60, 13] = 0.98  # planted spike
     return p

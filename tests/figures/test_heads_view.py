@@ -7,17 +7,10 @@ import numpy as np
 import pytest
 
 import vizkit as vk
+from tests.patterns import causal_softmax
 from vizkit.errors import UnsupportedFigureError, VizkitError
 from vizkit.plan import encoding
 from vizkit.plan import heads as hp
-
-
-def causal_softmax(layers: int, heads: int, n: int, seed: int = 0, temp: float = 2.0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    logits = rng.normal(size=(layers, heads, n, n)).astype(np.float32) * temp
-    logits[..., np.triu(np.ones((n, n), dtype=bool), 1)] = -np.inf
-    p = np.exp(logits - logits.max(-1, keepdims=True))
-    return (p / p.sum(-1, keepdims=True)).astype(np.float32)
 
 
 def make_plan(fig, static=False):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -75,6 +76,10 @@ class HeadsLayout:
     gap_cells: int
     n_layers: int
     n_heads: int
+    n_query: int
+    n_key: int
+    head: tuple[int, int]  # the selected head: (layer, head)
+    scale: Any  # the colour scale every head is drawn in (a ``spec.ColorScale``)
     token_lines: int
     line_px: float
     font_px: float
@@ -166,6 +171,7 @@ def layout(plan) -> HeadsLayout:
     return HeadsLayout(width=width, height=height, title_height=title_h, mosaic=mosaic, selected=selected,
                        colorbar=colorbar, tokens=tokens, caption_y=caption_y, thumb_px=thumb, factor=factor,
                        thumb_rows=rows, thumb_cols=cols, gap_cells=gap_cells, n_layers=n_layers, n_heads=n_heads,
+                       n_query=n_query, n_key=n_key, head=tuple(fig.meta["selected"]), scale=colour_scale(fig),
                        token_lines=lines, line_px=line_px, font_px=float(font))
 
 

@@ -132,11 +132,10 @@ def draw(plan):
     fig, theme = plan.figure, plan.theme
     meta = fig.meta
     lay = hp.layout(plan)
-    li, hi = meta["selected"]
-    scale = hp.colour_scale(fig)
+    li, hi = lay.head
+    scale = lay.scale
     mapper = color_mapper(scale)
-    pats = meta["patterns"]
-    n_layers, n_heads, nq, nk = pats.shape
+    n_layers, n_heads, nq, nk = lay.n_layers, lay.n_heads, lay.n_query, lay.n_key
     rows, cols = lay.mosaic_shape
     tools = "" if plan.static else "save"
     backend = "svg" if plan.static else "canvas"

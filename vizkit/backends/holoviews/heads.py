@@ -24,12 +24,12 @@ def draw(plan):
     fig, theme = plan.figure, plan.theme
     meta = fig.meta
     lay = hp.layout(plan)
-    li, hi = meta["selected"]
-    scale = hp.colour_scale(fig)
+    li, hi = lay.head
+    scale = lay.scale
     from ...spec.colors import palette
 
     cmap = palette(scale.name, 256)
-    n_layers, n_heads, nq, nk = meta["patterns"].shape
+    n_layers, n_heads, nq, nk = lay.n_layers, lay.n_heads, lay.n_query, lay.n_key
     rows, cols = lay.mosaic_shape
     with bokeh_store() as hv:
         mosaic = hv.Image(hp.thumbnails(fig, lay), bounds=(-0.5, -0.5, cols - 0.5, rows - 0.5),

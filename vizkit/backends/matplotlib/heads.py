@@ -38,11 +38,11 @@ def draw(plan):
     fig, theme = plan.figure, plan.theme
     meta = fig.meta
     lay = hp.layout(plan)
-    li, hi = meta["selected"]
-    scale = hp.colour_scale(fig)
+    li, hi = lay.head
+    scale = lay.scale
     cmap, norm = colormap(scale)
     fs = theme.font_size * PT_PER_PX
-    n_layers, n_heads, nq, nk = meta["patterns"].shape
+    n_layers, n_heads, nk = lay.n_layers, lay.n_heads, lay.n_key
     with mpl.rc_context(rc(theme)):
         out = Figure(figsize=(lay.width / PX_PER_INCH, lay.height / PX_PER_INCH), dpi=PX_PER_INCH,
                      facecolor=theme.background)

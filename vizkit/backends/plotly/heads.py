@@ -65,10 +65,9 @@ def draw(plan):
     fig, theme = plan.figure, plan.theme
     meta = fig.meta
     lay = hp.layout(plan)
-    li, hi = meta["selected"]
-    scale = hp.colour_scale(fig)
-    pats = meta["patterns"]
-    n_layers, n_heads, nq, nk = pats.shape
+    li, hi = lay.head
+    scale = lay.scale
+    n_layers, n_heads, nq, nk = lay.n_layers, lay.n_heads, lay.n_query, lay.n_key
     value = template_text(meta.get("value_label") or "attention")
     mdx, mdy = _frac(lay, lay.mosaic)
     sdx, sdy = _frac(lay, lay.selected)
@@ -363,7 +362,7 @@ def _mosaic_image(plan, lay) -> dict:
     """
     from ...spec.colors import palette
 
-    scale = hp.colour_scale(plan.figure)
+    scale = lay.scale
     rgba = encoding.rgba_image(hp.thumbnails(plan.figure, lay), palette(scale.name, 256), scale.zmin, scale.zmax)
     source = "data:image/png;base64," + base64.b64encode(encoding.png(rgba)).decode("ascii")
     return {"type": "image", "source": source, "x0": 0, "y0": 0, "dx": 1, "dy": 1, "xaxis": "x", "yaxis": "y",
