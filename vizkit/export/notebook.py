@@ -98,14 +98,7 @@ def _full_plotlyjs_gzip_b64() -> str:
     return _gzip_b64(get_plotlyjs().encode("utf-8"))
 
 
-def _cartesian_gzip_b64() -> str | None:
-    """The cartesian bundle as shipped (already gzip-compressed), or None when absent or not plotly.py's version."""
-    return _bundle.cartesian_gzip_b64()
-
-
-def plotlyjs_bundle(spec: dict) -> str:
-    """``"cartesian"`` when plotly's cartesian bundle draws every trace of ``spec`` (and is plotly.py's version), else ``"full"``."""
-    return _bundle.plotlyjs_bundle(spec)
+plotlyjs_bundle = _bundle.plotlyjs_bundle
 
 
 #: Draws the compressed figure JSON ``ID-spec`` into the element ``ID`` with ``window.Plotly`` if the page has it, else
@@ -164,7 +157,7 @@ def plotly_html(spec: dict, element_id: str, *, width: int, height: int, with_co
     spec = {**spec, "layout": {k: v for k, v in spec.get("layout", {}).items() if k != "width"} | {"autosize": True}}
     copy = ""
     if with_copy:
-        data = _cartesian_gzip_b64() if bundle == "cartesian" else _full_plotlyjs_gzip_b64()
+        data = _bundle.cartesian_gzip_b64() if bundle == "cartesian" else _full_plotlyjs_gzip_b64()
         copy = f'<script type="application/octet-stream" id="{element_id}-plotlyjs" data-bundle="{bundle}">{data}</script>\n'
     packed = _gzip_b64(json.dumps(spec, separators=(",", ":")).encode("utf-8"))
     return (f'<div id="{element_id}" class="vizkit-figure" style="width: 100%; max-width: {int(width)}px; height: {int(height)}px;">'
