@@ -85,6 +85,11 @@ async def _block_network(k) -> None:
         tab.subscribe("Network.requestWillBeSent", on_request)
 
 
+#: What kaleido's tab says when a figure reaches it before its page (reloaded after each figure) has loaded its
+#: script again: a race inside kaleido, seen once in a few thousand exports; the export is tried again.
+TAB_NOT_READY = "kaleido_scopes is not defined"
+
+
 def plotly_image(native, fmt: str, *, scale: float = 1.0, width: int | None = None, height: int | None = None,
                  timeout: float = 60.0) -> bytes:
     """PNG, SVG or PDF bytes of a ``plotly.graph_objects.Figure``, drawn by kaleido in the system Chromium.
@@ -114,12 +119,18 @@ def plotly_image(native, fmt: str, *, scale: float = 1.0, width: int | None = No
     spec["data"] = [{**t, "uid": t.get("uid") or f"vk{i}"} for i, t in enumerate(spec.get("data", ()))]
 
     async def job(k):
-        try:
-            return await k.calc_fig(spec, opts=opts)
-        except Exception as exc:  # a javascript error in plotly.js, a closed tab ...
-            if not KALEIDO.alive(k):
-                raise  # the pool says the browser died
-            raise ExportError(f"plotly export to {fmt.upper()} failed in the browser: {exc}") from exc
+        import asyncio
+
+        for attempt in range(4):
+            try:
+                return await k.calc_fig(spec, opts=opts)
+            except Exception as exc:  # a javascript error in plotly.js, a closed tab ...
+                if not KALEIDO.alive(k):
+                    raise  # the pool says the browser died
+                if TAB_NOT_READY in str(exc) and attempt < 3:
+                    await asyncio.sleep(0.25 * (attempt + 1))  # kaleido reloads its tab after each figure
+                    continue
+                raise ExportError(f"plotly export to {fmt.upper()} failed in the browser: {exc}") from exc
 
     data = POOL.run(KALEIDO, job, float(timeout), "plotly export")
     if fmt == "svg":
