@@ -164,3 +164,28 @@ def _clean_backend_settings(monkeypatch):
     monkeypatch.setitem(cfg._global, "backend", None)
     monkeypatch.setitem(cfg._global, "theme", None)
     yield
+
+
+_first_states: dict[int, dict] = {}
+
+
+@pytest.fixture(autouse=True)
+def _same_random_draws_in_any_order(request):
+    """Every test draws the same random data whatever ran before it on its worker.
+
+    Test modules share seeded ``np.random.Generator`` objects at module level (``RNG = default_rng(7)``); under
+    ``--dist loadgroup`` with longest-first ordering the tests before one differ from run to run, so without
+    this a test's data (and a threshold it crosses) would depend on the schedule: each generator of the
+    test's module is put back to the state it had before the first test drew from it, and the global
+    numpy and torch generators are seeded.
+    """
+    import numpy as np
+
+    for value in list(vars(request.module).values()) if request.module is not None else ():
+        if isinstance(value, np.random.Generator):
+            first = _first_states.setdefault(id(value), value.bit_generator.state)
+            value.bit_generator.state = first
+    np.random.seed(0)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(0)
+    yield

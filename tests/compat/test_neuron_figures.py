@@ -13,7 +13,10 @@ from vizkit.spec import TokenText
 
 
 def test_neuron_activations_labels_and_shared_scale():
-    a, b = RNG.normal(size=(3, 1, 2)), RNG.normal(size=(2, 1, 2)) * 5
+    # clearly signed values (the low end is far below 0), so the shared scale is diverging around 0 whatever
+    # order the suite runs in; values that only dip below 0 are the next test's case
+    a = np.array([0.4, -0.2, -0.1, 0.5, 1.2, -0.9]).reshape(3, 1, 2)
+    b = np.array([3.0, -4.5, 0.7, 2.2]).reshape(2, 1, 2)
     fig = neurons.neuron_activations([["x", "y", "z"], ["p", "q"]], [a, b], first_dimension_labels=["L5"],
                                      second_dimension_labels=["N7", "N9"], sample_labels=["one", "two"])
     marks = fig.marks(TokenText)
@@ -22,6 +25,13 @@ def test_neuron_activations_labels_and_shared_scale():
     assert marks[0].colorscale == marks[1].colorscale
     top = max(np.abs(a).max(), np.abs(b).max())
     assert marks[0].colorscale.zmax == pytest.approx(top) and marks[0].colorscale.zmid == 0.0
+
+
+def test_neuron_activations_that_only_dip_below_zero_get_a_sequential_scale():
+    # post-GELU activations: the smallest value is -0.17, far smaller in size than the largest
+    acts = np.array([0.0, -0.17, 2.5, 0.3, 4.0, -0.05]).reshape(3, 1, 2)
+    scale = neurons.neuron_activations(["x", "y", "z"], acts).marks(TokenText)[0].colorscale
+    assert scale.zmid is None and scale.zmax == pytest.approx(4.0)
 
 
 def test_neuron_activations_errors():
