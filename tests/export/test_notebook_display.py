@@ -208,7 +208,7 @@ def test_plotly_outputs_carry_the_cartesian_bundle_when_it_draws_the_figure():
     from plotly.offline import get_plotlyjs_version
 
     # the shipped bundle is the plotly.js plotly.py draws with: refresh _assets when plotly is upgraded
-    # (npm pack plotly.js-cartesian-dist-min@<version>; gzip -9 plotly-cartesian.min.js)
+    # (bash scripts/build-plotly-bundle.sh)
     assert notebook.CARTESIAN_VERSION == get_plotlyjs_version()
     source = __import__("gzip").decompress((notebook._ASSETS / "plotly-cartesian.min.js.gz").read_bytes())
     assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}".encode() in source[:200]

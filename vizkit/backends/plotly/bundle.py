@@ -1,14 +1,18 @@
-"""Which plotly.js a page carries: plotly's *cartesian* bundle when it draws every trace, else the full library.
+"""Which plotly.js a page carries: vizkit's build of the *cartesian* traces when it draws every trace, else the full library.
 
-plotly's cartesian bundle (``vizkit/export/_assets/plotly-cartesian.min.js.gz``, MIT, the same
-plotly.js version plotly.py ships) holds every trace type vizkit draws: 1.5 MB of JavaScript
-against 4.8 MB for the full library. In headless Chromium on a 2-core machine the browser spends
-about 0.5 s evaluating it against 1.5–3 s for the full library, so a standalone page draws sooner
-and is 3.3 MB smaller; and Python reads 0.5 MB (gzip) instead of 4.8 MB on the first figure.
+``vizkit/export/_assets/plotly-cartesian.min.js.gz`` (MIT, built by ``scripts/build-plotly-bundle.sh``
+from the plotly.js version plotly.py ships) holds every trace type vizkit draws: 1.4 MB of JavaScript
+against 4.8 MB for the full library. It is plotly's cartesian bundle without its UMD wrapper (which
+makes V8 compile the library twice), MapLibre's stylesheet and the world-calendars component: in
+headless Chromium on a 2-core machine the browser evaluates it in about 0.25 s, against 0.57 s for
+plotly's own cartesian file and 1.5–3 s for the full library, so a standalone page draws sooner; and
+Python reads 0.5 MB (gzip) instead of 4.8 MB on the first figure. A figure that asks for a
+non-Gregorian calendar (``xcalendar``, an axis' ``calendar``) gets the full library.
 
 Standalone pages (:func:`script`) inline it plain (parsed while the page loads; a gzip copy
 inflated with ``DecompressionStream`` paints no sooner and needs an asynchronous step);
 notebook outputs (:mod:`vizkit.export.notebook`) carry it gzip-compressed.
+
 This module imports no plotly at import time.
 """
 
@@ -20,9 +24,9 @@ import gzip
 from pathlib import Path
 
 __all__ = ["CARTESIAN_TRACES", "CARTESIAN_VERSION", "ASSET", "cartesian_gzip", "cartesian_gzip_b64", "cartesian_source",
-           "trace_types", "plotlyjs_bundle", "bundle_for_types", "source", "script"]
+           "trace_types", "figure_types", "CALENDARS", "plotlyjs_bundle", "bundle_for_types", "source", "script"]
 
-#: The trace types of plotly's cartesian bundle (its README), the same version as plotly.py's plotly.js.
+#: The trace types of the shipped build: plotly's cartesian bundle's (lib/index-cartesian.js), the same version as plotly.py's plotly.js.
 CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image",
                               "pie", "scatter", "scatterternary", "violin"})
 CARTESIAN_VERSION = "4.1.1"
@@ -53,11 +57,25 @@ def cartesian_source() -> str | None:
     return None if data is None else gzip.decompress(data).decode("utf-8")
 
 
+#: A pseudo trace type for "this figure needs the world-calendars component", which the cartesian build leaves out.
+CALENDARS = "calendars"
+
+
+def _calendar(value) -> bool:
+    return value not in (None, "gregorian")
+
+
 def trace_types(spec: dict) -> set[str]:
-    """The trace types of a plotly JSON figure (``data`` and every frame's), ``"scatter"`` where none is given."""
-    types = {trace.get("type", "scatter") for trace in spec.get("data", [])}
+    """The trace types of a plotly JSON figure (``data`` and every frame's), ``"scatter"`` where none is given,
+    and :data:`CALENDARS` when a trace or an axis asks for a non-Gregorian calendar."""
+    traces = list(spec.get("data", []))
     for frame in spec.get("frames", []) or []:
-        types |= {trace.get("type", "scatter") for trace in frame.get("data", [])}
+        traces += list(frame.get("data", []))
+    types = {trace.get("type", "scatter") for trace in traces}
+    layout = spec.get("layout", {}) or {}
+    if any(_calendar(t.get(k)) for t in traces for k in ("xcalendar", "ycalendar")) or any(
+            _calendar(v.get("calendar")) for k, v in layout.items() if k[:5] in ("xaxis", "yaxis") and isinstance(v, dict)):
+        types.add(CALENDARS)
     return types
 
 
@@ -72,10 +90,16 @@ def plotlyjs_bundle(spec: dict) -> str:
 
 
 def figure_types(native) -> set[str]:
-    """The trace types of a ``go.Figure`` (its data and frames)."""
-    types = {trace.type for trace in native.data}
+    """The trace types of a ``go.Figure`` (its data and frames), and :data:`CALENDARS` as :func:`trace_types` gives it."""
+    traces = list(native.data)
     for frame in native.frames or ():
-        types |= {trace.type for trace in frame.data}
+        traces += list(frame.data)
+    types = {trace.type for trace in traces}
+    layout = native.layout
+    axes = [layout[k] for k in layout if k[:5] in ("xaxis", "yaxis")]
+    if any(_calendar(getattr(t, k, None)) for t in traces for k in ("xcalendar", "ycalendar")) or any(
+            _calendar(getattr(a, "calendar", None)) for a in axes):
+        types.add(CALENDARS)
     return types
 
 
