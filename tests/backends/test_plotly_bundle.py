@@ -1,4 +1,4 @@
-"""The plotly.js build vizkit ships (``scripts/build-plotly-bundle.sh``): it is plotly.py's plotly.js version, it
+"""The plotly.js build vizkit ships, and the subplot grid it lays out without make_subplots (``scripts/build-plotly-bundle.sh``): it is plotly.py's plotly.js version, it
 registers every trace type the page chooser trusts it with, it draws each of them in a real browser, and a figure
 asking for what it leaves out (a non-Gregorian calendar) gets the full library."""
 
@@ -57,3 +57,33 @@ def test_figures_pick_the_build_unless_they_need_the_full_library():
     assert bundle.plotlyjs_bundle(lunar.to_plotly_json()) == "full"
     assert bundle.plotlyjs_bundle(go.Figure(go.Scatter(y=[1], ycalendar="gregorian")).to_plotly_json()) == "cartesian"
     assert bundle.plotlyjs_bundle({"data": [{"type": "scatter3d"}]}) == "full"
+
+
+@pytest.mark.parametrize("rows, cols", [(1, 1), (1, 3), (2, 2), (3, 4), (12, 12), (5, 1)])
+def test_the_subplot_grid_is_make_subplots_layout(rows, cols):
+    """The plotly backend lays panels out without ``make_subplots`` (a validated figure built only to read its
+    layout back); the domains, anchors and panel titles must be exactly what ``make_subplots`` gives."""
+    from plotly.subplots import make_subplots
+
+    from vizkit.backends.plotly.figure import subplot_grid
+
+    titles = [f"<b>panel</b> {i}" if i % 3 else "" for i in range(rows * cols)]
+    for given in (titles, None, titles[:2]):
+        hs, vs = (min(0.08, 0.4 / cols) if cols > 1 else 0.2 / cols), (min(0.12, 0.5 / rows) if rows > 1 else 0.3 / rows)
+        ref = make_subplots(rows=rows, cols=cols, subplot_titles=given, horizontal_spacing=hs, vertical_spacing=vs)
+        ref = ref.update_annotations(font_size=11).layout.to_plotly_json()
+        ref.pop("template")
+        assert subplot_grid(rows, cols, given, hs, vs, 11) == ref
+
+
+def test_a_drawn_figure_is_a_plotly_subplots_figure():
+    """``fig.to("plotly")`` takes plotly's row/col API (add_hline(row="all"), update_xaxes(row=, col=)) as a
+    make_subplots figure does."""
+    from plotly.subplots import make_subplots
+
+    native = vk.imshow(np.arange(24.0).reshape(4, 2, 3), facet_col=0, facet_col_wrap=2).to("plotly")
+    ref = make_subplots(rows=2, cols=2)
+    assert native._grid_ref == ref._grid_ref and native._grid_str == ref._grid_str
+    native.add_hline(y=1, row="all", col="all")
+    native.update_xaxes(title_text="key", row=2, col=1)
+    assert len(native.layout.shapes) == 4 and native.layout.xaxis3.title.text == "key"

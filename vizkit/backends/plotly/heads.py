@@ -125,9 +125,7 @@ def draw(plan):
         "shapes": [_highlight(lay, li, hi)],
         "annotations": _annotations(plan, lay, li, hi),
     }
-    out = go.Figure(data=[mosaic, selected, tokens])
-    out.update_layout(layout)
-    return out
+    return go.Figure(data=[mosaic, selected, tokens], layout=layout)  # one pass (update_layout re-walks every key)
 
 
 def _highlight(lay, li: int, hi: int) -> dict:
