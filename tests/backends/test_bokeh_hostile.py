@@ -37,7 +37,8 @@ def inf_marks(root):
 def as_cells(*renderers) -> tuple[np.ndarray, np.ndarray]:
     """The drawn and the hovered values of image renderers, their tiles put back together at their cells."""
     tiles = [(img, val, x, y) for r in renderers
-             for img, val, x, y in zip(*(r.data_source.data[k] for k in ("image", "value", "x", "y")), strict=True)]
+             for img, val, x, y in zip(*(r.data_source.data.get(k, r.data_source.data["image"])  # no ±inf: image exact
+                                         for k in ("image", "value", "x", "y")), strict=True)]
     ny = max(int(y + 0.5) + np.shape(img)[0] for img, _, _, y in tiles)
     nx = max(int(x + 0.5) + np.shape(img)[1] for img, _, x, _ in tiles)
     shown, exact = np.full((ny, nx), -7.0), np.full((ny, nx), -7.0)

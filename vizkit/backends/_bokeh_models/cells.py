@@ -44,16 +44,25 @@ def tiles(z) -> list[tuple[int, int, np.ndarray]]:
 
 def image_data(z) -> dict[str, list]:
     """The ``image`` glyph columns of heatmap ``z``: one image per tile (one for any heatmap up to :data:`TILE` a side),
-    ``image`` drawn (gaps at NaN and ±inf) and ``value`` exact, each tile at its cells' integer positions."""
-    out: dict[str, list] = {"image": [], "value": [], "x": [], "y": [], "dw": [], "dh": []}
-    for i, j, block in tiles(values(z)):
-        out["image"].append(drawn(block))
-        out["value"].append(block)
+    ``image`` drawn (gaps at NaN and ±inf), each tile at its cells' integer positions; and ``value``, the exact values,
+    only when some cell is ±inf (else ``image`` holds exactly the values, and the page carries them once)."""
+    v = values(z)
+    exact = bool(np.isinf(v).any())
+    out: dict[str, list] = {"image": [], **({"value": []} if exact else {}), "x": [], "y": [], "dw": [], "dh": []}
+    for i, j, block in tiles(v):
+        out["image"].append(drawn(block) if exact else block)
+        if exact:
+            out["value"].append(block)
         out["x"].append(j - 0.5)
         out["y"].append(i - 0.5)
         out["dw"].append(block.shape[1])
         out["dh"].append(block.shape[0])
     return out
+
+
+def value_field(data: dict) -> str:
+    """The hover field of a heatmap source built by :func:`image_data`: its exact ``value`` column, else ``image``."""
+    return "@value" if "value" in data else "@image"
 
 
 def inf_runs(z, row0: int = 0, col0: int = 0) -> dict[str, list]:

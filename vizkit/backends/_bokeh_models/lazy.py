@@ -12,15 +12,18 @@ that of one frame, and every frame stays reachable exactly.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .cells import INF_NAME, RUNS_JS, TILE, values
 
 _SWAP_JS = RUNS_JS + """
 const k = Math.min(Math.max(Math.round(Number(cb_obj.value)), 0), frames.length - 1);
 frames[k].forEach((v, m) => {
-  if (v === null) v = frames[k][m] = sources[m].data.value[0];  // frame 0: the values the page was built with
+  const data = sources[m].data, exact = 'value' in data;  // exact: the hover reads a separate column of exact values
+  if (v === null) v = frames[k][m] = (exact ? data.value : data.image)[0];  // frame 0: the values the page was built with
   const drawn = new v.constructor(v, v.shape);
   for (let i = 0; i < drawn.length; i++) if (!Number.isFinite(drawn[i])) drawn[i] = NaN;
-  sources[m].data = {...sources[m].data, image: [drawn], value: [v]};
+  sources[m].data = exact ? {...data, image: [drawn], value: [v]} : {...data, image: [drawn]};
   infs[m].data = runs(v, v.shape[0], v.shape[1]);
 });
 plots.forEach((p, i) => {
@@ -74,14 +77,35 @@ def frame_titles(plan) -> list[list]:
     return [[None if plan.title_in_plot else (p.title or "") for p in plan.frame(k)] for k in range(plan.n_frames)]
 
 
+def _exact_column(plot, renderer) -> None:
+    """Give a heatmap source built without ±inf (its ``image`` column exact, :func:`.cells.image_data`) the separate
+    ``value`` column a frame with ±inf needs, and point its hover there."""
+    from bokeh.models import HoverTool
+
+    data = renderer.data_source.data
+    if "value" in data:
+        return
+    data["value"] = list(data["image"])
+    for tool in plot.select({"type": HoverTool}):
+        if renderer in (tool.renderers if isinstance(tool.renderers, list) else []):
+            tool.tooltips = [(name, field.replace("@image", "@value")) for name, field in tool.tooltips]
+            tool.formatters = {("@value" if k == "@image" else k): v for k, v in tool.formatters.items()}
+
+
 def frame_swap(plan, plots):
     """The ``CustomJS`` that shows frame ``cb_obj.value`` in frame 0's ``plots`` (panel order)."""
     from bokeh.models import CustomJS, GlyphRenderer, Image, PlainText
 
     sources, infs = [], []
+    frames = frame_values(plan)
+    infinite = any(np.isinf(v).any() for frame in frames[1:] for v in frame)
     for p in plots:
         renderers = [r for r in p.renderers if isinstance(r, GlyphRenderer)]
-        sources += [r.data_source for r in renderers if isinstance(r.glyph, Image)]
+        images = [r for r in renderers if isinstance(r.glyph, Image)]
+        if infinite:
+            for r in images:
+                _exact_column(p, r)
+        sources += [r.data_source for r in images]
         infs += [r.data_source for r in renderers if (r.name or "").startswith(INF_NAME)]
-    return CustomJS(args={"frames": frame_values(plan), "sources": sources, "infs": infs, "plots": list(plots),
+    return CustomJS(args={"frames": frames, "sources": sources, "infs": infs, "plots": list(plots),
                           "titles": frame_titles(plan), "spares": [PlainText("") for _ in plots]}, code=_SWAP_JS)

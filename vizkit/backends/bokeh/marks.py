@@ -31,7 +31,7 @@ def heatmap(p, mark, fields, panel_plan, theme, shared_mapper):
     source = ColumnDataSource(cells.image_data(mark.z))  # in tiles past a browser's largest bitmap
     r = p.image(image="image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=mapper)
     cells.add_inf_marks(p, mark.z, theme.foreground)
-    heatmap_hover(p, r, mark, panel_plan.panel, fields, "@value")
+    heatmap_hover(p, r, mark, panel_plan.panel, fields, cells.value_field(source.data))
     cell_text_glyph(p, mark, panel_plan, theme)
     if shared_mapper is None and mark.show_scale:
         p.add_layout(colorbar(mapper, mark.colorscale, theme), "right")
