@@ -158,6 +158,27 @@ def _wait_run_all(page, timeout_s: float) -> list[str]:
     return page.evaluate(f"() => {_ERRORS_JS}")
 
 
+_STARTED_JS = ("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+               ".some(e => /\\[(\\*|\\d+)\\]/.test(e.innerText))")
+
+
+def _start_run_all(page, attempts: int = 3) -> None:
+    """Run > Run All Cells from JupyterLab's menu bar, until a cell shows it is queued or ran (``[*]``, ``[1]``).
+
+    On a loaded machine a keystroke sent to a half-built Lab is lost (the command palette typed before it opened left
+    every cell unrun, seen in a fresh-clone CI): each click waits for its element, and the start is checked."""
+    for attempt in range(attempts):
+        page.keyboard.press("Escape")  # a notification or an open menu closes
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(_STARTED_JS, timeout=30_000, polling=500)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+
+
 def run_all_and_save(browser, base_and_token, notebook: Path, *, timeout_s: float = 420) -> dict:
     """Run All on ``notebook`` (in the server's root), measure, resize the window twice, measure, then save it.
 
@@ -168,12 +189,8 @@ def run_all_and_save(browser, base_and_token, notebook: Path, *, timeout_s: floa
     errors: list[str] = []
     page = _open(browser, f"{base}/lab/tree/{notebook.name}?token={token}", errors)
     page.wait_for_timeout(2000)
-    page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first.click()
-    page.keyboard.press("Control+Shift+c")  # the command palette
-    page.keyboard.type("Run All Cells")
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
     try:
+        _start_run_all(page)
         failed = _wait_run_all(page, timeout_s)
     except Exception:
         page.screenshot(path=str(Path(os.environ.get("VIZKIT_TOUR_SHOTS", "/tmp")) / "vizkit-lab-tour-stuck.png"))
