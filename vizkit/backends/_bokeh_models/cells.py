@@ -36,6 +36,11 @@ def drawn(z) -> np.ndarray:
     return np.where(np.isfinite(v), v, np.nan).astype(v.dtype, copy=False)
 
 
+def infinite(z) -> bool:
+    """Whether some cell of ``z`` is ±inf: then a heatmap's drawn image (a gap there) and its exact values differ."""
+    return bool(np.isinf(values(z)).any())
+
+
 def tiles(z) -> list[tuple[int, int, np.ndarray]]:
     """``(row0, col0, block)``: ``z`` cut into blocks of at most :data:`TILE` cells a side, every cell in exactly one."""
     ny, nx = np.shape(z)
@@ -47,7 +52,7 @@ def image_data(z) -> dict[str, list]:
     ``image`` drawn (gaps at NaN and ±inf), each tile at its cells' integer positions; and ``value``, the exact values,
     only when some cell is ±inf (else ``image`` holds exactly the values, and the page carries them once)."""
     v = values(z)
-    exact = bool(np.isinf(v).any())
+    exact = infinite(v)
     out: dict[str, list] = {"image": [], **({"value": []} if exact else {}), "x": [], "y": [], "dw": [], "dh": []}
     for i, j, block in tiles(v):
         out["image"].append(drawn(block) if exact else block)

@@ -12,9 +12,7 @@ that of one frame, and every frame stays reachable exactly.
 
 from __future__ import annotations
 
-import numpy as np
-
-from .cells import INF_NAME, RUNS_JS, TILE, values
+from .cells import INF_NAME, RUNS_JS, TILE, infinite, values
 
 _SWAP_JS = RUNS_JS + """
 const k = Math.min(Math.max(Math.round(Number(cb_obj.value)), 0), frames.length - 1);
@@ -98,11 +96,11 @@ def frame_swap(plan, plots):
 
     sources, infs = [], []
     frames = frame_values(plan)
-    infinite = any(np.isinf(v).any() for frame in frames[1:] for v in frame)
+    has_inf = any(infinite(v) for frame in frames[1:] for v in frame)
     for p in plots:
         renderers = [r for r in p.renderers if isinstance(r, GlyphRenderer)]
         images = [r for r in renderers if isinstance(r.glyph, Image)]
-        if infinite:
+        if has_inf:
             for r in images:
                 _exact_column(p, r)
         sources += [r.data_source for r in images]

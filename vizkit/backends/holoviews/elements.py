@@ -72,7 +72,7 @@ def _cells_hook(mark, z, name, panel, fields, theme):
         p, source = plot.state, plot.handles["source"]
         if max(z.shape) > cells.TILE:  # one image per tile, every cell exact (what the bokeh backend's source holds)
             source.data = cells.image_data(z)
-        elif np.isinf(cells.values(z)).any():  # HoloViews flips the image back for bokeh: the source's image rows are z's
+        elif cells.infinite(z):  # HoloViews flips the image back for bokeh: the source's image rows are z's
             source.data["value"] = [z]  # rows; exact values beside the drawn ones (gaps at ±inf), as cells.image_data
         marks = [r for r in p.renderers if getattr(r, "name", None) == name]
         if marks:  # HoloViews runs hooks again each time a HoloMap changes frame

@@ -61,8 +61,14 @@ def cartesian_source() -> str | None:
 CALENDARS = "calendars"
 
 
-def _calendar(value) -> bool:
-    return value not in (None, "gregorian")
+def _types(traces, axes, get) -> set[str]:
+    """The trace types of ``traces`` (``"scatter"`` where none is given), and :data:`CALENDARS` when a trace or one
+    of ``axes`` asks for a non-Gregorian calendar; ``get(obj, key)`` reads a JSON dict or a plotly object alike."""
+    types = {get(t, "type") or "scatter" for t in traces}
+    asked = [get(t, k) for t in traces for k in ("xcalendar", "ycalendar")] + [get(a, "calendar") for a in axes]
+    if any(v not in (None, "gregorian") for v in asked):
+        types.add(CALENDARS)
+    return types
 
 
 def trace_types(spec: dict) -> set[str]:
@@ -71,12 +77,9 @@ def trace_types(spec: dict) -> set[str]:
     traces = list(spec.get("data", []))
     for frame in spec.get("frames", []) or []:
         traces += list(frame.get("data", []))
-    types = {trace.get("type", "scatter") for trace in traces}
     layout = spec.get("layout", {}) or {}
-    if any(_calendar(t.get(k)) for t in traces for k in ("xcalendar", "ycalendar")) or any(
-            _calendar(v.get("calendar")) for k, v in layout.items() if k[:5] in ("xaxis", "yaxis") and isinstance(v, dict)):
-        types.add(CALENDARS)
-    return types
+    axes = [v for k, v in layout.items() if k[:5] in ("xaxis", "yaxis") and isinstance(v, dict)]
+    return _types(traces, axes, lambda o, k: o.get(k))
 
 
 def bundle_for_types(types) -> str:
@@ -94,13 +97,8 @@ def figure_types(native) -> set[str]:
     traces = list(native.data)
     for frame in native.frames or ():
         traces += list(frame.data)
-    types = {trace.type for trace in traces}
     layout = native.layout
-    axes = [layout[k] for k in layout if k[:5] in ("xaxis", "yaxis")]
-    if any(_calendar(getattr(t, k, None)) for t in traces for k in ("xcalendar", "ycalendar")) or any(
-            _calendar(getattr(a, "calendar", None)) for a in axes):
-        types.add(CALENDARS)
-    return types
+    return _types(traces, [layout[k] for k in layout if k[:5] in ("xaxis", "yaxis")], lambda o, k: getattr(o, k, None))
 
 
 def source(bundle: str) -> str:

@@ -104,7 +104,7 @@ def subplot_grid(rows: int, cols: int, titles: list[str] | None, h_spacing: floa
     cold process' first figure) only for its layout to be read back."""
     width = (1.0 - h_spacing * (cols - 1)) / cols
     height = (1.0 - v_spacing * (rows - 1)) / rows
-    widths, heights = [width] * cols, [height] * rows
+    widths, heights = [width] * cols, [height] * rows  # summed as plotly sums them: the same floats, bit for bit
     layout, annotations = {}, []
     for r in range(rows):  # top row first: plotly's start_cell="top-left"
         y0 = sum(heights[:rows - 1 - r]) + (rows - 1 - r) * v_spacing
