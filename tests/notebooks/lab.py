@@ -179,6 +179,25 @@ def _start_run_all(page, attempts: int = 3) -> None:
                 raise
 
 
+def _settled(page, cell_selector: str, *, quiet_s: float = 2.0, timeout_s: float = 30) -> dict[str, dict]:
+    """The outputs' measurements once they stop changing (the same for ``quiet_s``), or as they are at ``timeout_s``.
+
+    After a window resize each frame re-fits through a chain of observers (Lab's column, the frame's zoom, the
+    backend's own relayout, the frame's fit); on a loaded machine that chain can take seconds (a fresh-clone CI
+    measured frames still at the previous width's height after a fixed 2.5 s wait). A frame that never comes back
+    stays wrong here too: the wait ends on a steady state, not on the one the test expects."""
+    last, since = measure_outputs(page, cell_selector), time.monotonic()
+    deadline = since + timeout_s
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        now = measure_outputs(page, cell_selector)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            break
+    return last
+
+
 def run_all_and_save(browser, base_and_token, notebook: Path, *, timeout_s: float = 420) -> dict:
     """Run All on ``notebook`` (in the server's root), measure, resize the window twice, measure, then save it.
 
@@ -199,13 +218,11 @@ def run_all_and_save(browser, base_and_token, notebook: Path, *, timeout_s: floa
     if failed:
         page.context.close()
         raise RuntimeError(f"a tour cell failed in JupyterLab: {failed[0][-2000:]}")
-    page.wait_for_timeout(3000)
-    run = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
+    run = _settled(page, ".jp-Notebook .jp-CodeCell")
     for width in (1000, 1500, VIEWPORT[0]):
         page.set_viewport_size({"width": width, "height": VIEWPORT[1]})
         page.wait_for_timeout(1000)
-    page.wait_for_timeout(1500)
-    resized = measure_outputs(page, ".jp-Notebook .jp-CodeCell")
+    resized = _settled(page, ".jp-Notebook .jp-CodeCell")
     page.screenshot(path=str(Path(os.environ.get("VIZKIT_TOUR_SHOTS", "/tmp")) / "vizkit-lab-tour.png"), full_page=False)
     page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first.click()
     page.keyboard.press("Control+s")
