@@ -121,9 +121,12 @@ def _image(module, fig, fmt: str, theme: str | None, *, scale: float, timeout: f
 
         head, body = module.html_parts(planned)
         html = pages.standalone(head, body, title=fig.title, background=planned.theme.background)
+        reset = getattr(module, "RESET_JS", None)  # the backend's library page can be kept warm between exports
+        warm = None if reset is None else (pages.standalone(head, "", title=None, background=planned.theme.background),
+                                           body, fig.title or "vizkit figure", reset)
         return html_to_image(html, fmt, width=planned.width + _VIEWPORT_MARGIN, height=planned.height + _VIEWPORT_MARGIN,
                              scale=scale, timeout=timeout, selector=getattr(module, "SELECTOR", ".vizkit-figure"),
-                             ready_js=getattr(module, "READY_JS", None), svg_js=getattr(module, "SVG_JS", None))
+                             ready_js=getattr(module, "READY_JS", None), svg_js=getattr(module, "SVG_JS", None), warm=warm)
     raise ExportError(f"the {module.NAME!r} backend declares STATIC = {how!r}; expected 'kaleido', 'browser' or 'native'")
 
 

@@ -13,7 +13,7 @@ import json
 from ...errors import BackendError
 from ...spec.digest import content_digest
 
-__all__ = ["READY_JS", "SVG_JS", "html_parts", "content_id", "inline_resources"]
+__all__ = ["READY_JS", "RESET_JS", "SVG_JS", "html_parts", "content_id", "inline_resources"]
 
 # BokehJS reads the document from the JSON script and draws it (bokeh's own embed script, fixed:
 # Panel rewrites bokeh's template when imported, and vizkit's output must not depend on that).
@@ -89,6 +89,10 @@ def inline_resources(used: set):
 # Static images of the page: export screenshots it in headless Chromium with these
 
 READY_JS = "window.Bokeh !== undefined && Bokeh.documents.length > 0 && Bokeh.documents[0].is_idle"
+#: Forgets every drawn document and view, so the page (BokehJS loaded) can draw the next figure as a fresh page would:
+#: :data:`READY_JS` then reads the next figure's document (a warm export page, :mod:`vizkit.export.browser.page`).
+RESET_JS = ("if (window.Bokeh) { for (const v of Bokeh.index.roots) { try { v.remove(); } catch (e) {} }"
+            " Bokeh.index.clear(); Bokeh.documents.length = 0; }")
 # The whole figure as one SVG: every visible plot exported by BokehJS, every text Div as <text>
 # (wrapped as the page wraps it), each widget as its label.
 SVG_JS = """

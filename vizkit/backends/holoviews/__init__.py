@@ -26,11 +26,11 @@ KINDS = "*"
 FORMATS = frozenset({"html", "png", "svg", "pdf"})
 #: Export screenshots the page (made from a static plan: SVG plots, no toolbar) in headless Chromium.
 STATIC = "browser"
-READY_JS, SVG_JS = embed.READY_JS, embed.SVG_JS
+READY_JS, RESET_JS, SVG_JS = embed.READY_JS, embed.RESET_JS, embed.SVG_JS
 #: A notebook shows the standalone page in an ``iframe srcdoc`` (no ``hv.extension`` call needed).
 NOTEBOOK = "iframe"
 
-__all__ = ["FORMATS", "KINDS", "NAME", "NOTEBOOK", "READY_JS", "STATIC", "SVG_JS", "bokeh_layout", "draw", "html_parts",
+__all__ = ["FORMATS", "KINDS", "NAME", "NOTEBOOK", "READY_JS", "RESET_JS", "STATIC", "SVG_JS", "bokeh_layout", "draw", "html_parts",
            "render"]
 
 

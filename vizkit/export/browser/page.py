@@ -2,6 +2,13 @@
 
 One Chromium for the session (started through Playwright on first use); each export gets a fresh
 browser context and page, closed afterwards. Every ``http(s)``/``ws(s)`` request is aborted and logged.
+
+A page whose library is the same every time (BokehJS: 1.3 MB of JavaScript, 0.6 s to evaluate of a
+1 s export) can be drawn in a **warm page** instead: ``head`` (the library) loaded once per browser
+and pixel scale, then for each export the ``body`` is mounted in it, drawn, captured, and taken out
+again with the backend's ``reset_js`` (which forgets the library's documents and views). A warm page
+is used by one export at a time (a concurrent export gets a fresh page), replaced after
+:data:`WARM_USES` exports, and dropped on any error, so a failure never leaks into the next export.
 """
 
 from __future__ import annotations
@@ -40,9 +47,11 @@ class PageEngine(Engine):
         return browser.is_connected()
 
     def kill(self, browser, pool) -> None:
+        _WARM.clear()
         kill_marked(pool.marker)
 
     async def close(self, browser) -> None:
+        _WARM.clear()
         playwright, self.playwright = self.playwright, None
         await quiet(browser.close())
         await quiet(playwright and playwright.stop())
@@ -68,9 +77,44 @@ _SETTLE_JS = ("() => { document.title ||= 'vizkit figure';"
               " return document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => r()))); }")
 
 
+#: Exports a warm page draws before it is replaced by a new one (its memory stays bounded).
+WARM_USES = 40
+
+
+class _Warm:
+    """A page with a library loaded, kept between exports (see the module docstring)."""
+
+    def __init__(self, context, page) -> None:
+        self.context, self.page, self.uses, self.busy = context, page, 0, False
+
+
+#: (browser id, device scale factor, library page) -> its warm page.
+_WARM: dict[tuple, _Warm] = {}
+
+#: Mounts ``body`` in the warm page's ``vizkit-page`` box and runs its scripts in order (scripts set by
+#: ``innerHTML`` do not run; a script element made by the DOM runs when it is inserted).
+_MOUNT_JS = """([body, title]) => {
+  document.title = title;
+  const box = document.querySelector('.vizkit-page');
+  box.innerHTML = body;
+  for (const old of [...box.querySelectorAll('script')]) {
+    const s = document.createElement('script');
+    for (const a of old.attributes) s.setAttribute(a.name, a.value);
+    s.text = old.text;
+    old.replaceWith(s);
+  }
+}"""
+_UNMOUNT_JS = """(reset) => {
+  try { if (reset) (new Function(reset))(); } finally {
+    document.querySelector('.vizkit-page').replaceChildren();
+    for (const s of document.querySelectorAll('style[data-vizkit-capture]')) s.remove();
+  }
+}"""
+
+
 def html_to_image(html: str, fmt: str, *, width: int | None = None, height: int | None = None, scale: float = 1.0,
                   timeout: float = 60.0, selector: str | None = None, ready_js: str | None = None,
-                  svg_js: str | None = None) -> bytes:
+                  svg_js: str | None = None, warm: tuple[str, str, str, str] | None = None) -> bytes:
     """PNG, SVG or PDF bytes of the element ``selector`` of a standalone HTML page, drawn offline.
 
     Parameters
@@ -90,6 +134,10 @@ def html_to_image(html: str, fmt: str, *, width: int | None = None, height: int 
         A JS expression that is truthy once the plot has finished drawing.
     timeout : float
         Seconds for everything (start, load, draw); past it ``ExportError`` and the browser is killed.
+    warm : (library page, body, title, reset_js), optional
+        Draw ``body`` in a warm page holding ``library page`` (``html`` without the body), titled ``title``,
+        cleaned up by ``reset_js`` afterwards; ``html`` is then not loaded. Same pixels, without evaluating
+        the library again (see the module docstring).
     """
     fmt = check_format(fmt)
     if not (scale > 0):
@@ -99,31 +147,75 @@ def html_to_image(html: str, fmt: str, *, width: int | None = None, height: int 
         record(route.request.url)
         await route.abort()
 
+    viewport = {"width": int(width or 1280), "height": int(height or 960)}
+    dsf = float(scale) if fmt == "png" else max(2.0, float(scale))
+
+    async def open_page(browser, content: str):
+        context = await browser.new_context(viewport=viewport, device_scale_factor=dsf)
+        context.set_default_timeout(0)  # the caller's deadline governs
+        page = await context.new_page()
+        await page.route("http*://**/*", block)
+        await page.route_web_socket(re.compile(".*"), lambda ws: record(ws.url))  # never connected
+        await page.set_content(content, wait_until="load")
+        await page.add_style_tag(content="html, body { margin: 0 !important; padding: 0 !important; }")
+        return context, page
+
+    async def draw(page):
+        target = page.locator(selector).first if selector else None
+        if target is not None:
+            await target.wait_for(state="visible")
+        if ready_js:
+            await page.wait_for_function(ready_js)
+        await page.evaluate(_SETTLE_JS)
+        return await _capture(page, target, fmt, width, height, svg_js)
+
+    async def fresh(browser):
+        context = None
+        try:
+            context, page = await open_page(browser, html)
+            return await draw(page)
+        finally:
+            if context is not None:
+                await quiet(context.close())
+
+    async def warmed(browser):
+        library, body, title, reset = warm
+        key = (id(browser), dsf, hash(library))
+        held = _WARM.get(key)
+        if held is not None and (held.context.browser is not browser or held.page.is_closed()):  # an id reused
+            _WARM.pop(key, None)
+            held = None
+        if held is not None and held.busy:  # another export is drawing in it: this one gets a page of its own
+            return await fresh(browser)
+        if held is None:
+            for old in [k for k in _WARM if k[0] != id(browser)]:  # pages of a browser that was replaced
+                _WARM.pop(old, None)
+            context, page = await open_page(browser, library)
+            held = _WARM[key] = _Warm(context, page)
+        held.busy, held.uses = True, held.uses + 1
+        ok = False
+        try:
+            await held.page.set_viewport_size(viewport)
+            await held.page.evaluate(_MOUNT_JS, [body, title])
+            out = await draw(held.page)
+            await held.page.evaluate(_UNMOUNT_JS, reset)
+            ok = True
+            return out
+        finally:
+            held.busy = False
+            if not ok or held.uses >= WARM_USES:
+                _WARM.pop(key, None)
+                await quiet(held.context.close())
+
     async def job(browser):
         from playwright.async_api import Error
 
-        context = await browser.new_context(viewport={"width": int(width or 1280), "height": int(height or 960)},
-                                            device_scale_factor=float(scale) if fmt == "png" else max(2.0, float(scale)))
-        context.set_default_timeout(0)  # the caller's deadline governs
         try:
-            page = await context.new_page()
-            await page.route("http*://**/*", block)
-            await page.route_web_socket(re.compile(".*"), lambda ws: record(ws.url))  # never connected
-            await page.set_content(html, wait_until="load")
-            await page.add_style_tag(content="html, body { margin: 0 !important; padding: 0 !important; }")
-            target = page.locator(selector).first if selector else None
-            if target is not None:
-                await target.wait_for(state="visible")
-            if ready_js:
-                await page.wait_for_function(ready_js)
-            await page.evaluate(_SETTLE_JS)
-            return await _capture(page, target, fmt, width, height, svg_js)
+            return await (warmed(browser) if warm else fresh(browser))
         except Error as exc:
             if not PAGES.alive(browser):
                 raise  # the pool says the browser died
             raise ExportError(f"page export failed in the browser: {str(exc).splitlines()[0]}") from None
-        finally:
-            await quiet(context.close())
 
     return POOL.run(PAGES, job, float(timeout), "page export")
 
@@ -141,7 +233,9 @@ async def _capture(page, target, fmt: str, width, height, svg_js) -> bytes:
     box = await target.bounding_box() if target is not None else {"x": 0, "y": 0, "width": width or 1280, "height": height or 960}
     w, h = math.ceil(box["width"]), math.ceil(box["height"])
     await page.emulate_media(media="screen")
-    await page.add_style_tag(content=f"@page {{ size: {w}px {h}px; margin: 0; }} html {{ overflow: hidden; }}"
-                                     f" body {{ transform: translate({-box['x']}px, {-box['y']}px); }}")
+    await page.evaluate("(css) => { const s = document.createElement('style'); s.dataset.vizkitCapture = '1';"
+                        " s.textContent = css; document.head.appendChild(s); }",  # removed again in a warm page
+                        f"@page {{ size: {w}px {h}px; margin: 0; }} html {{ overflow: hidden; }}"
+                        f" body {{ transform: translate({-box['x']}px, {-box['y']}px); }}")
     return fixed_pdf_dates(await page.pdf(width=f"{w}px", height=f"{h}px", print_background=True, page_ranges="1",
                                           margin={"top": "0", "right": "0", "bottom": "0", "left": "0"}))
