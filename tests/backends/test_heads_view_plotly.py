@@ -136,10 +136,11 @@ def page(chromium, small_html):
     pg.close()
 
 
-def _point(pg, axis_x: str, axis_y: str, x, y):
-    return pg.evaluate("""([ax, ay, x, y]) => { var gd = document.querySelector('.js-plotly-plot');
+def _point(pg, axis_x: str, axis_y: str, x, y, plot: str = ".js-plotly-plot"):
+    """Page coordinates of data point ``(x, y)`` on axes ``axis_x``/``axis_y`` of the first ``plot`` element."""
+    return pg.evaluate("""([ax, ay, x, y, sel]) => { var gd = document.querySelector(sel);
         var xa = gd._fullLayout[ax], ya = gd._fullLayout[ay], r = gd.getBoundingClientRect();
-        return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)]; }""", [axis_x, axis_y, x, y])
+        return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)]; }""", [axis_x, axis_y, x, y, plot])
 
 
 def _shown_z(pg):
@@ -149,7 +150,7 @@ def _shown_z(pg):
 
 def test_page_in_chromium_clicks_keys_and_token_hover(page, small, small_fig):
     pg, report = page
-    gd = pg.locator(".js-plotly-plot")
+    gd = pg.locator(".js-plotly-plot").first  # the heatmaps' plot (the token view is a plot of its own, after it)
     assert gd.get_attribute("data-vizkit-selected") == "L1H2"
     data = page_data(pg.content())
     # click thumbnail L2H3
@@ -175,12 +176,12 @@ def test_page_in_chromium_clicks_keys_and_token_hover(page, small, small_fig):
     pg.keyboard.press("ArrowUp")
     pg.wait_for_function("document.querySelector('.js-plotly-plot').dataset.vizkitSelected === 'L1H2'", timeout=5000)
     # hover token 2 (" sat") in the token view: colours change to what it attends to / what attends to it
-    before = pg.evaluate("() => Array.from(document.querySelector('.js-plotly-plot').data[2].marker.color)")
+    before = pg.evaluate("() => Array.from(document.querySelector('.vizkit-token-view').data[0].marker.color)")
     bars = small_fig.to("plotly").data[2]
     bx = [float(bars.base[2] + bars.x[2] / 2), float(bars.y[2])]
-    pg.mouse.move(*_point(pg, "xaxis3", "yaxis3", *bx))
+    pg.mouse.move(*_point(pg, "xaxis", "yaxis", *bx, plot=".vizkit-token-view"))  # the token view: a plot of its own
     pg.wait_for_function("document.querySelector('.js-plotly-plot').dataset.vizkitToken === '2'", timeout=5000)
-    after = pg.evaluate("() => Array.from(document.querySelector('.js-plotly-plot').data[2].marker.color)")
+    after = pg.evaluate("() => Array.from(document.querySelector('.vizkit-token-view').data[0].marker.color)")
     assert after != before
     from vizkit.spec.colors import palette
 

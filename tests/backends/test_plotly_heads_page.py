@@ -60,11 +60,11 @@ def test_page_carries_the_cartesian_bundle_not_the_full_library(page_html):
 def test_first_draw_is_the_mosaic_picture_and_the_selected_head_and_the_token_view_follows(model, page_html):
     text = page_html.read_text(encoding="utf-8")
     data = _first_draw(text)
-    mosaic, selected, tokens = data
+    mosaic, selected = data  # the token view is a plot of its own, drawn after the first paint
     assert mosaic["type"] == "image" and mosaic["hoverinfo"] == "skip" and selected["type"] == "heatmap"
-    assert "x" not in tokens and "text" not in tokens  # the token view's boxes come after the first paint
     page = json.loads(re.search(r'<script type="application/json" id="[^"]+-heads">(.*?)</script>', text, re.S).group(1))
-    assert page["tokens"]["text"][:2] == ["␣t0", "␣t1"] and len(page["tokens"]["text"]) == 96
+    (bars,) = page["tokens"]["data"]
+    assert bars["type"] == "bar" and bars["text"][:2] == ["␣t0", "␣t1"] and len(bars["text"]) == 96
     # the picture: the block maxima in the colour axis' 256 colours, transparent gaps; the spike in the top colour
     from PIL import Image
 
@@ -104,9 +104,13 @@ def test_page_in_chromium_draws_the_token_view_and_answers_the_mosaic(chromium, 
     try:
         pg.goto(page_html.as_uri())
         pg.wait_for_selector('[data-vizkit-ready="1"]', timeout=30_000)
-        bars = pg.evaluate("() => { var d = document.querySelector('.js-plotly-plot')._fullData[2]; return d._length; }")
+        bars = pg.evaluate("() => { var d = document.querySelector('.vizkit-token-view')._fullData[0]; return d._length; }")
         assert bars == 96  # the token view is drawn, every token
-        assert pg.locator(".js-plotly-plot .barlayer .point").count() == 96
+        assert pg.locator(".vizkit-token-view .barlayer .point").count() == 96
+        # placed in the main plot's token box, under the heatmaps (not over them)
+        boxes = pg.evaluate("""() => [document.querySelector('.js-plotly-plot .hm').getBoundingClientRect().bottom,
+            document.querySelector('.vizkit-token-view .barlayer').getBoundingClientRect().top]""")
+        assert boxes[1] > boxes[0], boxes
         data = _first_draw(page_html.read_text(encoding="utf-8"))
         page = json.loads(re.search(r'id="[^"]+-heads">(.*?)</script>', pg.content(), re.S).group(1))
         f = page["factor"]

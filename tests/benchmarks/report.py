@@ -103,7 +103,8 @@ def markdown(records: list[Record], settings: Settings, chart_name: str | None, 
         "(a canvas or heatmap image on screen with coloured pixels; polled every 50 ms). A page that never draws is a failure, never a time.",
         "- **JS heap MB** (CDP `JSHeapUsedSize`) and **renderer peak MB** (the renderer's `VmHWM` from `/proc`), after the first paint.",
         "- **slider step ms**: the library's own slider moved to the next layer, until that layer's heatmaps are drawn "
-        "(vizkit's heads view, the default over many layers: the next head by arrow key, until it is drawn).",
+        "(vizkit's heads view, the default over many layers: the next head by arrow key, until its heatmap is drawn; "
+        "the token view, a plot of its own, takes the head's colours in the frame after).",
         f"- Timeouts: {settings.build_timeout_s:.0f} s per build, {settings.paint_timeout_s:.0f} s per first paint. "
         "A contender that times out is not repeated, nor run on the bigger workloads. "
         f"Run budget {settings.budget_s / 60:.0f} min: cases left when it is used up are listed as skipped.",

@@ -11,8 +11,10 @@ cartesian bundle inline (:mod:`.bundle`, a third of the full library), then the 
 is the mosaic as one PNG picture (an ``image`` trace: plotly places it as it is, instead of colouring
 ~120 k heatmap cells in the browser at every draw) and the selected head; the token view (one
 measured text box per token) and the page data follow once that draw is on screen
-(:data:`POST_SCRIPT`). The go.Figure of :func:`draw` is unchanged (a heatmap mosaic: static images,
-the notebook's plotly JSON).
+(:data:`POST_SCRIPT`). On the page the token view is a plot of its own placed over the figure's token
+box, so a head switch redraws the heatmaps without re-measuring every token box, and the token view
+only takes its new colours (:func:`_split`). The go.Figure of :func:`draw` is unchanged (one figure
+of three traces, a heatmap mosaic: static images, the notebook's plotly JSON).
 
 The page carries every head at full resolution (one byte per cell, gzip + base64,
 :mod:`vizkit.plan.encoding`), inflates it with ``DecompressionStream('gzip')``, and then a click on
@@ -42,7 +44,7 @@ from ...plan import heads as hp
 from ...plan.tokens import MONO
 from ._text import colorscale, label, template_text
 
-__all__ = ["draw", "html_parts", "notebook_bundle", "POST_SCRIPT"]
+__all__ = ["draw", "html_parts", "notebook_bundle", "POST_SCRIPT", "TOKEN_TITLE_PX"]
 
 MOSAIC, SELECTED, TOKENS = 0, 1, 2
 
@@ -178,8 +180,9 @@ def _annotations(plan, lay, li: int, hi: int) -> list[dict]:
 POST_SCRIPT = r"""
 (function () {
   var gd = document.getElementById('{plot_id}');
+  var tk = document.getElementById('{plot_id}-tokens');  // the token view: its own plot, redrawn apart from the heatmaps
   var src = document.getElementById('{plot_id}-heads');
-  if (!gd || !src) return;
+  if (!gd || !tk || !src) return;
   // after the first draw is on screen (its heatmap images decoded and a frame painted): nothing below delays it
   var images = function () {
     var all = gd.querySelectorAll('.hm image');
@@ -195,7 +198,7 @@ POST_SCRIPT = r"""
   var L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ;
   var values = D.book.values, MISSING = D.book.missing;
   var sel = D.selected.slice(), pos = NK - 1, codes = null;
-  var annIndex = function (name) { var a = gd.layout.annotations || []; for (var i = 0; i < a.length; i++) if (a[i].name === name) return i; return -1; };
+  var annIndex = function (plot, name) { var a = plot.layout.annotations || []; for (var i = 0; i < a.length; i++) if (a[i].name === name) return i; return -1; };
   var esc = function (s) { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); };
   gd.setAttribute('tabindex', '0');
   gd.dataset.vizkitSelected = D.names[sel[0]][sel[1]];
@@ -214,15 +217,15 @@ POST_SCRIPT = r"""
       else c = ['#ffffff', D.inks[0]];
       fills[j] = c[0]; inks[j] = c[1];
     }
-    var lay = {}, i = annIndex('vizkit-token-title');
+    var lay = {}, i = annIndex(tk, 'vizkit-token-title');
     if (i >= 0) lay['annotations[' + i + '].text'] = esc(D.names[sel[0]][sel[1]]) + ': what \u2018' + esc(D.key[pos]) + '\u2019 (' + pos +
       ') attends to (blue) and what attends to it (red) \u00b7 hover a token';
     return {fills: fills, inks: inks, layout: lay};
   };
   var recolour = function () {
-    var t = tokenUpdate();
-    return Plotly.update(gd, {'marker.color': [t.fills], 'textfont.color': [t.inks]}, t.layout, [2]).then(function () {
-      gd.dataset.vizkitToken = String(pos);
+    var t = tokenUpdate(), shown = pos;
+    return Plotly.update(tk, {'marker.color': [t.fills], 'textfont.color': [t.inks]}, t.layout, [0]).then(function () {
+      gd.dataset.vizkitToken = String(shown);
     });
   };
   var select = function (l, h) {
@@ -234,21 +237,19 @@ POST_SCRIPT = r"""
       for (var k = 0; k < NK; k++) { var c = codes[base + k]; zr[k] = c === MISSING ? null : values[c]; }
       z[q] = zr;
     }
-    var name = D.names[l][h], lay = {}, i = annIndex('vizkit-selected-title');
+    var name = D.names[l][h], lay = {}, i = annIndex(gd, 'vizkit-selected-title');
     if (i >= 0) lay['annotations[' + i + '].text'] = '<b>' + esc(name) + '</b> \u00b7 click a thumbnail (or \u2190\u2191\u2192\u2193) to select a head';
     var x0 = h * D.col_stride - 0.5, y0 = l * D.row_stride - 0.5, g = 0.4 * (D.col_stride - D.thumb_cols);
     lay['shapes[0].x0'] = x0 - g; lay['shapes[0].x1'] = x0 + D.thumb_cols + g;
     lay['shapes[0].y0'] = y0 - g; lay['shapes[0].y1'] = y0 + D.thumb_rows + g;
     // the codebook's values shown with exactly their digits (d3 '.3~f': 0.047, 0.47), never more
     var tpl = 'query: %{y}<br>key: %{x}<br>' + esc(D.value_label) + ': %{z:' + D.book.format + '}<extra>' + esc(name) + '</extra>';
-    var t = tokenUpdate();
-    for (var key in t.layout) lay[key] = t.layout[key];
-    // one update for both traces (undefined leaves a trace's attribute as it is): one redraw per click
-    return Plotly.update(gd, {z: [z, undefined], hovertemplate: [tpl, undefined], name: [name, undefined],
-                              'marker.color': [undefined, t.fills], 'textfont.color': [undefined, t.inks]}, lay, [1, 2]).then(function () {
+    // the selected head first (one redraw of the heatmap plot), then the token view's colours (its own plot, so the
+    // 256 measured token boxes are not redrawn with the heatmap)
+    return Plotly.update(gd, {z: [z], hovertemplate: [tpl], name: [name]}, lay, [1]).then(function () {
       gd.dataset.vizkitSelected = name;
-      gd.dataset.vizkitToken = String(pos);
-    });
+      return painted();  // the new head on screen first, then the token view's colours
+    }).then(recolour);
   };
   var inflate = function (b64) {
     var stream = function (bytes) { return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer(); };
@@ -257,8 +258,7 @@ POST_SCRIPT = r"""
       .then(function (buf) { return stream(new Uint8Array(buf)); });
   };
   var T = D.tokens;  // the token view, left out of the first draw
-  var shown = Plotly.restyle(gd, {x: [T.x], base: [T.base], y: [T.y], text: [T.text], customdata: [T.customdata],
-                                  'marker.color': [T['marker.color']], 'textfont.color': [T['textfont.color']]}, [2]);
+  var shown = Plotly.newPlot(tk, T.data, T.layout, T.config);
   return Promise.all([shown, inflate(D.codes)]).then(function (got) {
     var buf = got[1];
     codes = new Uint8Array(buf);  // the first head stays as drawn: the spec's own values, hover to 4 significant digits
@@ -306,9 +306,9 @@ POST_SCRIPT = r"""
     });
     gd.addEventListener('mousemove', function (e) { mosaicHover(mosaicAt(e), e); });
     gd.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
-    gd.on('plotly_hover', function (ev) {
+    tk.on('plotly_hover', function (ev) {
       var p = ev && ev.points && ev.points[0];
-      if (!p || p.curveNumber !== 2 || p.pointNumber === pos) return;
+      if (!p || p.pointNumber === pos) return;
       pos = p.pointNumber; recolour();
     });
     gd.addEventListener('keydown', function (e) {
@@ -328,25 +328,35 @@ def _script_json(value) -> str:
     return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-#: The token view's per-token arrays: left out of the first draw and set by the page's script once the heatmaps are on screen.
-_DEFERRED = ("x", "base", "y", "text", "customdata")
+#: CSS px above the token view's box that its plot also covers: the token view's title.
+TOKEN_TITLE_PX = 30
 
 
-def _first_draw(native, defer: bool = True) -> tuple[list, dict, dict]:
-    """plotly's ``data`` and ``layout`` for the page's first draw, and the token view's arrays it leaves out.
+def _split(native, lay) -> tuple[list, dict, dict]:
+    """plotly's ``data`` and ``layout`` of the page's main plot (the mosaic and the selected head), and the token view
+    as a plot of its own (``{"data", "layout"}``), to be placed over the main plot's token box.
 
-    The first draw is the mosaic and the selected head; the token view (one text box per token,
-    each measured by plotly: about a third of ``newPlot`` for 256 tokens) follows in the next frame.
+    The token view is one text box per token, each measured by plotly: about a third of a redraw at 256 tokens. As its
+    own plot it is left out of the first draw (drawn once the heatmaps are on screen) and out of every head switch's
+    redraw (the heatmap plot redraws; the token view only takes its new colours).
     """
     figure = native.to_dict()
     data, layout = figure["data"], figure.get("layout", {})
-    if not defer:
-        return data, layout, {}
-    bars = data[TOKENS]
-    later = {key: bars.pop(key) for key in _DEFERRED if key in bars}
-    later["marker.color"] = bars.get("marker", {}).pop("color", None)
-    later["textfont.color"] = bars.get("textfont", {}).pop("color", None)
-    return data, layout, later
+    bars = {**data[TOKENS], "xaxis": "x", "yaxis": "y"}
+    main = [data[MOSAIC], data[SELECTED]]
+    title = next(a for a in layout["annotations"] if a.get("name") == "vizkit-token-title")
+    main_layout = {k: v for k, v in layout.items() if k not in ("xaxis3", "yaxis3")}
+    main_layout["annotations"] = [a for a in layout["annotations"] if a is not title]
+    box_h, room = lay.tokens.height, TOKEN_TITLE_PX
+    tokens_layout = {
+        "width": lay.tokens.width, "height": box_h + room, "margin": layout["margin"], "font": layout["font"],
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "showlegend": False,
+        "hoverlabel": layout.get("hoverlabel", {}),
+        "xaxis": {**layout["xaxis3"], "domain": [0, 1], "anchor": "y"},
+        "yaxis": {**layout["yaxis3"], "domain": [0, box_h / (box_h + room)], "anchor": "x"},
+        "annotations": [{**title, "x": 0, "y": (box_h + 4) / (box_h + room)}],
+    }
+    return main, main_layout, {"data": [bars], "layout": tokens_layout}
 
 
 def _mosaic_image(plan, lay) -> dict:
@@ -368,12 +378,13 @@ def _mosaic_image(plan, lay) -> dict:
 
 
 def to_html(plan, div_id: str, config: dict) -> str:
-    """The plot's ``<div>``, plotly.js inline (the cartesian bundle), the first draw, the view's data and its script.
+    """The plots' ``<div>``s, plotly.js inline (the cartesian bundle), the first draw, the view's data and its script.
 
     Order: the library, then the first draw (the mosaic and the selected head, nothing else), then
-    the view's data (every head, packed) and its script, which the browser reaches only after the
-    first draw has run; the script waits for that draw to be on screen before it parses the data and
-    adds the token view (:data:`POST_SCRIPT`).
+    the view's data (every head, packed; the token view's plot) and its script, which the browser
+    reaches only after the first draw has run; the script waits for that draw to be on screen before
+    it parses the data and draws the token view (:data:`POST_SCRIPT`). The token view is a plot of
+    its own (``{div_id}-tokens``) placed over the main plot's token box (:func:`_split`).
     """
     from plotly.io.json import to_json_plotly
 
@@ -381,20 +392,30 @@ def to_html(plan, div_id: str, config: dict) -> str:
 
     native = draw(plan)
     lay = hp.layout(plan)
-    data, layout, later = _first_draw(native, defer=not plan.static)
+    data, layout, tokens = _split(native, lay)
     data[MOSAIC] = _mosaic_image(plan, lay)
     page = hp.page_data(plan, lay)
     page["factor"] = lay.factor
-    page["tokens"] = json.loads(to_json_plotly(later))  # typed arrays as plotly's {dtype, bdata}, which restyle reads
+    tokens_config = {**config, "displayModeBar": False}
+    page["tokens"] = {**json.loads(to_json_plotly(tokens)), "config": tokens_config}  # typed arrays as {dtype, bdata}
     ident = _script_json(div_id)
-    plot = (f'<div id="{div_id}" class="plotly-graph-div" style="height:{lay.height}px; width:{lay.width}px;"></div>'
+    top = lay.tokens.y - TOKEN_TITLE_PX
+    plot = (f'<div style="position: relative; height:{lay.height}px; width:{lay.width}px;">'
+            f'<div id="{div_id}" class="plotly-graph-div" style="height:{lay.height}px; width:{lay.width}px;"></div>'
+            f'<div id="{div_id}-tokens" class="plotly-graph-div vizkit-token-view" style="position: absolute; '
+            f'left:{lay.tokens.x:.0f}px; top:{top:.0f}px; height:{lay.tokens.height + TOKEN_TITLE_PX:.0f}px; '
+            f'width:{lay.tokens.width:.0f}px;"></div></div>'
             f"<script>(function () {{ var gd = document.getElementById({ident}); if (!gd) return;"
             f" window.PLOTLYENV = window.PLOTLYENV || {{}};"
             f" gd.__vizkitFirstDraw = Plotly.newPlot(gd, {to_json_plotly(data)}, {to_json_plotly(layout)},"
             f" {_script_json(config)}); }})();</script>")
     out = script(bundle_for_types(figure_types(native))) + plot
     out += f'<script type="application/json" id="{div_id}-heads">{_script_json(page)}</script>'
-    if not plan.static:
+    if plan.static:  # no script follows: the token view is drawn at once
+        out += (f"<script>(function () {{ var T = JSON.parse(document.getElementById({_script_json(div_id + '-heads')}).textContent)"
+                f".tokens; Plotly.newPlot(document.getElementById({_script_json(div_id + '-tokens')}), T.data, T.layout,"
+                f" T.config); }})();</script>")
+    else:
         out += "<script>" + POST_SCRIPT.replace("{plot_id}", div_id) + "</script>"
     return out
 
