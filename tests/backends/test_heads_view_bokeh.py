@@ -56,7 +56,7 @@ def test_bokeh_models_hold_the_selected_head_exactly_and_the_thumbnails(small, s
     (tokens,) = _named(root, "vizkit-heads-token-source")
     assert list(tokens.data["text"])[:3] == ["␣The", "␣cat", "␣sat"] and list(tokens.data["text"])[7] == "␣<b>"
     (holder,) = _named(root, "vizkit-heads-data")
-    data = json.loads(holder.text)
+    data = json.loads(holder.data["text"][0])  # a data source (a model with no view), not a hidden Div
     codes = encoding.unpack(data["codes"], data["shape"])
     assert data["book"]["texts"][codes[2, 3, 15, 4]] == "0.87"
 
@@ -90,7 +90,7 @@ def _at(pg, name, x, y):
 
 def test_page_in_chromium_taps_keys_and_token_hover(page, small):
     pg, report = page
-    data = pg.evaluate("() => { " + _VIEWS + " return JSON.parse(all.find(v => v.model && v.model.name === 'vizkit-heads-data').model.text); }")
+    data = pg.evaluate("() => JSON.parse(Bokeh.documents[0].get_model_by_name('vizkit-heads-data').data.text[0])")
     x = 3 * data["col_stride"] + data["thumb_cols"] / 2
     y = 2 * data["row_stride"] + data["thumb_rows"] / 2
     pg.mouse.click(*_at(pg, "vizkit-heads-mosaic", x, y))

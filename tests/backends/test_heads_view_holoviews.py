@@ -57,6 +57,6 @@ def test_holoviews_page_carries_every_head(small, tmp_path):
 
     root = load("holoviews").bokeh_layout(fig, make_plan(fig).theme)
     (holder,) = [m for m in root.references() if getattr(m, "name", None) == "vizkit-heads-data"]
-    data = json.loads(holder.text)
+    data = json.loads(holder.data["text"][0])
     codes = encoding.unpack(data["codes"], data["shape"])
     assert codes.shape == (2, 3, 24, 24) and data["book"]["texts"][codes[1, 0, 20, 6]] == "0.90"

@@ -27,7 +27,7 @@ __all__ = ["draw"]
 _SETUP_JS = r"""
 const S = window.__vizkitHeads = window.__vizkitHeads || {};
 if (!S[selected.id]) {
-  const D = JSON.parse(holder.text);
+  const D = JSON.parse(holder.data.text[0]);
   const st = S[selected.id] = {D: D, sel: D.selected.slice(), pos: D.shape[3] - 1, codes: null};
   const L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ, M = D.book.missing;
   const vals = D.book.values, texts = D.book.texts, ndarray = Bokeh.require('core/util/ndarray').ndarray;
@@ -178,7 +178,9 @@ def draw(plan):
     sel.yaxis.axis_label = plain(meta.get("y_title") or "query")
     sel.add_layout(colorbar(mapper, scale, theme), "right")
     data = hp.page_data(plan, lay)
-    holder = Div(text=json.dumps(data, separators=(",", ":")), visible=False, name="vizkit-heads-data")
+    # the page's data (every head, packed) in a data source: a document model with no view (a hidden Div would be
+    # built by the widgets bundle and hold 3 MB of text in the page's DOM)
+    holder = ColumnDataSource({"text": [json.dumps(data, separators=(",", ":"))]}, name="vizkit-heads-data")
     value_texts = ColumnDataSource({"texts": []}, name="vizkit-heads-texts")
     qlab, klab = [plain(t) for t in meta["query_labels"]], [plain(t) for t in meta["key_labels"]]
     sel.add_tools(HoverTool(renderers=[renderer], tooltips=[
@@ -229,5 +231,4 @@ def draw(plan):
         mosaic.js_on_event(Tap, CustomJS(args=args, code=_SETUP_JS + _TAP_JS))
         tok.add_tools(HoverTool(renderers=[boxes], tooltips=[("token", "@text (@pos)")],
                                 callback=CustomJS(args=args, code=_SETUP_JS + _TOKEN_HOVER_JS)))
-        out.children.append(holder)
     return out
