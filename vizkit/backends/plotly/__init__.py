@@ -18,6 +18,7 @@ from . import heads
 from ._text import unique_labels
 from .bundle import bundle_for_types, figure_types, script
 from .figure import draw as _draw
+from .packed import packed_html
 
 __all__ = ["NAME", "KINDS", "FORMATS", "STATIC", "NOTEBOOK", "draw", "render", "html_parts", "to_html",
            "notebook_bundle", "div_id", "unique_labels"]
@@ -55,7 +56,9 @@ def to_html(plan, *, include_plotlyjs: bool = True) -> str:
     if _heads_view(plan):
         return heads.to_html(plan, div_id(plan), _CONFIG)
     native = draw(plan)
-    html = native.to_html(include_plotlyjs=False, full_html=False, div_id=div_id(plan), config=_CONFIG)
+    # a large figure's JSON travels gzip-compressed (:mod:`.packed`); plotly's own HTML otherwise
+    html = packed_html(native, div_id(plan), _CONFIG) or native.to_html(include_plotlyjs=False, full_html=False,
+                                                                       div_id=div_id(plan), config=_CONFIG)
     # plotly's cartesian bundle when it draws every trace (a third of the full library: the page draws sooner)
     return (script(bundle_for_types(figure_types(native))) + html) if include_plotlyjs else html
 
