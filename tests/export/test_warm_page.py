@@ -34,7 +34,7 @@ def test_warm_page_exports_equal_fresh_page_exports_in_any_order(backend, monkey
     figs = _figures()
     cases = [(0, "png"), (1, "png"), (2, "png"), (0, "pdf")]
     fresh = {(i, fmt): _fresh(figs[i], fmt, backend, monkeypatch) for i, fmt in cases}
-    page_module._WARM.clear()
+    page_module.close_warm_pages()
     # A, B, C, A as PDF (a capture style added and taken out), then A and C again: each as the fresh page drew it,
     # whatever the warm page drew before
     for case in [*cases, (0, "png"), (2, "png")]:
@@ -47,7 +47,7 @@ def test_warm_page_exports_equal_fresh_page_exports_in_any_order(backend, monkey
 
 def test_a_failed_export_drops_its_warm_page(monkeypatch):
     fig = _figures()[0]
-    page_module._WARM.clear()
+    page_module.close_warm_pages()
     to_bytes(fig, "png", "bokeh")
     (held,) = page_module._WARM.values()
     module = vk.backends.load("bokeh")
@@ -57,3 +57,21 @@ def test_a_failed_export_drops_its_warm_page(monkeypatch):
     assert held not in page_module._WARM.values() and held.page.is_closed()
     monkeypatch.undo()
     assert to_bytes(fig, "png", "bokeh") == _fresh(fig, "png", "bokeh", monkeypatch)
+
+
+def test_concurrent_exports_each_get_their_figure_and_leave_one_warm_page(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vizkit.export.browser.pool import POOL
+
+    figs = _figures()
+    fresh = [_fresh(f, "png", "bokeh", monkeypatch) for f in figs]
+    page_module.close_warm_pages()
+    browser = POOL.running(page_module.PAGES)
+    assert not page_module._WARM and len(browser.contexts) == 0
+    with ThreadPoolExecutor(4) as pool:  # the pool's loop interleaves them: a busy warm page sends one to a fresh page
+        got = list(pool.map(lambda i: to_bytes(figs[i % 3], "png", "bokeh"), range(9)))
+    assert got == [fresh[i % 3] for i in range(9)]
+    warm = len(page_module._WARM)  # one per library page (a figure with text Divs also loads BokehJS' widgets)
+    assert 1 <= warm <= 3
+    assert len(browser.contexts) == warm, "an export left its page open"  # the warm pages' contexts, nothing else

@@ -112,6 +112,18 @@ _UNMOUNT_JS = """(reset) => {
 }"""
 
 
+def close_warm_pages() -> None:
+    """Close every warm page now (the next export that can use one warms a new one)."""
+    async def job(browser):
+        for key, held in list(_WARM.items()):
+            if not held.busy:
+                del _WARM[key]
+                await quiet(held.context.close())
+
+    if POOL.running(PAGES) is not None:
+        POOL.run(PAGES, job, 30.0, "closing warm pages")
+
+
 def html_to_image(html: str, fmt: str, *, width: int | None = None, height: int | None = None, scale: float = 1.0,
                   timeout: float = 60.0, selector: str | None = None, ready_js: str | None = None,
                   svg_js: str | None = None, warm: tuple[str, str, str, str] | None = None) -> bytes:
@@ -191,7 +203,11 @@ def html_to_image(html: str, fmt: str, *, width: int | None = None, height: int 
             for old in [k for k in _WARM if k[0] != id(browser)]:  # pages of a browser that was replaced
                 _WARM.pop(old, None)
             context, page = await open_page(browser, library)
-            held = _WARM[key] = _Warm(context, page)
+            held = _Warm(context, page)
+            if key in _WARM:  # another export warmed one meanwhile: this page draws this export, then goes
+                held.uses = WARM_USES - 1
+            else:
+                _WARM[key] = held
         held.busy, held.uses = True, held.uses + 1
         ok = False
         try:
@@ -204,7 +220,8 @@ def html_to_image(html: str, fmt: str, *, width: int | None = None, height: int 
         finally:
             held.busy = False
             if not ok or held.uses >= WARM_USES:
-                _WARM.pop(key, None)
+                if _WARM.get(key) is held:
+                    del _WARM[key]
                 await quiet(held.context.close())
 
     async def job(browser):
