@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from ...plan.text import escape
 from ...spec.colors import stops
 
-__all__ = ["label", "template_text", "colorscale", "unique_labels"]
+__all__ = ["label", "template_text", "colorscale", "unique_labels", "script_json"]
 
 
 def label(text: str | None) -> str | None:
@@ -48,3 +50,8 @@ def unique_labels(labels) -> list[str]:
         seen[shown] = k + 1
         out.append(shown + "\u200b" * k)
     return out
+
+
+def script_json(value) -> str:
+    """``value`` as JSON that no string in it can end the ``<script>`` element it sits in."""
+    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -42,7 +42,7 @@ import numpy as np
 from ...plan import encoding
 from ...plan import heads as hp
 from ...plan.tokens import MONO
-from ._text import colorscale, label, template_text
+from ._text import colorscale, label, script_json, template_text
 
 __all__ = ["draw", "html_parts", "notebook_bundle", "POST_SCRIPT", "TOKEN_TITLE_PX"]
 
@@ -323,11 +323,6 @@ POST_SCRIPT = r"""
 """
 
 
-def _script_json(value) -> str:
-    """``value`` as JSON that no string in it can end the ``<script>`` element it sits in."""
-    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 #: CSS px above the token view's box that its plot also covers: the token view's title.
 TOKEN_TITLE_PX = 30
 
@@ -398,7 +393,7 @@ def to_html(plan, div_id: str, config: dict) -> str:
     page["factor"] = lay.factor
     tokens_config = {**config, "displayModeBar": False}
     page["tokens"] = {**json.loads(to_json_plotly(tokens)), "config": tokens_config}  # typed arrays as {dtype, bdata}
-    ident = _script_json(div_id)
+    ident = script_json(div_id)
     top = lay.tokens.y - TOKEN_TITLE_PX
     plot = (f'<div style="position: relative; height:{lay.height}px; width:{lay.width}px;">'
             f'<div id="{div_id}" class="plotly-graph-div" style="height:{lay.height}px; width:{lay.width}px;"></div>'
@@ -408,12 +403,12 @@ def to_html(plan, div_id: str, config: dict) -> str:
             f"<script>(function () {{ var gd = document.getElementById({ident}); if (!gd) return;"
             f" window.PLOTLYENV = window.PLOTLYENV || {{}};"
             f" gd.__vizkitFirstDraw = Plotly.newPlot(gd, {to_json_plotly(data)}, {to_json_plotly(layout)},"
-            f" {_script_json(config)}); }})();</script>")
+            f" {script_json(config)}); }})();</script>")
     out = script(bundle_for_types(figure_types(native))) + plot
-    out += f'<script type="application/json" id="{div_id}-heads">{_script_json(page)}</script>'
+    out += f'<script type="application/json" id="{div_id}-heads">{script_json(page)}</script>'
     if plan.static:  # no script follows: the token view is drawn at once
-        out += (f"<script>(function () {{ var T = JSON.parse(document.getElementById({_script_json(div_id + '-heads')}).textContent)"
-                f".tokens; Plotly.newPlot(document.getElementById({_script_json(div_id + '-tokens')}), T.data, T.layout,"
+        out += (f"<script>(function () {{ var T = JSON.parse(document.getElementById({script_json(div_id + '-heads')}).textContent)"
+                f".tokens; Plotly.newPlot(document.getElementById({script_json(div_id + '-tokens')}), T.data, T.layout,"
                 f" T.config); }})();</script>")
     else:
         out += "<script>" + POST_SCRIPT.replace("{plot_id}", div_id) + "</script>"
