@@ -6,7 +6,8 @@
   that points its own domain at 127.0.0.1 (DNS rebinding) gets ``403 Forbidden``, not the gallery.
 - Its websocket accepts only pages from those same origins (Bokeh's origin check).
 - A closed tab is forgotten within seconds (unused sessions are checked every
-  :data:`SESSION_CHECK_MS`): the page drops its figures and panes, and the memory goes back.
+  :data:`SESSION_CHECK_MS`): the page drops its figures and panes, the memory goes back, and
+  the server prints one line saying so.
 - A tab closed while the server was still sending to it is normal: that one error
   (``WebSocketClosedError``) is not logged as a traceback.
 
@@ -112,13 +113,18 @@ def _release_memory() -> None:
 
 
 def _session_factory(examples_dir):
+    open_sessions = [0]
+
     def gallery_page():  # a plain function: Panel calls it once per browser session
         template = build_app(examples_dir)
         view = template.vizkit_gallery
+        open_sessions[0] += 1
 
         def closed(_session_context):
             view.close()
             _release_memory()
+            open_sessions[0] -= 1
+            print(f"vizkit gallery: a session closed and gave its memory back ({open_sessions[0]} open)", flush=True)
 
         pn.state.on_session_destroyed(closed)
         return template
@@ -151,8 +157,8 @@ def serve(port: int = 5006, address: str = "127.0.0.1", show: bool = False, exam
     if port == 0:
         port = _free_port(address)
     hosts = allowed_hosts(address, port, websocket_origin)
-    kwargs.setdefault("check_unused_sessions", SESSION_CHECK_MS)
-    kwargs.setdefault("unused_session_lifetime", SESSION_LIFETIME_MS)
+    kwargs.setdefault("check_unused_sessions_milliseconds", SESSION_CHECK_MS)  # bokeh's names: others are ignored
+    kwargs.setdefault("unused_session_lifetime_milliseconds", SESSION_LIFETIME_MS)
     server = pn.serve(
         {"/": _session_factory(cat.examples_dir)}, port=port, address=address, show=False, start=False,
         title=TITLE, websocket_origin=sorted(hosts), verbose=False, **kwargs,
