@@ -197,21 +197,26 @@ def test_every_page_opens_cleanly_and_draws_its_figures(site, served, chromium):
             page.on("request", lambda req, failed=failed: None if req.url.startswith((served, "data:", "blob:", "about:"))
                     else failed.append(f"{req.url} (leaves the site)"))
             page.goto(f"{served}/{path.name}", wait_until="load", timeout=120_000)
-            for frame_el in page.locator("iframe.vizkit-figure").all():
-                frame_el.scroll_into_view_if_needed()  # the catalogue's frames load lazily, when scrolled to
-                name = frame_el.get_attribute("src")
+            frames = page.locator("iframe.vizkit-figure").all()
+            for frame_el in frames:  # the catalogue's frames load lazily, when scrolled to: start them all loading
+                frame_el.scroll_into_view_if_needed()
+            for frame_el in frames:
+                frame_el.scroll_into_view_if_needed()
                 page.wait_for_function("f => f.contentDocument && f.contentDocument.readyState === 'complete' "
                                        "&& f.contentDocument.location.href !== 'about:blank'",
                                        arg=frame_el.element_handle(), timeout=120_000)
-                frame = frame_el.element_handle().content_frame()
-                want_w, want_h = min_size(name)
+                want_w, want_h = min_size(frame_el.get_attribute("src"))
                 try:
-                    frame.wait_for_function(f"(({_DRAWN_BOX})()[0] >= {want_w}) && (({_DRAWN_BOX})()[1] >= {want_h})",
-                                            timeout=30_000)
+                    frame_el.element_handle().content_frame().wait_for_function(
+                        f"(({_DRAWN_BOX})()[0] >= {want_w}) && (({_DRAWN_BOX})()[1] >= {want_h})", timeout=30_000)
                 except PlaywrightTimeout:
                     pass  # reported below with the size it reached
-                page.wait_for_timeout(600)  # let fit_figures.js size the frame after the figure lays out
-                width, height, bottom, right = frame.evaluate(_DRAWN_BOX)
+            if frames:
+                page.wait_for_timeout(600)  # let fit_figures.js size the frames after the figures lay out (load + 500 ms)
+            for frame_el in frames:
+                name = frame_el.get_attribute("src")
+                want_w, want_h = min_size(name)
+                width, height, bottom, right = frame_el.element_handle().content_frame().evaluate(_DRAWN_BOX)
                 box = frame_el.bounding_box()
                 drawn[name] = (round(width), round(height), round(box["height"]))
                 if width < want_w or height < want_h:

@@ -21,12 +21,19 @@ def _figures():
     return first, second, third
 
 
+_FRESH: dict = {}
+
+
 def _fresh(fig, fmt, backend, monkeypatch):
-    """The export as a fresh page draws it (the warm page turned off)."""
-    with monkeypatch.context() as m:
-        module = vk.backends.load(backend)
-        m.delattr(module, "RESET_JS")
-        return to_bytes(fig, fmt, backend)
+    """The export as a fresh page draws it (the warm page turned off); each figure, format and backend drawn once
+    for the module (the figures are rebuilt identically by :func:`_figures`, so their HTML is the key)."""
+    key = (fig.to_html(backend=backend), fmt, backend)
+    if key not in _FRESH:
+        with monkeypatch.context() as m:
+            module = vk.backends.load(backend)
+            m.delattr(module, "RESET_JS")
+            _FRESH[key] = to_bytes(fig, fmt, backend)
+    return _FRESH[key]
 
 
 @pytest.mark.parametrize("backend", ["bokeh", "holoviews"])
