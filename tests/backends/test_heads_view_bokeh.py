@@ -90,7 +90,10 @@ def _at(pg, name, x, y):
 
 def test_page_in_chromium_taps_keys_and_token_hover(page, small):
     pg, report = page
-    data = pg.evaluate("() => JSON.parse(Bokeh.documents[0].get_model_by_name('vizkit-heads-data').data.text[0])")
+    # a page carries the packed heads in a script of its own, not in the document BokehJS decodes
+    holder = pg.evaluate("() => Bokeh.documents[0].get_model_by_name('vizkit-heads-data').data")
+    assert holder["text"] == [""] and holder["element"][0].endswith("-data-0")
+    data = pg.evaluate("(id) => JSON.parse(document.getElementById(id).textContent)", holder["element"][0])
     x = 3 * data["col_stride"] + data["thumb_cols"] / 2
     y = 2 * data["row_stride"] + data["thumb_rows"] / 2
     pg.mouse.click(*_at(pg, "vizkit-heads-mosaic", x, y))
@@ -132,3 +135,22 @@ def test_static_png(small_fig, tmp_path):
     with Image.open(path) as im:
         rgb = np.asarray(im.convert("RGB"))
     assert rgb.shape[0] > 400 and (rgb < 100).all(axis=2).sum() > 500
+
+
+def test_page_data_script_holds_markup_tokens_as_text(chromium, small, tmp_path):
+    """The packed heads sit in a script element of their own: a token that closes it, or opens a script, is text."""
+    hostile = list(TOKENS)
+    hostile[3] = "</script><script>document.body.dataset.pwned='1'</script>"
+    hostile[4] = "&lt;&amp;"
+    path = tmp_path / "hostile.html"
+    vk.attention(small, tokens=hostile, backend="bokeh").save(str(path), backend="bokeh")
+    pg = chromium.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        pg.goto(path.as_uri())
+        pg.wait_for_function("window.Bokeh && Object.keys(Bokeh.index).length > 0", timeout=30_000)
+        holder = pg.evaluate("() => Bokeh.documents[0].get_model_by_name('vizkit-heads-data').data")
+        data = pg.evaluate("(id) => JSON.parse(document.getElementById(id).textContent)", holder["element"][0])
+        assert pg.evaluate("() => document.body.dataset.pwned") is None
+        assert "</script><script>" in data["key"][3] and data["key"][4] == "&lt;&amp;"
+    finally:
+        pg.close()

@@ -18,11 +18,12 @@ a renderer that draws literally (matplotlib with ``parse_math=False``, bokeh's `
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from ..spec.text import visible_token
 
-__all__ = ["escape", "plain", "visible", "label_text", "shorten", "is_shortened", "number_text", "visible_token",
+__all__ = ["escape", "plain", "script_json", "visible", "label_text", "shorten", "is_shortened", "number_text", "visible_token",
            "VISIBLE_CONTROLS", "MAX_LABEL_CHARS", "ELLIPSIS", "INVISIBLE"]
 
 #: Control characters as visible symbols: newline and carriage return ↵, tab ⇥, the others their
@@ -112,3 +113,9 @@ def number_text(value: float) -> str:
     if value != value:
         return "NaN"
     return f"{value:.4g}"
+
+
+def script_json(value) -> str:
+    """``value`` as JSON that no string in it can end the ``<script>`` element it sits in (``<``, ``>``, ``&``
+    written as ``\\u`` escapes, which ``JSON.parse`` reads back as the same characters)."""
+    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

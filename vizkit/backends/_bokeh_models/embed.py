@@ -13,7 +13,14 @@ import json
 from ...errors import BackendError
 from ...spec.digest import content_digest
 
-__all__ = ["READY_JS", "RESET_JS", "SVG_JS", "html_parts", "content_id", "inline_resources"]
+__all__ = ["READY_JS", "RESET_JS", "SVG_JS", "PAGE_DATA", "html_parts", "content_id", "inline_resources"]
+
+#: The tag of a ``ColumnDataSource({"text": [json_text]})`` holding a page's data for its ``CustomJS``
+#: (the heads view's packed heads). A page carries that text in a ``<script type="application/json">`` of its
+#: own beside the document instead: BokehJS then parses, unescapes and decodes a document of a few hundred KB,
+#: not one of several MB. The source keeps ``{"text": [""], "element": [that script's id]}``: the page's script
+#: reads ``holder.data.text[0] || document.getElementById(holder.data.element[0]).textContent``.
+PAGE_DATA = "vizkit-page-data"
 
 # BokehJS reads the document from the JSON script and draws it (bokeh's own embed script, fixed:
 # Panel rewrites bokeh's template when imported, and vizkit's output must not depend on that).
@@ -22,7 +29,7 @@ _EMBED = ("(function () { const fn = () => Bokeh.safely(() => Bokeh.embed.embed_
           "document.getElementById('KEY-json').textContent, ITEMS));"
           " if (document.readyState != 'loading') fn(); else document.addEventListener('DOMContentLoaded', fn); })();")
 _BODY = """<div class="vizkit-figure" id="{key}"><div id="{key}-root" style="display: contents;"></div></div>
-<script type="application/json" id="{key}-json">{payload}</script>
+{data}<script type="application/json" id="{key}-json">{payload}</script>
 <script type="text/javascript">{embed}</script>"""
 
 
@@ -53,14 +60,35 @@ def html_parts(root, title: str | None, key: str) -> tuple[str, str]:
         raise BackendError(f"bokeh output would load {bundle.js_files + bundle.css_files} from the network; "
                            f"vizkit writes only self-contained pages")
     js, css = bundle
-    doc_json = doc.to_json(deferred=False)
+    detached = _detach_page_data(models, key)
+    try:
+        doc_json = doc.to_json(deferred=False)
+    finally:
+        for model, data, _, _ in detached:
+            model.data = data
     used = {type(m).__view_model__ for m in models}  # not every data model some import registered
     doc_json["defs"] = [d for d in doc_json.get("defs", []) if d.get("name") in used]
     docs_json = {f"{key}-doc": doc_json}
     items = [{"docid": f"{key}-doc", "roots": {root.id: f"{key}-root"}, "root_ids": [root.id]}]
-    body = _BODY.format(key=key, payload=html.escape(serialize_json(docs_json), quote=False),
+    data = "".join(f'<script type="application/json" id="{element}">{text}</script>\n' for _, _, element, text in detached)
+    body = _BODY.format(key=key, data=data, payload=html.escape(serialize_json(docs_json), quote=False),
                         embed=_EMBED.replace("KEY", key).replace("ITEMS", json.dumps(items)))
     return f"{js}\n{css}", body
+
+
+def _detach_page_data(models, key: str) -> list[tuple]:
+    """Empty every :data:`PAGE_DATA` source for serialising; ``(model, its data, script id, script-safe JSON text)``."""
+    detached = []
+    for model in models:
+        if PAGE_DATA not in (getattr(model, "tags", None) or []):
+            continue
+        data = dict(model.data)
+        element = f"{key}-data-{len(detached)}"
+        # JSON text: <, > and & can only stand inside its strings, where \u escapes read back the same (script_json)
+        text = data["text"][0].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        detached.append((model, data, element, text))
+        model.data = {"text": [""], "element": [element]}
+    return detached
 
 
 def inline_resources(used: set):

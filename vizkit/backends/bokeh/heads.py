@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from ...plan import heads as hp
 from ...plan.text import plain
+from .._bokeh_models.embed import PAGE_DATA
 from .._bokeh_models.style import color_mapper, colorbar, font, style_plot
 
 __all__ = ["draw"]
@@ -27,7 +30,7 @@ __all__ = ["draw"]
 _SETUP_JS = r"""
 const S = window.__vizkitHeads = window.__vizkitHeads || {};
 if (!S[selected.id]) {
-  const D = JSON.parse(holder.data.text[0]);
+  const D = JSON.parse(holder.data.text[0] || document.getElementById(holder.data.element[0]).textContent);
   const st = S[selected.id] = {D: D, sel: D.selected.slice(), pos: D.shape[3] - 1, codes: null};
   const L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ, M = D.book.missing;
   const vals = D.book.values, texts = D.book.texts, ndarray = Bokeh.require('core/util/ndarray').ndarray;
@@ -146,7 +149,7 @@ def draw(plan):
                     x_range=Range1d(*lay.mosaic_range[:2]), y_range=Range1d(lay.mosaic_range[3], lay.mosaic_range[2]), tools=tools,
                     toolbar_location=None, output_backend=backend, title=hp.mosaic_title(lay, plan.static),
                     name="vizkit-heads-mosaic")
-    mosaic.image(image=[hp.thumbnails(fig, lay)], x=-0.5, y=-0.5, dw=cols, dh=rows, color_mapper=mapper)
+    mosaic.image(image=[hp.thumbnails(fig, lay).astype(np.float32)], x=-0.5, y=-0.5, dw=cols, dh=rows, color_mapper=mapper)
     mosaic.xaxis.ticker = FixedTicker(ticks=[h * lay.col_stride + (lay.thumb_cols - 1) / 2 for h in range(n_heads)])
     mosaic.xaxis.major_label_overrides = {h * lay.col_stride + (lay.thumb_cols - 1) / 2: f"H{(meta.get('heads') or list(range(n_heads)))[h]}"
                                           for h in range(n_heads)}
@@ -179,8 +182,10 @@ def draw(plan):
     sel.add_layout(colorbar(mapper, scale, theme), "right")
     data = hp.page_data(plan, lay)
     # the page's data (every head, packed) in a data source: a document model with no view (a hidden Div would be
-    # built by the widgets bundle and hold 3 MB of text in the page's DOM)
-    holder = ColumnDataSource({"text": [json.dumps(data, separators=(",", ":"))]}, name="vizkit-heads-data")
+    # built by the widgets bundle and hold 3 MB of text in the page's DOM); a standalone page carries the text in a
+    # script element of its own beside the document (PAGE_DATA)
+    holder = ColumnDataSource({"text": [json.dumps(data, separators=(",", ":"))]}, name="vizkit-heads-data",
+                              tags=[PAGE_DATA])
     value_texts = ColumnDataSource({"texts": []}, name="vizkit-heads-texts")
     qlab, klab = [plain(t) for t in meta["query_labels"]], [plain(t) for t in meta["key_labels"]]
     sel.add_tools(HoverTool(renderers=[renderer], tooltips=[

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from ...plan.text import escape
+from ...plan.text import escape, script_json
 from ...spec.colors import stops
 
 __all__ = ["label", "template_text", "colorscale", "unique_labels", "script_json"]
@@ -52,6 +50,3 @@ def unique_labels(labels) -> list[str]:
     return out
 
 
-def script_json(value) -> str:
-    """``value`` as JSON that no string in it can end the ``<script>`` element it sits in."""
-    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
