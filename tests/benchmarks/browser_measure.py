@@ -93,7 +93,7 @@ def measure(path: Path, expected: int, *, timeout_s: float, slider: str | None =
         Heatmaps that must be drawn for the first paint to count (the panels of the first view).
     timeout_s : float
         Give up after this long (navigation start to drawn), reporting ``"timeout"``.
-    slider : {"plotly", "bokeh", "plotly-heads"}, optional
+    slider : {"plotly", "bokeh", "plotly-heads", "bokeh-heads"}, optional
         Also time one slider step (to the second frame; the heads view's next head) until its heatmaps are drawn.
     """
     from playwright.sync_api import Error as PlaywrightError

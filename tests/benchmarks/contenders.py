@@ -23,7 +23,7 @@ class Contender:
 
     name: str
     is_vizkit: bool
-    slider: str | None  # "plotly", "bokeh" (a Slider model in BokehJS), "plotly-heads" (next head), or None
+    slider: str | None  # "plotly", "bokeh" (a Slider model in BokehJS), or None; a heads view steps to the next head
     heads_view: bool = False  # a multi-layer workload is drawn as vizkit's heads view
 
     def first_view(self, w) -> int:
@@ -35,7 +35,7 @@ class Contender:
         """How to take one step (the next layer, or the heads view's next head) on ``w``; None: not measured."""
         if w.layers <= 1:
             return None
-        return ("plotly-heads" if self.slider == "plotly" else None) if self.heads_view else self.slider
+        return {"plotly": "plotly-heads", "bokeh": "bokeh-heads"}.get(self.slider) if self.heads_view else self.slider
 
 
 def _squeeze(pattern: np.ndarray) -> np.ndarray:

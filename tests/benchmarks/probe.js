@@ -101,6 +101,10 @@
       gd.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
       return true;
     }
+    if (kind === "bokeh-heads") {  // the same in bokeh (HoloViews pages draw it in bokeh): the view listens on the document
+      document.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+      return true;
+    }
     if (kind === "plotly") {
       const gd = document.querySelector(".js-plotly-plot");
       const step = gd._fullLayout.sliders[0]._input.steps[1];
@@ -122,7 +126,31 @@
     return false;
   }
 
+  // The bokeh heads view answers keys once a thumbnail was tapped (its first tap inflates every head): tap the
+  // selected head's thumbnail (a BokehJS Tap event on the mosaic, as a click makes one), then wait for it to be redrawn.
+  async function bokehHeadsReady(timeoutMs) {
+    const doc = window.Bokeh && Bokeh.documents[0];
+    const mosaic = doc && doc.get_model_by_name("vizkit-heads-mosaic"), holder = doc && doc.get_model_by_name("vizkit-heads-data");
+    if (!mosaic || !holder) return false;
+    const D = JSON.parse(holder.data.text[0] || document.getElementById(holder.data.element[0]).textContent);
+    const [l, h] = D.selected, { Tap } = Bokeh.require("core/bokeh_events");
+    mosaic.trigger_event(new Tap(0, 0, h * D.col_stride + D.thumb_cols / 2, l * D.row_stride + D.thumb_rows / 2,
+                                 { shift: false, ctrl: false, alt: false }));
+    const t0 = performance.now();
+    while (performance.now() - t0 < timeoutMs) {
+      const st = window.__vizkitHeads && Object.values(window.__vizkitHeads)[0];
+      if (st && st.codes && document.body.dataset.vizkitSelected) {
+        for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+        await new Promise((r) => setTimeout(r, 200));  // the tapped head redrawn before the step's "before"
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return false;
+  }
+
   async function ready(kind, timeoutMs) {  // the heads view answers keys once its data is inflated
+    if (kind === "bokeh-heads") return bokehHeadsReady(timeoutMs);
     if (kind !== "plotly-heads") return true;
     const t0 = performance.now();
     while (performance.now() - t0 < timeoutMs) {

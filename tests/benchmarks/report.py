@@ -97,6 +97,8 @@ def markdown(records: list[Record], settings: Settings, chart_name: str | None, 
         f"{settings.reps} repetitions; the numbers are medians over the runs in which the page was drawn (size and build "
         "time over every build).",
         "",
+        "- **one head 16²** is each library's start-up: its JavaScript evaluated and one small heatmap drawn. No page of "
+        "that library paints sooner in the same run, so it is the floor for the bigger workloads' first paint.",
         "- **HTML MB**, **bytes/cell**: the file's size (and per attention cell of the workload).",
         "- **build s**: Python, array in memory to HTML string, libraries already imported and warmed up.",
         "- **first paint s**: headless Chromium, navigation start to the first moment every heatmap of the first view is drawn "

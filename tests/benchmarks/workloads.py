@@ -7,7 +7,9 @@ almost all of its weight on one earlier key), so a view that averages blocks vis
 Generation is deterministic (seeded per head), float32, and the upper (future) triangle is 0.
 
 Sizes follow issue 12: the whole model (12 layers × 12 heads × 256²), one layer (12 × 256²), one
-head at 4096 tokens and 12 heads at 2048 tokens. ``VIZKIT_BENCH_QUICK=1`` shrinks them for a smoke run.
+head at 4096 tokens and 12 heads at 2048 tokens. First comes one head at 16 tokens: each library's
+start-up (its JavaScript evaluated, one small heatmap laid out and drawn), the first paint below which
+no page of that library comes in the same run. ``VIZKIT_BENCH_QUICK=1`` shrinks them for a smoke run.
 """
 
 from __future__ import annotations
@@ -52,15 +54,17 @@ def quick() -> bool:
 
 
 def workloads() -> list[Workload]:
-    """The four workloads, smallest first (a contender hopeless on a small one is not run on bigger ones)."""
+    """The five workloads, smallest first (a contender hopeless on a small one is not run on bigger ones)."""
     if quick():
         return [
+            Workload("floor", "one head 16² (each library's start-up)", 1, 1, 16),
             Workload("layer", "one layer 4 × 64²", 1, 4, 64),
             Workload("model", "whole model 3 × 4 × 64²", 3, 4, 64),
             Workload("head", "one head 512²", 1, 1, 512),
             Workload("heads", "4 heads × 256²", 1, 4, 256),
         ]
     return [
+        Workload("floor", "one head 16² (each library's start-up)", 1, 1, 16),
         Workload("layer", "one layer 12 × 256²", 1, 12, 256),
         Workload("model", "whole model 12 × 12 × 256²", 12, 12, 256),
         Workload("head", "one head 4096²", 1, 1, 4096),
