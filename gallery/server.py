@@ -5,9 +5,9 @@
   ``localhost:PORT``, the bound address, and any ``host:port`` you allow): a web page elsewhere
   that points its own domain at 127.0.0.1 (DNS rebinding) gets ``403 Forbidden``, not the gallery.
 - Its websocket accepts only pages from those same origins (Bokeh's origin check).
-- A closed tab is forgotten within seconds (unused sessions are checked every
-  :data:`SESSION_CHECK_MS`): the page drops its figures and panes, the memory goes back, and
-  the server prints one line saying so.
+- A closed tab is forgotten within about 17 s (a session unused for :data:`SESSION_LIFETIME_MS`,
+  checked every :data:`SESSION_CHECK_MS`): the page drops its figures and panes, the memory goes
+  back, and the server prints one line saying so.
 - A tab closed while the server was still sending to it is normal: that one error
   (``WebSocketClosedError``) is not logged as a traceback.
 
@@ -27,9 +27,12 @@ import panel as pn
 from .app import build_app, catalog, configure_panel
 from .view import TITLE
 
-#: How often unused sessions are looked for, and how long one may go unused, in milliseconds.
+#: How often unused sessions are looked for, and how long one may go unused, in milliseconds. A session is
+#: created when its page is requested and counts as unused until the page's websocket connects: the lifetime
+#: must cover a slow page load (a 2 s lifetime let a loaded machine discard sessions before their page connected;
+#: the websocket then made a new session outside the page's request, and Panel pointed its stylesheets at its CDN).
 SESSION_CHECK_MS = 2000
-SESSION_LIFETIME_MS = 2000
+SESSION_LIFETIME_MS = 15000
 
 
 def allowed_hosts(address: str, port: int, extra=()) -> set[str]:
