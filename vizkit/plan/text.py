@@ -23,7 +23,7 @@ import re
 
 from ..spec.text import visible_token
 
-__all__ = ["escape", "plain", "script_json", "visible", "label_text", "shorten", "is_shortened", "number_text", "visible_token",
+__all__ = ["escape", "plain", "script_json", "script_safe", "visible", "label_text", "shorten", "is_shortened", "number_text", "visible_token",
            "VISIBLE_CONTROLS", "MAX_LABEL_CHARS", "ELLIPSIS", "INVISIBLE"]
 
 #: Control characters as visible symbols: newline and carriage return ↵, tab ⇥, the others their
@@ -116,6 +116,11 @@ def number_text(value: float) -> str:
 
 
 def script_json(value) -> str:
-    """``value`` as JSON that no string in it can end the ``<script>`` element it sits in (``<``, ``>``, ``&``
-    written as ``\\u`` escapes, which ``JSON.parse`` reads back as the same characters)."""
-    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """``value`` as JSON that no string in it can end the ``<script>`` element it sits in (:func:`script_safe`)."""
+    return script_safe(json.dumps(value, separators=(",", ":")))
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` (which JSON holds only inside its strings)
+    written as ``\\u`` escapes, which ``JSON.parse`` reads back as the same characters."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

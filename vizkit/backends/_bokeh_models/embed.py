@@ -11,6 +11,7 @@ import html
 import json
 
 from ...errors import BackendError
+from ...plan.text import script_safe
 from ...spec.digest import content_digest
 
 __all__ = ["READY_JS", "RESET_JS", "SVG_JS", "PAGE_DATA", "html_parts", "content_id", "inline_resources"]
@@ -84,9 +85,7 @@ def _detach_page_data(models, key: str) -> list[tuple]:
             continue
         data = dict(model.data)
         element = f"{key}-data-{len(detached)}"
-        # JSON text: <, > and & can only stand inside its strings, where \u escapes read back the same (script_json)
-        text = data["text"][0].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        detached.append((model, data, element, text))
+        detached.append((model, data, element, script_safe(data["text"][0])))
         model.data = {"text": [""], "element": [element]}
     return detached
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...plan.text import escape, script_json
+from ...plan.text import escape
 from ...spec.colors import stops
 
-__all__ = ["label", "template_text", "colorscale", "unique_labels", "script_json"]
+__all__ = ["label", "template_text", "colorscale", "unique_labels"]
 
 
 def label(text: str | None) -> str | None:
@@ -48,5 +48,3 @@ def unique_labels(labels) -> list[str]:
         seen[shown] = k + 1
         out.append(shown + "\u200b" * k)
     return out
-
-

@@ -41,8 +41,9 @@ import numpy as np
 
 from ...plan import encoding
 from ...plan import heads as hp
+from ...plan.text import script_json
 from ...plan.tokens import MONO
-from ._text import colorscale, label, script_json, template_text
+from ._text import colorscale, label, template_text
 
 __all__ = ["draw", "html_parts", "notebook_bundle", "POST_SCRIPT", "TOKEN_TITLE_PX"]
 

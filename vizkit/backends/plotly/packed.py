@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import gzip
 
-from ._text import script_json
+from ...plan.text import script_json
 
 __all__ = ["PACK_FROM", "packed_html"]
 
