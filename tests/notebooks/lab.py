@@ -162,21 +162,48 @@ _STARTED_JS = ("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPromp
                ".some(e => /\\[(\\*|\\d+)\\]/.test(e.innerText))")
 
 
+_DIALOG = ".jp-Dialog"
+
+
+def _answer_dialogs(page, seen: list[str]) -> None:
+    """Answer any JupyterLab dialog in the way: its default (accept) button, or Escape where it has none.
+
+    A loaded machine can put one up before Run All (a fresh-clone CI saw a modal ``jp-Dialog`` take every click on
+    the menu bar for 30 s): the kernel chooser, whose default is the notebook's own kernel, or "Server Connection
+    Error" when the server answered a request late, whose only button dismisses it. Each dialog's text goes into
+    ``seen`` so that a run that still fails says what Lab asked."""
+    for _ in range(5):
+        dialog = page.locator(_DIALOG)
+        if dialog.count() == 0:
+            return
+        seen.append(" ".join(dialog.first.inner_text(timeout=5_000).split())[:300])
+        accept = page.locator(f"{_DIALOG} .jp-Dialog-button.jp-mod-accept")
+        if accept.count():
+            accept.first.click(timeout=5_000)
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
+
+
 def _start_run_all(page, attempts: int = 3) -> None:
     """Run > Run All Cells from JupyterLab's menu bar, until a cell shows it is queued or ran (``[*]``, ``[1]``).
 
     On a loaded machine a keystroke sent to a half-built Lab is lost (the command palette typed before it opened left
-    every cell unrun, seen in a fresh-clone CI): each click waits for its element, and the start is checked."""
+    every cell unrun, seen in a fresh-clone CI): each click waits for its element, and the start is checked. A dialog
+    in the way is answered first (:func:`_answer_dialogs`), and named in the error if Run All never starts."""
+    seen: list[str] = []
     for attempt in range(attempts):
-        page.keyboard.press("Escape")  # a notification or an open menu closes
-        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
+            _answer_dialogs(page, seen)
+            page.keyboard.press("Escape")  # a notification or an open menu closes
+            page.locator(".lm-MenuBar-item", has_text="Run").first.click(timeout=15_000)
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=15_000)
             page.wait_for_function(_STARTED_JS, timeout=30_000, polling=500)
             return
-        except Exception:
+        except Exception as exc:
             if attempt == attempts - 1:
-                raise
+                raise RuntimeError(f"JupyterLab's Run All did not start after {attempts} tries; "
+                                   f"dialogs answered on the way: {seen or 'none'}") from exc
 
 
 def _settled(page, cell_selector: str, *, quiet_s: float = 2.0, timeout_s: float = 30) -> dict[str, dict]:
