@@ -45,9 +45,21 @@ def page_html(model, tmp_path_factory):
 
 
 def _first_draw(text: str) -> list:
-    start = text.index("Plotly.newPlot(gd, ") + len("Plotly.newPlot(gd, ")
+    start = text.index("var data = ") + len("var data = ")
     data, _ = json.JSONDecoder().raw_decode(text, start)
     return data
+
+
+def _pictures(text: str) -> list[tuple[np.ndarray, dict]]:
+    """The pre-paint's pictures: ``(RGBA pixels, {left, top, width, height})`` each, in page order."""
+    from PIL import Image
+
+    out = []
+    for src, style in re.findall(r'<img alt="" src="data:image/png;base64,([^"]+)" id="[^"]+-prepaint-\d" style="([^"]+)"', text):
+        with Image.open(io.BytesIO(base64.b64decode(src))) as im:
+            rgba = np.asarray(im.convert("RGBA"))
+        out.append((rgba, {k: float(v) for k, v in re.findall(r"(left|top|width|height): ([\d.]+)px", style)}))
+    return out
 
 
 def test_page_carries_the_cartesian_bundle_not_the_full_library(page_html):
@@ -66,11 +78,9 @@ def test_first_draw_is_the_mosaic_picture_and_the_selected_head_and_the_token_vi
     (bars,) = page["tokens"]["data"]
     assert bars["type"] == "bar" and bars["text"][:2] == ["␣t0", "␣t1"] and len(bars["text"]) == 96
     # the picture: the block maxima in the colour axis' 256 colours, transparent gaps; the spike in the top colour
-    from PIL import Image
-
-    png = base64.b64decode(mosaic["source"].split(",", 1)[1])
-    with Image.open(io.BytesIO(png)) as im:
-        rgba = np.asarray(im.convert("RGBA"))
+    assert mosaic["source"] == ""  # read from the pre-paint's first picture, the same PNG (not carried twice)
+    assert re.search(r'data\[0\]\.source = document\.getElementById\("[^"]+-prepaint-0"\)\.src', text)
+    rgba = _pictures(text)[0][0]
     f, rs, cs = page["factor"], page["row_stride"], page["col_stride"]
     assert f > 1
     spike = palette("Blues", 256)[round(0.98 * 255)]  # the planted value's colour (a block mean would be far lighter)
@@ -134,3 +144,53 @@ def test_page_in_chromium_draws_the_token_view_and_answers_the_mosaic(chromium, 
         assert not report.errors and not report.console_errors and not report.network_requests
     finally:
         pg.close()
+
+
+def test_pre_paint_pictures_come_before_the_library_and_hold_the_cells(model, page_html):
+    """The first view's cells as pictures before plotly.js (painted while the browser still reads the library): the
+    mosaic, and the selected head at full resolution (one pixel per cell) in the colour axis' colours."""
+    text = page_html.read_text(encoding="utf-8")
+    assert text.index('data-vizkit-prepaint="1"') < text.index('data-plotlyjs="cartesian"') < text.index("var data = ")
+    (mosaic, mbox), (head, hbox) = _pictures(text)
+    page = json.loads(re.search(r'<script type="application/json" id="[^"]+-heads">(.*?)</script>', text, re.S).group(1))
+    li, hi = page["selected"]
+    masked = np.where(np.triu(np.ones((96, 96), dtype=bool), 1), np.nan, model[li, hi])
+    assert head.shape == (96, 96, 4)
+    assert np.array_equal(head, encoding.rgba_image(masked, palette("Blues", 256), 0.0, 1.0))
+    assert head[0, 1, 3] == 0  # the masked triangle is a gap
+    assert hbox["width"] >= 96 and hbox["height"] >= 96 and mosaic.shape[0] > 2 * page["thumb_rows"]
+
+
+def test_pre_paint_sits_under_the_plot_and_goes_once_plotly_has_drawn(chromium, page_html, tmp_path):
+    """The pictures alone (every script off) show the cells exactly where plotly then draws them; once the view is
+    ready the pictures are gone."""
+    text = page_html.read_text(encoding="utf-8")
+    alone = tmp_path / "pictures-only.html"
+    alone.write_text(text.replace("<script>", '<script type="text/plain">').replace(
+        '<script type="text/javascript" data-plotlyjs', '<script type="text/plain" data-plotlyjs'), encoding="utf-8")
+    from PIL import Image
+
+    def shot(pg):
+        return np.asarray(Image.open(io.BytesIO(pg.screenshot())).convert("RGB")).astype(int)
+
+    pg = chromium.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        pg.goto(alone.as_uri())
+        pg.wait_for_function("[...document.querySelectorAll('[data-vizkit-prepaint] img')].every(i => i.complete)")
+        pictures = shot(pg)
+        pg.goto(page_html.as_uri())
+        pg.wait_for_selector('[data-vizkit-ready="1"]', timeout=30_000)
+        pg.wait_for_timeout(300)
+        assert pg.locator("[data-vizkit-prepaint]").count() == 0
+        plot = shot(pg)
+        frames = pg.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot'), r = gd.getBoundingClientRect();
+            return ['xaxis', 'xaxis2'].map((x, i) => { const xa = gd._fullLayout[x], ya = gd._fullLayout[i ? 'yaxis2' : 'yaxis'];
+              return [r.left + xa._offset, r.top + ya._offset, xa._length, ya._length]; }); }""")
+    finally:
+        pg.close()
+    for x, y, w, h in frames:  # inside each plot frame (the selection frame and tick labels are the plot's alone)
+        x0, y0, x1, y1 = int(x) + 3, int(y) + 3, int(x + w) - 3, int(y + h) - 3
+        diff = {(dy, dx): np.abs(pictures[y0 + dy:y1 + dy, x0 + dx:x1 + dx] - plot[y0:y1, x0:x1]).max(axis=2).mean()
+                for dy in (-1, 0, 1) for dx in (-1, 0, 1)}
+        assert min(diff, key=diff.get) == (0, 0), diff  # not a pixel off
+        assert diff[0, 0] < 10, diff

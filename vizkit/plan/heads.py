@@ -32,7 +32,8 @@ from .ticks import fit_ticks
 from .tokens import wrap_tokens
 
 __all__ = ["Box", "HeadsLayout", "applies", "layout", "thumbnails", "block_max", "head_name", "selected_ticks",
-           "token_boxes", "token_colours", "mosaic_title", "caption", "pattern", "page_data", "colour_scale", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB"]
+           "token_boxes", "token_colours", "mosaic_title", "caption", "pattern", "page_data", "colour_scale", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB",
+           "picture", "mosaic_picture_box", "prepaint", "PREPAINT_ATTR"]
 
 #: Thumbnail side, in CSS px: never smaller (a head must stay clickable) nor larger (it is an overview).
 MIN_THUMB, MAX_THUMB = 14, 56
@@ -298,3 +299,59 @@ def page_data(plan, lay: HeadsLayout) -> dict:
         "inks": [INK_DARK, INK_LIGHT],
     }
 
+
+
+#: Marks the heads page's pre-drawn pictures (:func:`prepaint`), which the plotting library's own plot replaces.
+PREPAINT_ATTR = "data-vizkit-prepaint"
+
+
+def picture(values, lay: HeadsLayout, box: Box | None = None) -> tuple[str, Box | None]:
+    """``values`` (2-d) as a PNG ``data:`` URL in the view's 256 colours, one pixel per cell, transparent where a
+    value is not finite (masked cells, ±inf), as the heatmaps leave them; and where it goes.
+
+    With ``box`` (the CSS px the cells fill) a picture with more cells than pixels is shrunk first by blocks
+    that keep their largest magnitude (:func:`block_max`), so a one-cell spike still shows at its value where a
+    browser's scaling would drop it; the returned box then covers the padded last blocks too.
+    """
+    import base64
+
+    from ..spec.colors import palette
+
+    values = np.asarray(values)
+    if box is not None:
+        ny, nx = values.shape
+        fy, fx = max(1, math.ceil(ny / max(box.height, 1))), max(1, math.ceil(nx / max(box.width, 1)))
+        if fy > 1 or fx > 1:
+            values = block_max(values, (fy, fx))
+            box = Box(box.x, box.y, box.width * values.shape[1] * fx / nx, box.height * values.shape[0] * fy / ny)
+    scale = lay.scale
+    rgba = encoding.rgba_image(values, palette(scale.name, 256), scale.zmin, scale.zmax)
+    return "data:image/png;base64," + base64.b64encode(encoding.png(rgba)).decode("ascii"), box
+
+
+def mosaic_picture_box(lay: HeadsLayout, frame: Box) -> Box:
+    """Where the mosaic's cells fall in CSS px when its axes (:attr:`HeadsLayout.mosaic_range`) fill ``frame``:
+    cell ``(r, c)`` centred at ``(c, r)``, so the picture spans ``-0.5`` to ``cols - 0.5``."""
+    x0, x1, y0, y1 = lay.mosaic_range
+    rows, cols = lay.mosaic_shape
+    sx, sy = frame.width / (x1 - x0), frame.height / (y1 - y0)
+    return Box(frame.x + (-0.5 - x0) * sx, frame.y + (-0.5 - y0) * sy, cols * sx, rows * sy)
+
+
+def prepaint(element_id: str, pictures: list[tuple[str, Box]]) -> str:
+    """The heads page's first paint: each ``(data URL, box)`` as an ``<img>`` at its place, before the plotting library.
+
+    A standalone page carries the library inline (plotly.js 1.4 MB, BokehJS more), and the browser evaluates it
+    before the library's plot draws anything: about 0.8 s on a 2-core machine before a single heatmap shows. The
+    same cells as pictures (the mosaic's block maxima and the selected head at full resolution, one pixel per cell
+    scaled without smoothing, in the same 256 colours) are painted as soon as the parser has read them; the
+    library's plot, drawn over them once it is ready, brings the axes, token labels, hover and selection, and the
+    page's script then removes the pictures. They take no pointer events and are hidden from assistive technology:
+    the plot is the figure.
+    """
+    style = "position: absolute; image-rendering: pixelated; pointer-events: none;"
+    imgs = "".join(
+        f'<img alt="" src="{url}" id="{element_id}-prepaint-{i}" style="{style} left: {b.x:.2f}px; top: {b.y:.2f}px;'
+        f' width: {b.width:.2f}px; height: {b.height:.2f}px;">' for i, (url, b) in enumerate(pictures))
+    return (f'<div id="{element_id}-prepaint" {PREPAINT_ATTR}="1" aria-hidden="true" '
+            f'style="position: absolute; left: 0; top: 0; pointer-events: none;">{imgs}</div>')

@@ -6,8 +6,9 @@ tokens, thinned to fit; the hover names query and key token and position), trace
 (token boxes as horizontal bars, coloured by what the last query attends to). A rectangle marks
 the selected thumbnail.
 
-:func:`html_parts` writes the standalone page, built for a fast first paint (issue 12): plotly's
-cartesian bundle inline (:mod:`.bundle`, a third of the full library), then the first draw, which
+:func:`html_parts` writes the standalone page, built for a fast first paint (issue 12): the first
+view's cells as pictures before anything else (:func:`vizkit.plan.heads.prepaint`: the mosaic and the
+selected head on screen before the browser has evaluated plotly.js), plotly's cartesian bundle inline (:mod:`.bundle`, a third of the full library), then the first draw, which
 is the mosaic as one PNG picture (an ``image`` trace: plotly places it as it is, instead of colouring
 ~120 k heatmap cells in the browser at every draw) and the selected head; the token view (one
 measured text box per token) and the page data follow once that draw is on screen
@@ -39,7 +40,6 @@ import json
 
 import numpy as np
 
-from ...plan import encoding
 from ...plan import heads as hp
 from ...plan.text import script_json
 from ...plan.tokens import MONO
@@ -108,6 +108,7 @@ def draw(plan):
                   "ticktext": [f"H{(meta.get('heads') or list(range(n_heads)))[h]}" for h in range(n_heads)],
                   "ticks": "", "tickfont": {"size": max(8, theme.font_size - 2)}},
         "yaxis": {**axis, "domain": mdy, "range": [lay.mosaic_range[3], lay.mosaic_range[2]], "fixedrange": True,
+                  "scaleanchor": False,  # the picture fills its box, as the heatmap did (an image trace would pin square cells)
                   "tickvals": [ly * lay.row_stride + (lay.thumb_rows - 1) / 2 for ly in range(n_layers)],
                   "ticktext": [f"L{(meta.get('layers') or list(range(n_layers)))[ly]}" for ly in range(n_layers)],
                   "ticks": ""},
@@ -195,6 +196,8 @@ POST_SCRIPT = r"""
   };
   var within = function (p) { return Promise.race([p, new Promise(function (resolve) { setTimeout(resolve, 300); })]); };
   Promise.resolve(gd.__vizkitFirstDraw).then(function () { return within(images()); }).then(painted).then(function () {
+  var pre = document.getElementById('{plot_id}-prepaint');  // the pictures painted before plotly.js: the plot covers them now
+  if (pre) pre.remove();
   var D = JSON.parse(src.textContent);
   var L = D.shape[0], H = D.shape[1], NQ = D.shape[2], NK = D.shape[3], OFF = NK - NQ;
   var values = D.book.values, MISSING = D.book.missing;
@@ -364,11 +367,7 @@ def _mosaic_image(plan, lay) -> dict:
     masked triangle, ±inf) are transparent. Its hover is the page script's (head, block and block
     maximum from the page's data): plotly's own would show the pixel's colour.
     """
-    from ...spec.colors import palette
-
-    scale = lay.scale
-    rgba = encoding.rgba_image(hp.thumbnails(plan.figure, lay), palette(scale.name, 256), scale.zmin, scale.zmax)
-    source = "data:image/png;base64," + base64.b64encode(encoding.png(rgba)).decode("ascii")
+    source, _ = hp.picture(hp.thumbnails(plan.figure, lay), lay)
     return {"type": "image", "source": source, "x0": 0, "y0": 0, "dx": 1, "dy": 1, "xaxis": "x", "yaxis": "y",
             "hoverinfo": "skip", "name": "thumbnails"}
 
@@ -376,8 +375,9 @@ def _mosaic_image(plan, lay) -> dict:
 def to_html(plan, div_id: str, config: dict) -> str:
     """The plots' ``<div>``s, plotly.js inline (the cartesian bundle), the first draw, the view's data and its script.
 
-    Order: the library, then the first draw (the mosaic and the selected head, nothing else), then
-    the view's data (every head, packed; the token view's plot) and its script, which the browser
+    Order: the pictures of the first view's cells (:func:`vizkit.plan.heads.prepaint`: painted while the browser
+    still reads the library; not on a static page), the library, then the first draw (the mosaic and the selected
+    head, nothing else; the mosaic's PNG read from its picture), then the view's data (every head, packed; the token view's plot) and its script, which the browser
     reaches only after the first draw has run; the script waits for that draw to be on screen before
     it parses the data and draws the token view (:data:`POST_SCRIPT`). The token view is a plot of
     its own (``{div_id}-tokens``) placed over the main plot's token box (:func:`_split`).
@@ -396,16 +396,23 @@ def to_html(plan, div_id: str, config: dict) -> str:
     page["tokens"] = {**json.loads(to_json_plotly(tokens)), "config": tokens_config}  # typed arrays as {dtype, bdata}
     ident = script_json(div_id)
     top = lay.tokens.y - TOKEN_TITLE_PX
-    plot = (f'<div style="position: relative; height:{lay.height}px; width:{lay.width}px;">'
+    pre, fill = "", ""
+    if not plan.static:  # the cells as pictures, painted before plotly.js is evaluated (hp.prepaint)
+        li, hi = lay.head
+        url, box = hp.picture(hp.pattern(plan.figure, li, hi), lay, lay.selected)
+        pre = hp.prepaint(div_id, [(data[MOSAIC]["source"], hp.mosaic_picture_box(lay, lay.mosaic)), (url, box)])
+        data[MOSAIC]["source"] = ""  # the same PNG, read from the first picture rather than carried twice
+        fill = f" data[{MOSAIC}].source = document.getElementById({script_json(div_id + '-prepaint-0')}).src;"
+    plot = (f'<div style="position: relative; height:{lay.height}px; width:{lay.width}px;">{pre}'
             f'<div id="{div_id}" class="plotly-graph-div" style="height:{lay.height}px; width:{lay.width}px;"></div>'
             f'<div id="{div_id}-tokens" class="plotly-graph-div vizkit-token-view" style="position: absolute; '
             f'left:{lay.tokens.x:.0f}px; top:{top:.0f}px; height:{lay.tokens.height + TOKEN_TITLE_PX:.0f}px; '
-            f'width:{lay.tokens.width:.0f}px;"></div></div>'
-            f"<script>(function () {{ var gd = document.getElementById({ident}); if (!gd) return;"
-            f" window.PLOTLYENV = window.PLOTLYENV || {{}};"
-            f" gd.__vizkitFirstDraw = Plotly.newPlot(gd, {to_json_plotly(data)}, {to_json_plotly(layout)},"
-            f" {script_json(config)}); }})();</script>")
-    out = script(bundle_for_types(figure_types(native))) + plot
+            f'width:{lay.tokens.width:.0f}px;"></div></div>')
+    draw_first = (f"<script>(function () {{ var gd = document.getElementById({ident}); if (!gd) return;"
+                  f" window.PLOTLYENV = window.PLOTLYENV || {{}}; var data = {to_json_plotly(data)};{fill}"
+                  f" gd.__vizkitFirstDraw = Plotly.newPlot(gd, data, {to_json_plotly(layout)},"
+                  f" {script_json(config)}); }})();</script>")
+    out = plot + script(bundle_for_types(figure_types(native))) + draw_first
     out += f'<script type="application/json" id="{div_id}-heads">{script_json(page)}</script>'
     if plan.static:  # no script follows: the token view is drawn at once
         out += (f"<script>(function () {{ var T = JSON.parse(document.getElementById({script_json(div_id + '-heads')}).textContent)"
