@@ -4,8 +4,11 @@ Each measurement launches its own Debian Chromium (never a downloaded browser), 
 and the only renderer is the page's own: its peak resident memory (``VmHWM``) is read from
 ``/proc/<pid>/status`` with the pid from CDP ``SystemInfo.getProcessInfo``, and its JavaScript heap
 from CDP ``Performance.getMetrics`` (``JSHeapUsedSize``). First paint is the page's own clock
-(``performance.now()``, zero at navigation start) when ``probe.js`` first finds the expected number
-of heatmaps actually drawn — a page that never draws them is a failure, never a fast result.
+(``performance.now()``, zero at navigation start) when ``probe.js``, polling from the document's start,
+first finds the expected number of heatmaps actually drawn — a page that never draws them is a failure,
+never a fast result. "Library drawn" is the same for the plotting library's own plot: a vizkit page
+that paints its cells as pictures before the library is evaluated (``data-vizkit-prepaint``) has a
+first paint before it; for any other page the two are the same moment.
 Requests leaving the file are aborted and counted (a standalone file needs none).
 """
 
@@ -31,6 +34,7 @@ class PaintResult:
 
     status: str
     paint_s: float | None = None
+    library_s: float | None = None
     drawn: int = 0
     surfaces: int = 0
     js_heap_mb: float | None = None
@@ -106,21 +110,20 @@ def measure(path: Path, expected: int, *, timeout_s: float, slider: str | None =
             page = browser.new_context(viewport=VIEWPORT).new_page()
             requests: list[str] = []
             page.route(re.compile(r"^(https?|wss?)://"), lambda route: (requests.append(route.request.url), route.abort()))
-            page.add_init_script(PROBE)
+            page.add_init_script(PROBE + f"\nwindow.__vkbench.start({int(expected)});")
             timeout_ms = timeout_s * 1000
             try:
                 page.goto(path.resolve().as_uri(), wait_until="commit", timeout=timeout_ms)
                 handle = page.wait_for_function(
-                    "(n) => { const w = window.__vkbench; if (!w) return false;"
-                    " if (!w._p) { w._p = w.poll(n).then((r) => { w._r = r; }); } return w._r || false; }",
-                    arg=expected, timeout=timeout_ms, polling=100)
+                    "() => (window.__vkbench && window.__vkbench._r) || false", timeout=timeout_ms, polling=100)
                 seen = handle.json_value()
             except PlaywrightError as exc:
                 if "Timeout" not in str(exc):
                     return PaintResult("error", detail=str(exc).splitlines()[0], network_requests=requests)
                 _kill(_renderer_pids(browser))
                 return PaintResult("timeout", detail=f"timed out after {timeout_s:.0f} s", network_requests=requests)
-            result = PaintResult("ok", paint_s=seen["t"] / 1000, drawn=seen["drawn"], surfaces=seen["surfaces"],
+            result = PaintResult("ok", paint_s=seen["t"] / 1000, library_s=seen["tLibrary"] / 1000, drawn=seen["drawn"],
+                                 surfaces=seen["surfaces"],
                                  network_requests=requests)
             if slider:
                 # a renderer stuck in a long task never answers evaluate(): a watchdog ends it at the timeout

@@ -6,11 +6,36 @@
 // bar), and at least MIN_CHROMATIC of its pixels are coloured: alpha > 16 and max-min channel >= 6 (axes,
 // text, blank canvases and white backgrounds are grey or transparent, so they never count).
 // window.__vkbench.poll(expected) resolves with performance.now() (ms since navigation start) at the end of the
-// first poll that finds at least `expected` surfaces drawn as heatmaps.
+// first poll that finds at least `expected` surfaces drawn as heatmaps. window.__vkbench.start(expected), run by the
+// harness right after this script (before any page script), polls from the document's start: it dates the first
+// paint (`t`) and the moment the plotting library's own plot is drawn (`tLibrary`: surfaces inside a
+// [data-vizkit-prepaint] element, the pictures a vizkit page paints before its library is evaluated, do not count).
+// A picture (<img>, SVG <image>) is dated by the browser's own record of when it was painted (Element Timing:
+// every one gets an `elementtiming` attribute as it enters the document), so a main thread busy evaluating a
+// library after the paint cannot make it look later, nor an early poll earlier; a <canvas> has no such record and
+// is dated by the poll that first sees it drawn. The colour check is the poll's, as before.
 (() => {
   const MIN_SIDE = 24, MIN_CHROMATIC = 0.01, SCRATCH = 256;
   const scratch = document.createElement("canvas");
   const imageCache = new Map();  // href -> Promise<fraction>
+  const paintedAt = new WeakMap();  // picture element -> its renderTime (ms since navigation start)
+
+  const tag = (el) => { if (!el.hasAttribute("elementtiming")) el.setAttribute("elementtiming", "vkbench"); };
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      for (const n of c.addedNodes) {
+        if (n.nodeType !== 1) continue;
+        if (n.matches("img, image")) tag(n);
+        n.querySelectorAll("img, image").forEach(tag);
+      }
+      if (c.type === "attributes" && c.target.matches("img, image")) paintedAt.delete(c.target);  // a new picture
+    }
+  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["src", "href", "xlink:href"] });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.element) paintedAt.set(e.element, e.renderTime || e.loadTime);
+    }).observe({ type: "element", buffered: true });
+  } catch (e) { /* no Element Timing: every surface is dated by the poll */ }
 
   function allRoots(root, out) {
     out.push(root);
@@ -28,10 +53,13 @@
         if (r.width > 4 * r.height || r.height > 4 * r.width) continue;  // colour bars, sliders
         const style = getComputedStyle(el);
         if (style.visibility === "hidden" || style.display === "none" || Number(style.opacity) === 0) continue;
-        if (el.tagName.toLowerCase() === "canvas") found.push({ el, canvas: el });
-        else {
+        const pre = !!el.closest("[data-vizkit-prepaint]");
+        if (el.tagName.toLowerCase() === "canvas") found.push({ el, canvas: el, pre });
+        else if (el.tagName.toLowerCase() === "img") {  // the page's own element, loaded: drawn as it is
+          if (el.complete && el.naturalWidth > 0) found.push({ el, canvas: el, pre, w: el.naturalWidth, h: el.naturalHeight });
+        } else {
           const href = el.getAttribute("href") || el.getAttribute("xlink:href") || el.getAttribute("src") || "";
-          if (href.startsWith("data:image")) found.push({ el, href });
+          if (href.startsWith("data:image")) found.push({ el, href, pre });
         }
       }
     }
@@ -73,11 +101,16 @@
   async function measure() {
     const found = surfaces();
     const fractions = await Promise.all(found.map((s) => (s.canvas
-      ? chromaticFraction(s.canvas, s.canvas.width, s.canvas.height) : imageFraction(s.href))));
+      ? chromaticFraction(s.canvas, s.w || s.canvas.width, s.h || s.canvas.height) : imageFraction(s.href))));
+    const now = performance.now();
     const drawn = found.filter((s, i) => fractions[i] >= MIN_CHROMATIC);
+    const library = drawn.filter((s) => !s.pre).length;
+    // when each drawn surface was painted: the browser's record for a picture, else now
+    const times = drawn.map((s) => Math.min(now, paintedAt.get(s.el) ?? now));
+    const libraryTimes = drawn.map((s, i) => (s.pre ? null : times[i])).filter((t) => t !== null);
     const fingerprint = drawn.map((s) => (s.canvas ? "c" : s.href.length + ":" + s.href.slice(-64))).join("|")
       + "#" + fractions.map((f) => f.toFixed(4)).join(",");
-    return { surfaces: found.length, drawn: drawn.length, fractions, fingerprint };
+    return { surfaces: found.length, drawn: drawn.length, library, fractions, fingerprint, times, libraryTimes };
   }
 
   function poll(expected, { interval = 50, isDone = (m) => m.drawn >= expected } = {}) {
@@ -91,6 +124,24 @@
       };
       tick();
     });
+  }
+
+  // From the document's start: the first paint (every expected heatmap on screen) and the library's own draw.
+  // the moment `n` surfaces were on screen: the n-th earliest of their paint times
+  const nth = (times, n) => times.slice().sort((a, b) => a - b)[n - 1];
+
+  function start(expected) {
+    const w = window.__vkbench;
+    let first = null;
+    const tick = async () => {
+      const m = await measure();
+      if (first === null && m.drawn >= expected) first = nth(m.times, expected);
+      if (m.library >= expected) {
+        const lib = nth(m.libraryTimes, expected);
+        w._r = { t: Math.min(first, lib), tLibrary: lib, drawn: m.drawn, surfaces: m.surfaces };
+      } else setTimeout(tick, 50);
+    };
+    tick();
   }
 
   // A slider step as a user makes it, through the library's own slider: plotly's slider step command, or the
@@ -173,5 +224,5 @@
     return done ? { ms: done.t - t0 } : { error: `no new frame drawn within ${timeoutMs} ms` };
   }
 
-  window.__vkbench = { surfaces, measure, poll, sliderLatency };
+  window.__vkbench = { surfaces, measure, poll, start, sliderLatency };
 })();

@@ -35,6 +35,7 @@ class Record:
     html_bytes: int | None = None
     build_s: float | None = None
     paint_s: float | None = None
+    library_s: float | None = None
     js_heap_mb: float | None = None
     renderer_peak_mb: float | None = None
     slider_ms: float | None = None
@@ -159,7 +160,7 @@ def _one(worker, w, c, rep, array, tokens, html_dir, settings) -> Record:
     finally:
         out.unlink(missing_ok=True)
     return Record(w.name, c.name, rep, seen.status, html_bytes=built["bytes"], build_s=built["build_s"],
-                  paint_s=seen.paint_s, js_heap_mb=seen.js_heap_mb, renderer_peak_mb=seen.renderer_peak_mb,
+                  paint_s=seen.paint_s, library_s=seen.library_s, js_heap_mb=seen.js_heap_mb, renderer_peak_mb=seen.renderer_peak_mb,
                   slider_ms=seen.slider_ms, detail=seen.detail, network_requests=len(seen.network_requests))
 
 
@@ -167,7 +168,7 @@ def _line(r: Record) -> str:
     def f(v, fmt):
         return "-" if v is None else format(v, fmt)
     return (f"[bench] {r.workload:<6} {r.contender:<19} rep {r.rep} {r.status:<7} {f(r.html_bytes and r.html_bytes / 1e6, '8.1f')} MB "
-            f"build {f(r.build_s, '6.2f')} s paint {f(r.paint_s, '6.2f')} s heap {f(r.js_heap_mb, '6.0f')} MB "
+            f"build {f(r.build_s, '6.2f')} s paint {f(r.paint_s, '6.2f')} s library {f(r.library_s, '6.2f')} s heap {f(r.js_heap_mb, '6.0f')} MB "
             f"rss {f(r.renderer_peak_mb, '6.0f')} MB slider {f(r.slider_ms, '6.0f')} ms {r.detail}")
 
 

@@ -92,6 +92,19 @@ def test_a_heatmap_image_counts_and_two_are_needed_when_two_are_expected(tmp_pat
     assert measure(_page(tmp_path, one, "again.html"), 2, timeout_s=1.5).status == "timeout"
 
 
+def test_a_pre_painted_picture_dates_the_first_paint_and_the_library_draw_comes_apart(tmp_path):
+    """A vizkit heads page's pictures (inside ``data-vizkit-prepaint``) date the first paint; the library's own plot,
+    here a canvas drawn 1.5 s later, dates "library drawn". A page that is only pictures is never library drawn."""
+    picture = (f'<div data-vizkit-prepaint="1" style="position:absolute;left:0;top:0">'
+               f'<img src="{_png_data_url()}" style="width:256px;height:256px"></div>')
+    later = HEATMAP_JS.format(style="").replace("<script>", "<script>setTimeout(() => {").replace("</script>", "}, 1500);</script>")
+    seen = measure(_page(tmp_path, picture + later), 1, timeout_s=15)
+    assert seen.status == "ok" and seen.paint_s < 1.5 <= seen.library_s, seen
+    assert measure(_page(tmp_path, picture, "pictures.html"), 1, timeout_s=2).status == "timeout"
+    plain = measure(_page(tmp_path, HEATMAP_JS.format(style=""), "plain.html"), 1, timeout_s=15)
+    assert plain.status == "ok" and plain.library_s == plain.paint_s
+
+
 def test_real_libraries_drawn_and_undrawn(tmp_path):
     from bokeh.embed import file_html
     from bokeh.plotting import figure
