@@ -154,3 +154,134 @@ def test_page_data_script_holds_markup_tokens_as_text(chromium, small, tmp_path)
         assert "</script><script>" in data["key"][3] and data["key"][4] == "&lt;&amp;"
     finally:
         pg.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The page's first paint: the cells as pictures before BokehJS, where BokehJS then draws them
+
+def _png(url):
+    import base64
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as im:
+        return np.asarray(im.convert("RGBA"))
+
+
+_BODY_START = '<body>\n<div class="vizkit-page">'  # the page's body (BokehJS has a "<body>" of its own)
+
+
+def _prepaint_urls(text):
+    import re
+
+    return re.findall(r'<img alt="" src="(data:image/png;base64,[^"]+)" id="[^"]+-prepaint-\d"', text)
+
+
+def test_page_pictures_come_before_bokehjs_and_hold_the_cells(small, tmp_path):
+    """BokehJS moves from the head into the body, after the pictures: the selected head at one pixel per cell in the
+    colour mapper's colours, the mosaic's thumbnails filling their frame. A static page, and any other bokeh page,
+    keeps BokehJS in its head and has no pictures."""
+    from vizkit.backends import make_plan
+    from vizkit.plan import heads as hp
+    from vizkit.spec.colors import palette
+
+    fig = vk.attention(small, tokens=TOKENS, selected=(1, 2), backend="bokeh", title="Every head")
+    text = fig.to_html(backend="bokeh")
+    head, body = text.split(_BODY_START, 1)
+    assert "<script" not in head
+    assert body.index('data-vizkit-prepaint="1"') < body.index("<script") < body.index("Bokeh.embed.embed_items")
+    mosaic, selected = (_png(u) for u in _prepaint_urls(text))
+    lower = np.tril(np.ones((20, 20), dtype=bool))
+    assert np.array_equal(selected, encoding.rgba_image(np.where(lower, small[1, 2], np.nan), palette("Blues", 256), 0.0, 1.0))
+    assert selected[0, 1, 3] == 0  # the masked triangle is a gap: the frame's fill shows, as in the plot
+    lay = hp.layout(make_plan(fig))
+    rows, cols = lay.mosaic_shape
+    k = 1 if lay.gap_cells % 2 == 0 else 2  # the frame spans the cells and half a gap on each side
+    assert mosaic.shape[:2] == (k * (rows + lay.gap_cells), k * (cols + lay.gap_cells))
+    m = hp.thumbnails(fig, lay)
+    pad = k * lay.gap_cells // 2
+    r, c = np.argwhere(np.isfinite(m))[0]
+    assert np.array_equal(mosaic[pad + k * r, pad + k * c], encoding.rgba_image(m[r:r + 1, c:c + 1], palette("Blues", 256), 0.0, 1.0)[0, 0])
+    for static in (fig.to_html(backend="bokeh", static=True), vk.attention(small[:1, :2], tokens=TOKENS, mode="grid", backend="bokeh").to_html(backend="bokeh")):
+        head, body = static.split(_BODY_START, 1)
+        assert "prepaint" not in static and "BEGIN bokeh.min.js" in head and "<script" not in body.split("vizkit-figure", 1)[0]
+
+
+def prepaint_matches_the_plot(chromium, path, tmp_path):
+    """The page at ``path`` with every script off (the pictures alone) against the page drawn by BokehJS: inside
+    each image plot's frame the same pixels, best matched at no shift; the pictures' boxes are the frames BokehJS
+    computes (moved by the half px BokehJS moves what it draws); the pictures painted before BokehJS was
+    evaluated, and gone once it has drawn. Returns the mean differences."""
+    import io
+
+    from PIL import Image
+
+    text = path.read_text(encoding="utf-8")
+    alone = tmp_path / "pictures-only.html"
+    alone.write_text(text.replace("<script>", '<script type="text/plain">').replace(
+        '<script type="text/javascript"', '<script type="text/plain"'), encoding="utf-8")
+
+    def shot(pg):
+        return np.asarray(Image.open(io.BytesIO(pg.screenshot())).convert("RGB")).astype(int)
+
+    # when the first contentful paint came, and when BokehJS had been evaluated (it sets window.Bokeh last)
+    timing = """window.__paint = {}; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__paint[e.name] = e.startTime; })
+      .observe({type: 'paint', buffered: true});
+      Object.defineProperty(window, 'Bokeh', {configurable: true, get() { return undefined; }, set(v) {
+        window.__bokehAt = performance.now();
+        Object.defineProperty(window, 'Bokeh', {value: v, writable: true, configurable: true, enumerable: true}); }});"""
+    pictures_js = """() => { const f = document.querySelector('.vizkit-figure').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-vizkit-prepaint] img')].map(i => { const r = i.getBoundingClientRect();
+        return [r.left - f.left, r.top - f.top, r.width, r.height]; }); }"""
+    frames_js = """() => { const all = [], walk = (v) => { all.push(v); for (const c of (v.child_views || [])) walk(c); };
+      Bokeh.index.roots.forEach(walk); const f = document.querySelector('.vizkit-figure').getBoundingClientRect();
+      return all.filter(v => v.frame && v.model.renderers.some(r => r.glyph && r.glyph.type === 'Image')).map(v => {
+        const r = v.el.getBoundingClientRect(), b = v.frame.bbox;
+        return [v.model.name, r.left - f.left + b.left, r.top - f.top + b.top, b.width, b.height, f.left, f.top]; }); }"""
+    pg = chromium.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        pg.goto(alone.as_uri())
+        pg.wait_for_function("[...document.querySelectorAll('[data-vizkit-prepaint] img')].every(i => i.complete)")
+        assert pg.evaluate("() => document.querySelector('[data-vizkit-prepaint]').textContent") == ""  # no text at all
+        boxes = pg.evaluate(pictures_js)
+        pictures = shot(pg)
+        pg.add_init_script(timing)
+        pg.goto(path.as_uri())
+        pg.wait_for_function("window.Bokeh && Bokeh.documents.length > 0 && Bokeh.documents[0].is_idle", timeout=30_000)
+        pg.wait_for_function("!document.querySelector('[data-vizkit-prepaint]')", timeout=5000)
+        pg.wait_for_timeout(200)
+        plot = shot(pg)
+        frames = pg.evaluate(frames_js)
+        paint, bokeh_at = pg.evaluate("[window.__paint, window.__bokehAt]")
+    finally:
+        pg.close()
+    assert paint["first-contentful-paint"] < bokeh_at, (paint, bokeh_at)  # the pictures, before BokehJS ran
+    assert [name for name, *_ in frames] == ["vizkit-heads-mosaic", frames[1][0]] and len(boxes) == 2
+    means = []
+    for (name, x, y, w, h, fx, fy), box in zip(frames, boxes, strict=True):
+        assert np.allclose(box, [x + 0.5, y + 0.5, w, h], atol=0.01), (name, box, (x, y, w, h))
+        x0, y0, x1, y1 = int(fx + x) + 3, int(fy + y) + 3, int(fx + x + w) - 3, int(fy + y + h) - 3
+        diff = {(dy, dx): np.abs(pictures[y0 + dy:y1 + dy, x0 + dx:x1 + dx] - plot[y0:y1, x0:x1]).max(axis=2).mean()
+                for dy in (-1, 0, 1) for dx in (-1, 0, 1)}
+        assert min(diff, key=diff.get) == (0, 0), (name, diff)  # not a pixel off
+        assert diff[0, 0] < 3, (name, diff)
+        means.append(diff[0, 0])
+    return means
+
+
+def test_page_pictures_sit_where_bokeh_draws_the_cells(chromium, small, tmp_path):
+    path = tmp_path / "heads.html"
+    vk.attention(small, tokens=TOKENS, selected=(1, 2), backend="bokeh", title="Every head").save(str(path), backend="bokeh")
+    prepaint_matches_the_plot(chromium, path, tmp_path)
+
+
+def test_page_pictures_of_wide_tick_labels_and_many_thumbnails(chromium, tmp_path):
+    """Token labels wider than a font's average (capitals, wide characters) and a thumbnail of one cell per pixel or
+    so: the plots' borders still start the frames where the pictures are."""
+    rng = np.random.default_rng(5)
+    p = rng.random((6, 8, 48, 48)).astype(np.float32) ** 8
+    tokens = ["WWWWMMMM", "汉字汉字", "ÉÉÉ", "@@%%"] + [f"tok{i}" for i in range(44)]
+    path = tmp_path / "wide.html"
+    vk.attention(p, tokens=tokens, selected=(5, 7), backend="bokeh").save(str(path), backend="bokeh")
+    prepaint_matches_the_plot(chromium, path, tmp_path)

@@ -60,3 +60,15 @@ def test_holoviews_page_carries_every_head(small, tmp_path):
     data = json.loads(holder.data["text"][0])
     codes = encoding.unpack(data["codes"], data["shape"])
     assert codes.shape == (2, 3, 24, 24) and data["book"]["texts"][codes[1, 0, 20, 6]] == "0.90"
+
+
+def test_holoviews_page_pictures_sit_where_bokeh_draws_the_cells(chromium, small, tmp_path):
+    """The HoloViews page is the bokeh heads view's: its cells as pictures before BokehJS, in the dark theme (the
+    frames' own fill under the masked cells), where BokehJS then draws them."""
+    from tests.backends.test_heads_view_bokeh import prepaint_matches_the_plot
+
+    path = tmp_path / "heads.html"
+    fig = vk.attention(small, tokens=[f"w{i}" for i in range(24)], backend="holoviews", theme="dark", title="Dark")
+    fig.save(str(path), backend="holoviews")
+    assert 'data-vizkit-prepaint="1"' in path.read_text(encoding="utf-8")
+    prepaint_matches_the_plot(chromium, path, tmp_path)

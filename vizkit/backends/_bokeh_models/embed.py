@@ -2,7 +2,9 @@
 
 Export wraps ``(head, body)`` in the one standalone page (:mod:`vizkit.export.pages`), shows it
 in a notebook iframe, and screenshots it for PNG, SVG and PDF with :data:`READY_JS` and
-:data:`SVG_JS` (the backend contract in :mod:`vizkit.backends`).
+:data:`SVG_JS` (the backend contract in :mod:`vizkit.backends`). A page with a pre-paint (the heads
+view's first cells as pictures, :func:`vizkit.plan.heads.prepaint`) carries BokehJS in its body, after
+the pictures, as text its script runs once the pictures are on screen.
 """
 
 from __future__ import annotations
@@ -32,6 +34,43 @@ _EMBED = ("(function () { const fn = () => Bokeh.safely(() => Bokeh.embed.embed_
 _BODY = """<div class="vizkit-figure" id="{key}"><div id="{key}-root" style="display: contents;"></div></div>
 {data}<script type="application/json" id="{key}-json">{payload}</script>
 <script type="text/javascript">{embed}</script>"""
+# With a pre-paint: its markup first in the figure (whose top-left is the layout's), in a layer moved by half a px
+# as BokehJS moves everything it draws on a canvas (``translate(0.5, 0.5)``, for crisp lines), so a picture's pixels
+# fall where BokehJS then draws the same cells; then BokehJS's scripts as inert text, the document, and the script
+# that runs them (_LOAD).
+_PREPAINT_BODY = """<div class="vizkit-figure" id="{key}" style="position: relative; vertical-align: top;">\
+<div id="{key}-prepaint-layer" style="position: absolute; left: 0; top: 0; transform: translate(0.5px, 0.5px);">\
+{prepaint}</div><div id="{key}-root" style="display: contents;"></div></div>
+{libs}
+{data}<script type="application/json" id="{key}-json">{payload}</script>
+<script type="text/javascript">{load}</script>"""
+#: The type of a script element holding a BokehJS bundle as text, which :data:`_LOAD` runs.
+_LIB_TYPE = "text/x-vizkit-bokehjs"
+# Once the pictures are decoded and a frame with them is on screen (a timer after the next animation frame; at
+# most 1 s after they are decoded where no frame comes: a background tab, a frame out of view), runs BokehJS
+# (each bundle as a script in its holder's place, evaluated at once), draws the document, and removes the
+# pictures' layer once BokehJS has drawn the layout over it (its root view finished: every plot painted), in the
+# next animation frame.
+# (BokehJS in a plain script after the pictures: Chromium's parser ran it at once, before any paint, in about a
+# third of the loads here, whenever it had the whole file already.) Without BokehJS (a script error, scripts off)
+# the pictures stay.
+_LOAD = ("(function () { var key = 'KEY', fig = document.getElementById(key), started = false;"
+         " var done = function () { var layer = document.getElementById(key + '-prepaint-layer'); if (layer) layer.remove(); };"
+         " var wait = function () { var roots = (Bokeh.index && Bokeh.index.roots) || [];"
+         " for (var i = 0; i < roots.length; i++) { var v = roots[i];"
+         " if (v.el && fig.contains(v.el) && v.has_finished()) { requestAnimationFrame(done); return; } }"
+         " if (Date.now() - t0 < 60000) requestAnimationFrame(wait); }, t0 = 0;"
+         " var draw = function () { Bokeh.safely(() => Bokeh.embed.embed_items(document.getElementById(key + '-json').textContent, ITEMS));"
+         " t0 = Date.now(); requestAnimationFrame(wait); };"
+         " var run = function () { if (started) return; started = true;"
+         " document.querySelectorAll('script[type=\"LIB_TYPE\"][id^=\"' + key + '-lib-\"]').forEach(function (lib) {"
+         " var s = document.createElement('script'); s.text = lib.textContent; lib.replaceWith(s); });"
+         " if (!window.Bokeh) return;"
+         " if (document.readyState != 'loading') draw(); else document.addEventListener('DOMContentLoaded', draw); };"
+         " var pictures = Array.prototype.slice.call(document.querySelectorAll('#' + key + '-prepaint img'));"
+         " Promise.all(pictures.map(function (im) { return im.decode ? im.decode().catch(function () {}) : null; }))"
+         ".then(function () { requestAnimationFrame(function () { setTimeout(run, 0); }); setTimeout(run, 1000); }); })();"
+         ).replace("LIB_TYPE", _LIB_TYPE)
 
 
 def content_id(plan, backend: str) -> str:
@@ -39,11 +78,14 @@ def content_id(plan, backend: str) -> str:
     return "vizkit-" + content_digest(plan.figure, plan.theme.name, backend, plan.static)
 
 
-def html_parts(root, title: str | None, key: str) -> tuple[str, str]:
+def html_parts(root, title: str | None, key: str, *, prepaint: str | None = None) -> tuple[str, str]:
     """``(head, body)`` of the bokeh layout ``root``: BokehJS (and its CSS) inline for the head; for the
     body a ``vizkit-figure`` element, the document as HTML-escaped JSON, and the script that draws it.
 
-    Every model id derives from ``key``. Raises :class:`~vizkit.errors.BackendError` if any model
+    ``prepaint`` (markup such as :func:`vizkit.plan.heads.prepaint`'s: pictures placed in CSS px from the
+    layout's top-left) goes first in the figure, and BokehJS moves from the head into the body after it, as
+    text that the page's script runs once the pictures are on screen; the script removes them once BokehJS has
+    drawn. Every model id derives from ``key``. Raises :class:`~vizkit.errors.BackendError` if any model
     would need a script or stylesheet from the network (bokeh extensions such as Panel's).
     """
     from bokeh.core.json_encoder import serialize_json
@@ -61,6 +103,7 @@ def html_parts(root, title: str | None, key: str) -> tuple[str, str]:
         raise BackendError(f"bokeh output would load {bundle.js_files + bundle.css_files} from the network; "
                            f"vizkit writes only self-contained pages")
     js, css = bundle
+    raw = bundle.js_raw
     detached = _detach_page_data(models, key)
     try:
         doc_json = doc.to_json(deferred=False)
@@ -72,8 +115,15 @@ def html_parts(root, title: str | None, key: str) -> tuple[str, str]:
     docs_json = {f"{key}-doc": doc_json}
     items = [{"docid": f"{key}-doc", "roots": {root.id: f"{key}-root"}, "root_ids": [root.id]}]
     data = "".join(f'<script type="application/json" id="{element}">{text}</script>\n' for _, _, element, text in detached)
-    body = _BODY.format(key=key, data=data, payload=html.escape(serialize_json(docs_json), quote=False),
-                        embed=_EMBED.replace("KEY", key).replace("ITEMS", json.dumps(items)))
+    payload = html.escape(serialize_json(docs_json), quote=False)
+    embed = _EMBED.replace("KEY", key).replace("ITEMS", json.dumps(items))
+    if prepaint is not None:
+        if any("</script" in text.lower() for text in raw):
+            raise BackendError("a BokehJS bundle holds '</script': it cannot sit in a page as text")
+        libs = "\n".join(f'<script type="{_LIB_TYPE}" id="{key}-lib-{i}">{text}</script>' for i, text in enumerate(raw))
+        load = _LOAD.replace("KEY", key).replace("ITEMS", json.dumps(items))
+        return css, _PREPAINT_BODY.format(key=key, prepaint=prepaint, libs=libs, data=data, payload=payload, load=load)
+    body = _BODY.format(key=key, data=data, payload=payload, embed=embed)
     return f"{js}\n{css}", body
 
 

@@ -51,5 +51,12 @@ def render(fig, theme, *, static: bool = False):
 
 
 def html_parts(plan) -> tuple[str, str]:
-    """``(head, body)`` of the page: BokehJS inline, and the layout's document with ids from its content."""
-    return embed.html_parts(draw(plan), plan.title, embed.content_id(plan, NAME))
+    """``(head, body)`` of the page: BokehJS inline, and the layout's document with ids from its content (the heads
+    view's page first paints its cells as pictures, :func:`.heads.page`)."""
+    key = embed.content_id(plan, NAME)
+    if _heads_view(plan):
+        from .heads import page
+
+        root, prepaint = page(plan, key)
+        return embed.html_parts(root, plan.title, key, prepaint=prepaint)
+    return embed.html_parts(draw(plan), plan.title, key)

@@ -11,11 +11,20 @@ token recolours the token view by what it attends to (blue) and what attends to 
 drawn from the page's data hovers with exactly the digits the encoding holds (3 decimals below 0.1,
 2 above); the first head, drawn from the spec, with 4 significant digits. The selected head's name
 is the selected plot's title and the page body's ``data-vizkit-selected``.
+
+:func:`page` adds the standalone page's first paint (:func:`vizkit.plan.heads.prepaint`): the mosaic
+and the selected head as pictures, exactly where BokehJS then draws their ``image`` glyphs. BokehJS
+puts a plot's frame after its title and axes, measured in the browser; on an interactive page the
+plots' ``min_border_top``/``min_border_left`` are set above what those can measure (:func:`_borders`)
+and the title's height is fixed, so the frames sit where Python says (:func:`_frames`) in any font.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import math
+import unicodedata
 
 import numpy as np
 
@@ -24,7 +33,7 @@ from ...plan.text import plain
 from .._bokeh_models.embed import PAGE_DATA
 from .._bokeh_models.style import color_mapper, colorbar, font, style_plot
 
-__all__ = ["draw"]
+__all__ = ["draw", "page"]
 
 #: Sets up the page state once (inflating every head's codes), then runs the callback's action on it.
 _SETUP_JS = r"""
@@ -116,6 +125,107 @@ _CELL_JS = "const i = Math.round(value); const s = labels[i]; return s === undef
 
 def draw(plan):
     """The bokeh layout of a heads-view plan."""
+    return _build(plan)[0]
+
+
+def page(plan, element_id: str) -> tuple:
+    """``(layout, pre-paint markup or None)`` of a heads-view plan's page whose figure element is ``element_id``.
+
+    The pre-paint (none on a static plan) holds the mosaic's thumbnails and the selected head as pictures
+    at their plot frames, on the frames' fill, in CSS px from the layout's top-left corner.
+    """
+    root, lay, thumbs = _build(plan)
+    if plan.static:
+        return root, None
+    mosaic, selected = _frames(plan, lay)
+    li, hi = lay.head
+    # the frames' fill under the pictures (a masked cell shows it, as in the plot)
+    fill = html.escape(plan.theme.panel_background, quote=True)
+    fills = "".join(f'<div style="position: absolute; left: {b.x}px; top: {b.y}px; width: {b.width}px; height: {b.height}px;'
+                    f' background: {fill};"></div>' for b in (mosaic, selected))
+    return root, fills + hp.prepaint(element_id, [_mosaic_picture(lay, thumbs, mosaic),
+                                                   hp.picture(hp.pattern(plan.figure, li, hi), lay, selected)])
+
+
+def _mosaic_picture(lay, thumbs, frame) -> tuple:
+    """The mosaic's cells as a picture that fills its plot frame (whole CSS px), and that frame.
+
+    A picture at the thumbnails' own box (:func:`~vizkit.plan.heads.mosaic_picture_box`, in fractional px) is
+    snapped to whole px by the browser's layout, where BokehJS draws the image at the fractional place: with
+    about one px per cell, many cell edges then differ by a px. The frame spans the axes' range, the cells and
+    half a gap on each side: ``gap_cells / 2`` cells of nothing (each cell doubled when that is not whole).
+    """
+    k = 1 if lay.gap_cells % 2 == 0 else 2
+    cells = np.repeat(np.repeat(thumbs, k, axis=0), k, axis=1) if k > 1 else thumbs
+    url, _ = hp.picture(np.pad(cells, lay.gap_cells * k // 2, constant_values=np.nan), lay)
+    return url, frame
+
+
+#: BokehJS's axis and title spacing in CSS px (bokeh's defaults, which :func:`_build` keeps): a tick's outer
+#: length, the standoff of tick labels and of the axis label, the padding it adds after each, a title's standoff.
+_TICK_OUT, _LABEL_STANDOFF, _AXIS_LABEL_STANDOFF, _PAD, _TITLE_STANDOFF = 6, 5, 5, 3, 10
+#: Above a line of text's height (a font's ascent + descent) in em, in any font a page may fall back to.
+_LINE_EM = 1.6
+#: CSS px between the mosaic's frame and the selected plot (its ``min_border_right``).
+_GAP = 10
+
+
+def _text_px_max(text: str, font_px: float) -> float:
+    """Above the width of one line of ``text`` at ``font_px`` in the fonts a page may use (DejaVu Sans and Verdana
+    the widest): 1.3 em a wide (East Asian, emoji) character, 1.05 em ``M``, ``W``, ``m``, ``w``, ``@``, ``%``
+    and any other non-ASCII one, 0.85 em the other capitals and ``#&+<=>^~``, 0.65 em the rest."""
+    em = 0.0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        if unicodedata.east_asian_width(ch) in "WF":
+            em += 1.3
+        elif not ch.isascii() or ch in "MWmw@%":
+            em += 1.05
+        elif ch.isupper() or ch in "#&+<=>^~":
+            em += 0.85
+        else:
+            em += 0.65
+    return em * font_px
+
+
+def _borders(plan, lay) -> tuple[int, int, int]:
+    """``(top, mosaic left, selected left)`` borders in CSS px: above what BokehJS measures for the plots' titles and
+    their y axes (tick, tick labels and, on the selected head, the axis label), so the frames start there."""
+    meta, font_px = plan.figure.meta, plan.theme.font_size
+    top = math.ceil(_LINE_EM * plan.theme.title_size) + _TITLE_STANDOFF + 2
+    layers = meta.get("layers") or list(range(lay.n_layers))
+    widest = max(_text_px_max(f"L{n}", font_px) for n in layers)
+    mosaic_left = math.ceil(_TICK_OUT + _LABEL_STANDOFF + widest + _PAD) + 2
+    _, ytext, _ = hp.selected_ticks(plan, lay, "y")
+    widest = max((_text_px_max(plain(t), font_px) for t in ytext), default=0.0)
+    label = _AXIS_LABEL_STANDOFF + _LINE_EM * font_px + _PAD
+    selected_left = math.ceil(_TICK_OUT + _LABEL_STANDOFF + widest + _PAD + label) + 2
+    return top, mosaic_left, selected_left
+
+
+def _title_height(plan) -> int:
+    """The height of the title ``Div`` of an interactive page (one line, its line height fixed)."""
+    return math.ceil(plan.title_px * 1.4)
+
+
+def _frames(plan, lay) -> tuple:
+    """The mosaic's and the selected head's plot frames on an interactive page (:class:`~vizkit.plan.heads.Box`,
+    CSS px from the layout's top-left): after the title ``Div`` (its height and margins), the plots' borders
+    (:func:`_borders`) and the mosaic's width."""
+    from bokeh.models import Div
+
+    top, mosaic_left, selected_left = _borders(plan, lay)
+    margin = Div().margin  # bokeh's default, on every side
+    y = (_title_height(plan) + 2 * margin if plan.title else 0) + top
+    mw, mh = int(lay.mosaic.width), int(lay.mosaic.height)
+    mosaic = hp.Box(mosaic_left, y, mw, mh)
+    selected = hp.Box(mosaic_left + mw + _GAP + selected_left, y, int(lay.selected.width), int(lay.selected.height))
+    return mosaic, selected
+
+
+def _build(plan):
+    """The layout, the heads layout and the mosaic's cells."""
     from bokeh.events import Tap
     from bokeh.layouts import column, row
     from bokeh.models import (
@@ -149,7 +259,8 @@ def draw(plan):
                     x_range=Range1d(*lay.mosaic_range[:2]), y_range=Range1d(lay.mosaic_range[3], lay.mosaic_range[2]), tools=tools,
                     toolbar_location=None, output_backend=backend, title=hp.mosaic_title(lay, plan.static),
                     name="vizkit-heads-mosaic")
-    mosaic.image(image=[hp.thumbnails(fig, lay).astype(np.float32)], x=-0.5, y=-0.5, dw=cols, dh=rows, color_mapper=mapper)
+    thumbs = hp.thumbnails(fig, lay)
+    mosaic.image(image=[thumbs.astype(np.float32)], x=-0.5, y=-0.5, dw=cols, dh=rows, color_mapper=mapper)
     mosaic.xaxis.ticker = FixedTicker(ticks=[h * lay.col_stride + (lay.thumb_cols - 1) / 2 for h in range(n_heads)])
     mosaic.xaxis.major_label_overrides = {h * lay.col_stride + (lay.thumb_cols - 1) / 2: f"H{(meta.get('heads') or list(range(n_heads)))[h]}"
                                           for h in range(n_heads)}
@@ -217,8 +328,13 @@ def draw(plan):
                       render_as_text=True, styles=style, name="vizkit-heads-token-title")
     parts = []
     if plan.title:
-        parts.append(Div(text=plan.title, render_as_text=True, styles={**style, "font-size": f"{plan.title_px}px",
-                                                                       "font-weight": "bold"}))
+        title_style = {**style, "font-size": f"{plan.title_px}px", "font-weight": "bold"}
+        fixed = {}
+        if not plan.static:  # one line of a known height: the plots below start where the page's pictures are
+            h = _title_height(plan)
+            title_style.update({"line-height": f"{h}px", "white-space": "nowrap"})
+            fixed = {"height": h}
+        parts.append(Div(text=plan.title, render_as_text=True, styles=title_style, **fixed))
     parts += [row(mosaic, sel), token_title, tok]
     caption = hp.caption(plan)
     if caption:
@@ -226,9 +342,12 @@ def draw(plan):
                          styles={**style, "font-size": f"{plan.caption_px}px", "opacity": "0.8"}))
     for p in (mosaic, sel, tok):
         style_plot(p, theme)
-        p.min_border_left = p.min_border_right = 10
+        p.min_border_left = p.min_border_right = _GAP
         p.title.text_font = font(theme.font_family)
         p.grid.visible = False
+    if not plan.static:  # the frames where the page's pictures are (_frames)
+        top, mosaic.min_border_left, sel.min_border_left = _borders(plan, lay)
+        mosaic.min_border_top = sel.min_border_top = top
     out = column(*parts, name="vizkit-heads")
     if not plan.static:
         args = {"holder": holder, "selected": source, "tokens": tokens, "token_title": token_title, "frame": frame,
@@ -236,4 +355,4 @@ def draw(plan):
         mosaic.js_on_event(Tap, CustomJS(args=args, code=_SETUP_JS + _TAP_JS))
         tok.add_tools(HoverTool(renderers=[boxes], tooltips=[("token", "@text (@pos)")],
                                 callback=CustomJS(args=args, code=_SETUP_JS + _TOKEN_HOVER_JS)))
-    return out
+    return out, lay, thumbs

@@ -78,6 +78,10 @@ def html_parts(plan) -> tuple[str, str]:
     """``(head, body)`` of the page: every page rendered by HoloViews to bokeh, BokehJS inline, no Panel assets."""
     from .to_bokeh import bokeh_layout as layout_of_plan
 
-    if _heads_view(plan):
-        from .heads import bokeh_layout as layout_of_plan
-    return embed.html_parts(layout_of_plan(plan), plan.title, embed.content_id(plan, NAME))
+    key = embed.content_id(plan, NAME)
+    if _heads_view(plan):  # the bokeh backend's heads view, its first paint as pictures
+        from .heads import bokeh_page
+
+        root, prepaint = bokeh_page(plan, key)
+        return embed.html_parts(root, plan.title, key, prepaint=prepaint)
+    return embed.html_parts(layout_of_plan(plan), plan.title, key)

@@ -16,7 +16,7 @@ from ...plan import heads as hp
 from ...plan.text import plain
 from .store import bokeh_store
 
-__all__ = ["draw", "bokeh_layout"]
+__all__ = ["draw", "bokeh_layout", "bokeh_page"]
 
 
 def draw(plan):
@@ -62,3 +62,10 @@ def bokeh_layout(plan):
     from ..bokeh.heads import draw as draw_bokeh
 
     return draw_bokeh(plan)
+
+
+def bokeh_page(plan, element_id: str):
+    """``(layout, pre-paint markup or None)`` of the page: the bokeh backend's (:func:`vizkit.backends.bokeh.heads.page`)."""
+    from ..bokeh.heads import page
+
+    return page(plan, element_id)
