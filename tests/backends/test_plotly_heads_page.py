@@ -55,7 +55,8 @@ def _pictures(text: str) -> list[tuple[np.ndarray, dict]]:
     from PIL import Image
 
     out = []
-    for src, style in re.findall(r'<img alt="" src="data:image/png;base64,([^"]+)" id="[^"]+-prepaint-\d" style="([^"]+)"', text):
+    for src, style in re.findall(r'<img alt="" src="data:image/png;base64,([^"]+)" id="[^"]+-prepaint-\d" elementtiming="vizkit-prepaint" style="([^"]+)"',
+                                  text):
         with Image.open(io.BytesIO(base64.b64decode(src))) as im:
             rgba = np.asarray(im.convert("RGBA"))
         out.append((rgba, {k: float(v) for k, v in re.findall(r"(left|top|width|height): ([\d.]+)px", style)}))
@@ -151,6 +152,8 @@ def test_pre_paint_pictures_come_before_the_library_and_hold_the_cells(model, pa
     mosaic, and the selected head at full resolution (one pixel per cell) in the colour axis' colours."""
     text = page_html.read_text(encoding="utf-8")
     assert text.index('data-vizkit-prepaint="1"') < text.index('data-plotlyjs="cartesian"') < text.index("var data = ")
+    # the library is text until the pictures are on screen: the page's first draw runs it
+    assert re.search(r'<script type="text/x-vizkit-plotlyjs" id="[^"]+-lib" data-plotlyjs="cartesian">', text)
     (mosaic, mbox), (head, hbox) = _pictures(text)
     page = json.loads(re.search(r'<script type="application/json" id="[^"]+-heads">(.*?)</script>', text, re.S).group(1))
     li, hi = page["selected"]
@@ -162,12 +165,11 @@ def test_pre_paint_pictures_come_before_the_library_and_hold_the_cells(model, pa
 
 
 def test_pre_paint_sits_under_the_plot_and_goes_once_plotly_has_drawn(chromium, page_html, tmp_path):
-    """The pictures alone (every script off) show the cells exactly where plotly then draws them; once the view is
-    ready the pictures are gone."""
+    """The pictures alone (every script off) show the cells exactly where plotly then draws them; they are painted
+    before plotly.js runs; once the view is ready the pictures are gone."""
     text = page_html.read_text(encoding="utf-8")
     alone = tmp_path / "pictures-only.html"
-    alone.write_text(text.replace("<script>", '<script type="text/plain">').replace(
-        '<script type="text/javascript" data-plotlyjs', '<script type="text/plain" data-plotlyjs'), encoding="utf-8")
+    alone.write_text(text.replace("<script>", '<script type="text/plain">'), encoding="utf-8")
     from PIL import Image
 
     def shot(pg):
@@ -178,8 +180,16 @@ def test_pre_paint_sits_under_the_plot_and_goes_once_plotly_has_drawn(chromium, 
         pg.goto(alone.as_uri())
         pg.wait_for_function("[...document.querySelectorAll('[data-vizkit-prepaint] img')].every(i => i.complete)")
         pictures = shot(pg)
+        # when the first contentful paint came (the page has no text before plotly draws), and when plotly.js had run
+        pg.add_init_script("""window.__paint = {}; new PerformanceObserver(l => { for (const e of l.getEntries())
+            window.__paint[e.name] = e.startTime; }).observe({type: 'paint', buffered: true});
+          Object.defineProperty(window, 'Plotly', {configurable: true, get() { return undefined; }, set(v) {
+            window.__plotlyAt = performance.now();
+            Object.defineProperty(window, 'Plotly', {value: v, writable: true, configurable: true, enumerable: true}); }});""")
         pg.goto(page_html.as_uri())
         pg.wait_for_selector('[data-vizkit-ready="1"]', timeout=30_000)
+        paint, plotly_at = pg.evaluate("[window.__paint, window.__plotlyAt]")
+        assert paint["first-contentful-paint"] < plotly_at, (paint, plotly_at)  # the pictures, before plotly.js ran
         pg.wait_for_timeout(300)
         assert pg.locator("[data-vizkit-prepaint]").count() == 0
         plot = shot(pg)

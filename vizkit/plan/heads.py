@@ -33,7 +33,7 @@ from .tokens import wrap_tokens
 
 __all__ = ["Box", "HeadsLayout", "applies", "layout", "thumbnails", "block_max", "head_name", "selected_ticks",
            "token_boxes", "token_colours", "mosaic_title", "caption", "pattern", "page_data", "colour_scale", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB",
-           "picture", "mosaic_picture_box", "prepaint", "PREPAINT_ATTR"]
+           "picture", "mosaic_picture_box", "prepaint", "PREPAINT_ATTR", "WHEN_PAINTED_JS"]
 
 #: Thumbnail side, in CSS px: never smaller (a head must stay clickable) nor larger (it is an overview).
 MIN_THUMB, MAX_THUMB = 14, 56
@@ -351,7 +351,31 @@ def prepaint(element_id: str, pictures: list[tuple[str, Box]]) -> str:
     """
     style = "position: absolute; image-rendering: pixelated; pointer-events: none;"
     imgs = "".join(
-        f'<img alt="" src="{url}" id="{element_id}-prepaint-{i}" style="{style} left: {b.x:.2f}px; top: {b.y:.2f}px;'
+        f'<img alt="" src="{url}" id="{element_id}-prepaint-{i}" elementtiming="vizkit-prepaint" style="{style} left: {b.x:.2f}px; top: {b.y:.2f}px;'
         f' width: {b.width:.2f}px; height: {b.height:.2f}px;">' for i, (url, b) in enumerate(pictures))
     return (f'<div id="{element_id}-prepaint" {PREPAINT_ATTR}="1" aria-hidden="true" '
             f'style="position: absolute; left: 0; top: 0; pointer-events: none;">{imgs}</div>')
+
+
+#: A JavaScript function ``(pictures, run)``: calls ``run`` (once, in a task of its own) as soon as every one of the
+#: ``pictures`` (:func:`prepaint`'s ``<img>`` elements) has been painted, by the browser's own record (Element
+#: Timing: each carries an ``elementtiming`` attribute); where the browser keeps no such record, once they are
+#: decoded and a frame has followed; and 1 s after it was called in any case (a background tab paints nothing).
+#: A page runs its plotting library with it: evaluated before the pictures are on screen, the library would hold
+#: the main thread through the paint (Chromium does that in some loads when it has read the whole file at once).
+WHEN_PAINTED_JS = r"""function (pictures, run) {
+  var done = false, go = function () { if (!done) { done = true; setTimeout(run, 0); } };
+  var left = pictures.slice();
+  var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+  if (types.indexOf('element') >= 0 && left.length) {
+    var seen = new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) { var i = left.indexOf(e.element); if (i >= 0) left.splice(i, 1); });
+      if (!left.length) { seen.disconnect(); go(); }
+    });
+    seen.observe({type: 'element', buffered: true});
+  } else {
+    Promise.all(pictures.map(function (im) { return im.decode ? im.decode().catch(function () {}) : null; }))
+      .then(function () { requestAnimationFrame(function () { setTimeout(go, 0); }); });
+  }
+  setTimeout(go, 1000);
+}"""

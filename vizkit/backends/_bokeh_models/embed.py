@@ -13,6 +13,7 @@ import html
 import json
 
 from ...errors import BackendError
+from ...plan.heads import WHEN_PAINTED_JS
 from ...plan.text import script_safe
 from ...spec.digest import content_digest
 
@@ -46,8 +47,8 @@ _PREPAINT_BODY = """<div class="vizkit-figure" id="{key}" style="position: relat
 <script type="text/javascript">{load}</script>"""
 #: The type of a script element holding a BokehJS bundle as text, which :data:`_LOAD` runs.
 _LIB_TYPE = "text/x-vizkit-bokehjs"
-# Once the pictures are decoded and a frame with them is on screen (a timer after the next animation frame; at
-# most 1 s after they are decoded where no frame comes: a background tab, a frame out of view), runs BokehJS
+# Once the pictures are on screen (vizkit.plan.heads.WHEN_PAINTED_JS: the browser's paint record of each, at most
+# 1 s: a background tab paints nothing), runs BokehJS
 # (each bundle as a script in its holder's place, evaluated at once), draws the document, and removes the
 # pictures' layer once BokehJS has drawn the layout over it (its root view finished: every plot painted), in the
 # next animation frame.
@@ -68,9 +69,8 @@ _LOAD = ("(function () { var key = 'KEY', fig = document.getElementById(key), st
          " if (!window.Bokeh) return;"
          " if (document.readyState != 'loading') draw(); else document.addEventListener('DOMContentLoaded', draw); };"
          " var pictures = Array.prototype.slice.call(document.querySelectorAll('#' + key + '-prepaint img'));"
-         " Promise.all(pictures.map(function (im) { return im.decode ? im.decode().catch(function () {}) : null; }))"
-         ".then(function () { requestAnimationFrame(function () { setTimeout(run, 0); }); setTimeout(run, 1000); }); })();"
-         ).replace("LIB_TYPE", _LIB_TYPE)
+         " (WHEN_PAINTED)(pictures, run); })();"
+         ).replace("LIB_TYPE", _LIB_TYPE).replace("WHEN_PAINTED", WHEN_PAINTED_JS)
 
 
 def content_id(plan, backend: str) -> str:

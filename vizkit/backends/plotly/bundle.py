@@ -24,7 +24,8 @@ import gzip
 from pathlib import Path
 
 __all__ = ["CARTESIAN_TRACES", "CARTESIAN_VERSION", "ASSET", "cartesian_gzip", "cartesian_gzip_b64", "cartesian_source",
-           "trace_types", "figure_types", "CALENDARS", "plotlyjs_bundle", "bundle_for_types", "source", "script"]
+           "trace_types", "figure_types", "CALENDARS", "plotlyjs_bundle", "bundle_for_types", "source", "script",
+           "INERT_TYPE", "run_inert_js"]
 
 #: The trace types of the shipped build: plotly's cartesian bundle's (lib/index-cartesian.js), the same version as plotly.py's plotly.js.
 CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image",
@@ -112,8 +113,11 @@ def source(bundle: str) -> str:
     return get_plotlyjs()
 
 
-def script(bundle: str) -> str:
+def script(bundle: str, *, inert_id: str | None = None) -> str:
     """A ``<script>`` element with plotly.js inline (``window.Plotly``), as a standalone page carries it.
+
+    With ``inert_id`` the element is text the browser does not run (type :data:`INERT_TYPE`, that id): a page
+    script runs it when it chooses (:func:`run_inert_js`), after the page has painted what it shows first.
 
     The library's source never holds ``</script`` (it is shipped minified as a classic script); checked, as a
     script that did would end the element early.
@@ -121,4 +125,21 @@ def script(bundle: str) -> str:
     text = source(bundle)
     if "</script" in text.lower():  # pragma: no cover - a plotly.js that spells it could not go inline as it is
         text = text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    if inert_id is not None:
+        return f'<script type="{INERT_TYPE}" id="{inert_id}" data-plotlyjs="{bundle}">{text}</script>'
     return f'<script type="text/javascript" data-plotlyjs="{bundle}">{text}</script>'
+
+
+#: The type of a script element holding plotly.js as text the browser does not run by itself.
+INERT_TYPE = "text/x-vizkit-plotlyjs"
+
+
+def run_inert_js(element_id: str) -> str:
+    """JavaScript that runs the library held by :func:`script`'s inert element ``element_id`` (once; nothing
+    when ``window.Plotly`` is already there): a classic script in its place, evaluated at once."""
+    from ...plan.text import script_json
+
+    return (f"var lib = document.getElementById({script_json(element_id)});"
+            f" if (lib && lib.type === {script_json(INERT_TYPE)}) {{ var s = document.createElement('script');"
+            " s.setAttribute('data-plotlyjs', lib.getAttribute('data-plotlyjs')); s.text = lib.textContent;"
+            " if (window.Plotly) lib.remove(); else lib.replaceWith(s); }")

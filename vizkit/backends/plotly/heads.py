@@ -37,6 +37,7 @@ import base64
 import gzip
 import html
 import json
+import re
 
 import numpy as np
 
@@ -327,6 +328,25 @@ POST_SCRIPT = r"""
 """
 
 
+#: The first draw of a page with pictures (:func:`vizkit.plan.heads.prepaint`): once they are on screen
+#: (:data:`vizkit.plan.heads.WHEN_PAINTED_JS`), plotly.js is run and the mosaic and the selected head are drawn. ``gd.__vizkitFirstDraw`` is set
+#: at once (POST_SCRIPT waits on it). The slots ``{data}``, ``{layout}``, ``{config}`` are JSON, ``{fill}`` sets the
+#: mosaic's source from its picture, ``{run_library}`` runs plotly.js.
+FIRST_DRAW = r"""
+(function () {
+  var gd = document.getElementById('{plot_id}');
+  if (!gd) return;
+  var pictures = Array.prototype.slice.call(document.querySelectorAll('#{plot_id}-prepaint img'));
+  gd.__vizkitFirstDraw = new Promise(function (resolve) { ({when_painted})(pictures, resolve); }).then(function () {
+    {run_library}
+    window.PLOTLYENV = window.PLOTLYENV || {};
+    var data = {data};
+    {fill}
+    return Plotly.newPlot(gd, data, {layout}, {config});
+  });
+})();
+"""
+
 #: CSS px above the token view's box that its plot also covers: the token view's title.
 TOKEN_TITLE_PX = 30
 
@@ -375,16 +395,16 @@ def _mosaic_image(plan, lay) -> dict:
 def to_html(plan, div_id: str, config: dict) -> str:
     """The plots' ``<div>``s, plotly.js inline (the cartesian bundle), the first draw, the view's data and its script.
 
-    Order: the pictures of the first view's cells (:func:`vizkit.plan.heads.prepaint`: painted while the browser
-    still reads the library; not on a static page), the library, then the first draw (the mosaic and the selected
-    head, nothing else; the mosaic's PNG read from its picture), then the view's data (every head, packed; the token view's plot) and its script, which the browser
+    Order: the pictures of the first view's cells (:func:`vizkit.plan.heads.prepaint`; not on a static page), the
+    library (on a page with pictures as text that :data:`FIRST_DRAW` runs once they are on screen), then the first
+    draw (the mosaic and the selected head, nothing else; the mosaic's PNG read from its picture), then the view's data (every head, packed; the token view's plot) and its script, which the browser
     reaches only after the first draw has run; the script waits for that draw to be on screen before
     it parses the data and draws the token view (:data:`POST_SCRIPT`). The token view is a plot of
     its own (``{div_id}-tokens``) placed over the main plot's token box (:func:`_split`).
     """
     from plotly.io.json import to_json_plotly
 
-    from .bundle import bundle_for_types, figure_types, script
+    from .bundle import bundle_for_types, figure_types, run_inert_js, script
 
     native = draw(plan)
     lay = hp.layout(plan)
@@ -402,17 +422,28 @@ def to_html(plan, div_id: str, config: dict) -> str:
         url, box = hp.picture(hp.pattern(plan.figure, li, hi), lay, lay.selected)
         pre = hp.prepaint(div_id, [(data[MOSAIC]["source"], hp.mosaic_picture_box(lay, lay.mosaic)), (url, box)])
         data[MOSAIC]["source"] = ""  # the same PNG, read from the first picture rather than carried twice
-        fill = f" data[{MOSAIC}].source = document.getElementById({script_json(div_id + '-prepaint-0')}).src;"
+        fill = f"data[{MOSAIC}].source = document.getElementById({script_json(div_id + '-prepaint-0')}).src;"
     plot = (f'<div style="position: relative; height:{lay.height}px; width:{lay.width}px;">{pre}'
             f'<div id="{div_id}" class="plotly-graph-div" style="height:{lay.height}px; width:{lay.width}px;"></div>'
             f'<div id="{div_id}-tokens" class="plotly-graph-div vizkit-token-view" style="position: absolute; '
             f'left:{lay.tokens.x:.0f}px; top:{top:.0f}px; height:{lay.tokens.height + TOKEN_TITLE_PX:.0f}px; '
             f'width:{lay.tokens.width:.0f}px;"></div></div>')
-    draw_first = (f"<script>(function () {{ var gd = document.getElementById({ident}); if (!gd) return;"
-                  f" window.PLOTLYENV = window.PLOTLYENV || {{}}; var data = {to_json_plotly(data)};{fill}"
-                  f" gd.__vizkitFirstDraw = Plotly.newPlot(gd, data, {to_json_plotly(layout)},"
-                  f" {script_json(config)}); }})();</script>")
-    out = plot + script(bundle_for_types(figure_types(native))) + draw_first
+    layout_js, config_js = to_json_plotly(layout), script_json(config)
+    name = bundle_for_types(figure_types(native))
+    if plan.static:
+        draw_first = (f"<script>(function () {{ var gd = document.getElementById({ident}); if (!gd) return;"
+                      f" window.PLOTLYENV = window.PLOTLYENV || {{}}; var data = {to_json_plotly(data)};"
+                      f" gd.__vizkitFirstDraw = Plotly.newPlot(gd, data, {layout_js}, {config_js}); }})();</script>")
+        out = plot + script(name) + draw_first
+    else:
+        # plotly.js as text, run once the pictures are on screen (FIRST_DRAW); in a plain script after them, Chromium
+        # evaluates it before any paint in some loads (whenever it has read the whole file at once)
+        slots = {"plot_id": div_id, "when_painted": hp.WHEN_PAINTED_JS, "run_library": run_inert_js(div_id + "-lib"),
+                 "data": to_json_plotly(data),
+                 "fill": fill, "layout": layout_js, "config": config_js}
+        # one pass over the template: a slot's value (token labels in the data) is never read as a slot
+        draw_first = "<script>" + re.sub(r"\{(\w+)\}", lambda m: slots.get(m.group(1), m.group(0)), FIRST_DRAW) + "</script>"
+        out = plot + script(name, inert_id=div_id + "-lib") + draw_first
     out += f'<script type="application/json" id="{div_id}-heads">{script_json(page)}</script>'
     if plan.static:  # no script follows: the token view is drawn at once
         out += (f"<script>(function () {{ var T = JSON.parse(document.getElementById({script_json(div_id + '-heads')}).textContent)"
