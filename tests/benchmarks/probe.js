@@ -202,6 +202,15 @@
 
   async function ready(kind, timeoutMs) {  // the heads view answers keys once its data is inflated
     if (kind === "bokeh-heads") return bokehHeadsReady(timeoutMs);
+    if (kind === "plotly") {  // plotly's page adds the animation frames after the first draw: a step needs them
+      const t0 = performance.now();
+      while (performance.now() - t0 < timeoutMs) {
+        const gd = document.querySelector(".js-plotly-plot"), td = gd && gd._transitionData;
+        if (td && td._frames && td._frames.length > 1) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    }
     if (kind !== "plotly-heads") return true;
     const t0 = performance.now();
     while (performance.now() - t0 < timeoutMs) {
