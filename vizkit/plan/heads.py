@@ -33,7 +33,7 @@ from .tokens import wrap_tokens
 
 __all__ = ["Box", "HeadsLayout", "applies", "layout", "thumbnails", "block_max", "head_name", "selected_ticks",
            "token_boxes", "token_colours", "mosaic_title", "caption", "pattern", "page_data", "colour_scale", "ATTENDED_BY_SCALE", "MIN_THUMB", "MAX_THUMB",
-           "picture", "mosaic_picture_box", "prepaint", "PREPAINT_ATTR", "WHEN_PAINTED_JS"]
+           "picture", "mosaic_picture_box", "prepaint", "PREPAINT_ATTR", "WHEN_PAINTED_JS", "RUN_INERT_JS"]
 
 #: Thumbnail side, in CSS px: never smaller (a head must stay clickable) nor larger (it is an overview).
 MIN_THUMB, MAX_THUMB = 14, 56
@@ -378,4 +378,17 @@ WHEN_PAINTED_JS = r"""function (pictures, run) {
       .then(function () { requestAnimationFrame(function () { setTimeout(go, 0); }); });
   }
   setTimeout(go, 1000);
+}"""
+
+
+#: A JavaScript function ``(scripts, name)``: runs each of ``scripts`` (``<script>`` elements holding a library as
+#: text of a type the browser does not run, placed after the pictures) as a classic script in its place, in order,
+#: evaluated at once; with ``name``, when the page already has ``window[name]`` (another figure on the page ran that
+#: library), they are only removed.
+RUN_INERT_JS = r"""function (scripts, name) {
+  var have = !!(name && window[name]);
+  scripts.forEach(function (lib) {
+    if (!have) { var s = document.createElement('script'); s.text = lib.textContent; lib.after(s); }
+    lib.remove();
+  });
 }"""

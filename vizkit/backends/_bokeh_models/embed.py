@@ -13,7 +13,7 @@ import html
 import json
 
 from ...errors import BackendError
-from ...plan.heads import WHEN_PAINTED_JS
+from ...plan.heads import RUN_INERT_JS, WHEN_PAINTED_JS
 from ...plan.text import script_safe
 from ...spec.digest import content_digest
 
@@ -55,7 +55,7 @@ _LIB_TYPE = "text/x-vizkit-bokehjs"
 # (BokehJS in a plain script after the pictures: Chromium's parser ran it at once, before any paint, in about a
 # third of the loads here, whenever it had the whole file already.) Without BokehJS (a script error, scripts off)
 # the pictures stay.
-_LOAD = ("(function () { var key = 'KEY', fig = document.getElementById(key), started = false;"
+_LOAD = ("(function () { var key = 'KEY', fig = document.getElementById(key);"
          " var done = function () { var layer = document.getElementById(key + '-prepaint-layer'); if (layer) layer.remove(); };"
          " var wait = function () { var roots = (Bokeh.index && Bokeh.index.roots) || [];"
          " for (var i = 0; i < roots.length; i++) { var v = roots[i];"
@@ -63,14 +63,13 @@ _LOAD = ("(function () { var key = 'KEY', fig = document.getElementById(key), st
          " if (Date.now() - t0 < 60000) requestAnimationFrame(wait); }, t0 = 0;"
          " var draw = function () { Bokeh.safely(() => Bokeh.embed.embed_items(document.getElementById(key + '-json').textContent, ITEMS));"
          " t0 = Date.now(); requestAnimationFrame(wait); };"
-         " var run = function () { if (started) return; started = true;"
-         " document.querySelectorAll('script[type=\"LIB_TYPE\"][id^=\"' + key + '-lib-\"]').forEach(function (lib) {"
-         " var s = document.createElement('script'); s.text = lib.textContent; lib.replaceWith(s); });"
+         " var run = function () {"
+         " (RUN_INERT)(Array.prototype.slice.call(document.querySelectorAll('script[type=\"LIB_TYPE\"][id^=\"' + key + '-lib-\"]')));"
          " if (!window.Bokeh) return;"
          " if (document.readyState != 'loading') draw(); else document.addEventListener('DOMContentLoaded', draw); };"
          " var pictures = Array.prototype.slice.call(document.querySelectorAll('#' + key + '-prepaint img'));"
          " (WHEN_PAINTED)(pictures, run); })();"
-         ).replace("LIB_TYPE", _LIB_TYPE).replace("WHEN_PAINTED", WHEN_PAINTED_JS)
+         ).replace("LIB_TYPE", _LIB_TYPE).replace("WHEN_PAINTED", WHEN_PAINTED_JS).replace("RUN_INERT", RUN_INERT_JS)
 
 
 def content_id(plan, backend: str) -> str:
@@ -116,14 +115,13 @@ def html_parts(root, title: str | None, key: str, *, prepaint: str | None = None
     items = [{"docid": f"{key}-doc", "roots": {root.id: f"{key}-root"}, "root_ids": [root.id]}]
     data = "".join(f'<script type="application/json" id="{element}">{text}</script>\n' for _, _, element, text in detached)
     payload = html.escape(serialize_json(docs_json), quote=False)
-    embed = _EMBED.replace("KEY", key).replace("ITEMS", json.dumps(items))
     if prepaint is not None:
         if any("</script" in text.lower() for text in raw):
             raise BackendError("a BokehJS bundle holds '</script': it cannot sit in a page as text")
         libs = "\n".join(f'<script type="{_LIB_TYPE}" id="{key}-lib-{i}">{text}</script>' for i, text in enumerate(raw))
         load = _LOAD.replace("KEY", key).replace("ITEMS", json.dumps(items))
         return css, _PREPAINT_BODY.format(key=key, prepaint=prepaint, libs=libs, data=data, payload=payload, load=load)
-    body = _BODY.format(key=key, data=data, payload=payload, embed=embed)
+    body = _BODY.format(key=key, data=data, payload=payload, embed=_EMBED.replace("KEY", key).replace("ITEMS", json.dumps(items)))
     return f"{js}\n{css}", body
 
 

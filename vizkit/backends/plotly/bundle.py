@@ -25,7 +25,7 @@ from pathlib import Path
 
 __all__ = ["CARTESIAN_TRACES", "CARTESIAN_VERSION", "ASSET", "cartesian_gzip", "cartesian_gzip_b64", "cartesian_source",
            "trace_types", "figure_types", "CALENDARS", "plotlyjs_bundle", "bundle_for_types", "source", "script",
-           "INERT_TYPE", "run_inert_js"]
+           "INERT_TYPE"]
 
 #: The trace types of the shipped build: plotly's cartesian bundle's (lib/index-cartesian.js), the same version as plotly.py's plotly.js.
 CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image",
@@ -117,7 +117,7 @@ def script(bundle: str, *, inert_id: str | None = None) -> str:
     """A ``<script>`` element with plotly.js inline (``window.Plotly``), as a standalone page carries it.
 
     With ``inert_id`` the element is text the browser does not run (type :data:`INERT_TYPE`, that id): a page
-    script runs it when it chooses (:func:`run_inert_js`), after the page has painted what it shows first.
+    script runs it when it chooses (:data:`vizkit.plan.heads.RUN_INERT_JS`), after the page has painted what it shows first.
 
     The library's source never holds ``</script`` (it is shipped minified as a classic script); checked, as a
     script that did would end the element early.
@@ -133,13 +133,3 @@ def script(bundle: str, *, inert_id: str | None = None) -> str:
 #: The type of a script element holding plotly.js as text the browser does not run by itself.
 INERT_TYPE = "text/x-vizkit-plotlyjs"
 
-
-def run_inert_js(element_id: str) -> str:
-    """JavaScript that runs the library held by :func:`script`'s inert element ``element_id`` (once; nothing
-    when ``window.Plotly`` is already there): a classic script in its place, evaluated at once."""
-    from ...plan.text import script_json
-
-    return (f"var lib = document.getElementById({script_json(element_id)});"
-            f" if (lib && lib.type === {script_json(INERT_TYPE)}) {{ var s = document.createElement('script');"
-            " s.setAttribute('data-plotlyjs', lib.getAttribute('data-plotlyjs')); s.text = lib.textContent;"
-            " if (window.Plotly) lib.remove(); else lib.replaceWith(s); }")

@@ -404,7 +404,7 @@ def to_html(plan, div_id: str, config: dict) -> str:
     """
     from plotly.io.json import to_json_plotly
 
-    from .bundle import bundle_for_types, figure_types, run_inert_js, script
+    from .bundle import bundle_for_types, figure_types, script
 
     native = draw(plan)
     lay = hp.layout(plan)
@@ -438,7 +438,8 @@ def to_html(plan, div_id: str, config: dict) -> str:
     else:
         # plotly.js as text, run once the pictures are on screen (FIRST_DRAW); in a plain script after them, Chromium
         # evaluates it before any paint in some loads (whenever it has read the whole file at once)
-        slots = {"plot_id": div_id, "when_painted": hp.WHEN_PAINTED_JS, "run_library": run_inert_js(div_id + "-lib"),
+        slots = {"plot_id": div_id, "when_painted": hp.WHEN_PAINTED_JS, "run_library": "(" + hp.RUN_INERT_JS + ")([document.getElementById("
+                 + script_json(div_id + "-lib") + ")].filter(Boolean), 'Plotly');",
                  "data": to_json_plotly(data),
                  "fill": fill, "layout": layout_js, "config": config_js}
         # one pass over the template: a slot's value (token labels in the data) is never read as a slot
